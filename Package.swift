@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "fieldnotes",
+    products: [
+        .executable(name: "fieldnotes", targets: ["fieldnotes"]),
+        .library(name: "NotesCore", targets: ["NotesCore"]),
+        .library(name: "NotesSync", targets: ["NotesSync"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "NotesCore", dependencies: ["CSQLite"]),
+        .target(name: "NotesSync", dependencies: ["NotesCore"]),
+        .executableTarget(name: "fieldnotes", dependencies: ["NotesCore", "NotesSync"]),
+        .testTarget(name: "NotesCoreTests", dependencies: ["NotesCore"]),
+        .testTarget(name: "NotesSyncTests", dependencies: ["NotesSync", "NotesCore"]),
+        .testTarget(name: "FieldnotesTests", dependencies: ["NotesCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

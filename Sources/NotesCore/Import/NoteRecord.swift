@@ -1,0 +1,82 @@
+/// One imported note's values, checked as the CLI checks typed values.
+struct NoteRecord {
+    var id: String?
+    var draft: NoteDraft
+    var deleted: Bool
+
+    /// The keys a record may carry: those of `--json`.
+    static let knownKeys: Set<String> = ["id", "title", "body", "kommune", "place", "model", "levels", "sdgs", "themes",
+                                         "date", "author", "visit", "revision", "deleted", "conflicted"]
+
+    /// Checks a record given as JSON members (from JSON Lines or Markdown front matter).
+    init(_ object: [String: JSONValue], defaultDate: String) throws(InputError) {
+        for key in object.keys where !Self.knownKeys.contains(key) {
+            throw .other("unknown key '\(key)'")
+        }
+        func string(_ key: String) throws(InputError) -> String? {
+            guard let value = object[key], !value.isNull else { return nil }
+            guard let text = value.stringValue else { throw .other("'\(key)' must be a string") }
+            return text
+        }
+        func list(_ key: String) throws(InputError) -> [String] {
+            guard let value = object[key], !value.isNull else { return [] }
+            if let text = value.stringValue { return text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            if value.intValue != nil { return [String(value.intValue!)] }
+            guard let items = value.arrayValue else { throw .other("'\(key)' must be a list") }
+            var result: [String] = []
+            for item in items {
+                if let text = item.stringValue { result.append(text) } else if let number = item.intValue { result.append(String(number)) } else {
+                    throw .other("'\(key)' must hold strings or numbers")
+                }
+            }
+            return result
+        }
+        if let id = try string("id") {
+            let lower = id.lowercased()
+            guard lower.utf8.count == 36, lower.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || $0 == 0x2D }) else {
+                throw .invalidID(id)
+            }
+            self.id = lower
+        }
+        let kommune = try string("kommune")
+        let place = try string("place")
+        var draft = NoteDraft(date: defaultDate)
+        switch (kommune, place) {
+        case (let k?, nil): draft.kommune = try NoteInput.kommune(k)
+        case (nil, let p?):
+            let value = try NoteInput.shortText(p, field: "place")
+            guard !value.isEmpty else { throw .emptyPlace }
+            draft.place = value
+        case (nil, nil): throw .kommuneOrPlaceRequired
+        case (.some, .some): throw .kommuneAndPlace
+        }
+        draft.id = id
+        draft.body = try NoteInput.body(try string("body") ?? "")
+        draft.title = try NoteInput.title(try string("title") ?? "")
+        if let model = try string("model") { draft.model = try NoteInput.model(model) }
+        var levels: [Level] = []
+        for level in try list("levels") { levels.append(try NoteInput.level(level)) }
+        draft.levels = levels
+        var goals: [Int] = []
+        for goal in try list("sdgs") { goals.append(try NoteInput.sdg(goal)) }
+        draft.sdgs = goals
+        draft.themes = try list("themes")
+        if let date = try string("date") { draft.date = try NoteInput.date(date) }
+        if let author = try string("author") {
+            let name = try NoteInput.shortText(author, field: "author")
+            if !name.isEmpty { draft.author = name }
+        }
+        if let visit = try string("visit") {
+            let lower = visit.lowercased()
+            guard lower.utf8.count == 36 else { throw .invalidID(visit) }
+            draft.visit = lower
+        }
+        if let deleted = object["deleted"], !deleted.isNull {
+            guard let flag = deleted.boolValue else { throw .other("'deleted' must be true or false") }
+            self.deleted = flag
+        } else {
+            self.deleted = false
+        }
+        self.draft = draft
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+
+/// Importing notes from JSON Lines or a folder of Markdown files.
+extension NoteStore {
+    /// The most problems listed in an error; the rest are counted.
+    static let maxProblemsListed = 20
+
+    /// Imports a `.jsonl` file or a folder of `.md` files in one transaction.
+    ///
+    /// A bad record is reported as `FILE:LINE: reason`; unless `skipInvalid`, any bad record
+    /// means nothing is written. A record whose `id` exists is updated if it differs and
+    /// skipped if it is the same, so importing the same file twice adds nothing.
+    /// - Parameter progress: called now and then with (bytes or files done, total).
+    public func importNotes(from path: String, skipInvalid: Bool, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ImportError.unreadable(path, reason: "no such file or folder")
+        }
+        let today = NoteDate.today().text
+        var session = ImportSession(store: self, skipInvalid: skipInvalid)
+        return try write {
+            if isDirectory.boolValue {
+                let files = try markdownFiles(in: path)
+                guard !files.isEmpty else { throw ImportError.nothingToImport(path) }
+                for (index, file) in files.enumerated() {
+                    let display = file.hasPrefix(path) ? String(file.dropFirst(path.count).drop { $0 == "/" }) : file
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        session.problem(ImportProblem(file: display, line: 1, reason: "cannot read the file"))
+                        continue
+                    }
+                    guard let text = String(validating: Array(data), as: UTF8.self) else {
+                        session.problem(ImportProblem(file: display, line: 1, reason: "not valid UTF-8"))
+                        continue
+                    }
+                    do {
+                        let document = try FrontMatter.parse(text)
+                        var members = document.members
+                        if members["body"] == nil { members["body"] = .string(document.body) }
+                        try session.record(members, file: display, line: 1, defaultDate: today)
+                    } catch let error as FrontMatter.ParseError {
+                        session.problem(ImportProblem(file: display, line: error.line, reason: error.reason))
+                    }
+                    progress?(index + 1, files.count)
+                }
+            } else {
+                let display = (path as NSString).lastPathComponent
+                try forEachLine(of: path) { line, number, offset, total in
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+                    do {
+                        guard case .object(let members) = try JSONParser.parse(line) else {
+                            session.problem(ImportProblem(file: display, line: number, reason: "expected a JSON object"))
+                            return
+                        }
+                        try session.record(members, file: display, line: number, defaultDate: today)
+                    } catch let error as JSONParser.Error {
+                        session.problem(ImportProblem(file: display, line: number, reason: "invalid JSON: \(error.description)"))
+                    }
+                    if number % 1000 == 0 { progress?(offset, total) }
+                }
+                if session.records == 0 && session.problems.isEmpty { throw ImportError.nothingToImport(path) }
+            }
+            if !session.problems.isEmpty && !skipInvalid {
+                throw ImportError.invalidRecords(Array(session.problems.prefix(Self.maxProblemsListed)), total: session.problems.count)
+            }
+            session.report.skipped = session.problems
+            session.report.newThemes = session.newThemes.sorted()
+            return session.report
+        }
+    }
+
+    private func markdownFiles(in folder: String) throws -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else {
+            throw ImportError.unreadable(folder, reason: "cannot list the folder")
+        }
+        var files: [String] = []
+        while let item = enumerator.nextObject() as? String {
+            let lower = item.lowercased()
+            if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { files.append(folder + "/" + item) }
+        }
+        return files.sorted()
+    }
+
+    /// Streams a file line by line (split on LF) without reading it whole.
+    private func forEachLine(of path: String, _ body: (ArraySlice<UInt8>, Int, Int, Int) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImportError.unreadable(path, reason: "permission denied or not a file")
+        }
+        defer { try? handle.close() }
+        let total = Int((try? handle.seekToEnd()) ?? 0)
+        try? handle.seek(toOffset: 0)
+        var pending: [UInt8] = []
+        var lineNumber = 0
+        var consumed = 0
+        while true {
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            } catch {
+                throw ImportError.unreadable(path, reason: error.localizedDescription)
+            }
+            if chunk.isEmpty { break }
+            pending.append(contentsOf: chunk)
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                lineNumber += 1
+                consumed += newline - start + 1
+                try body(pending[start..<newline], lineNumber, consumed, total)
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+        }
+        if !pending.isEmpty {
+            lineNumber += 1
+            consumed += pending.count
+            try body(pending[...], lineNumber, consumed, total)
+        }
+    }
+}
+
+/// The running state of one import.
+private struct ImportSession {
+    let store: NoteStore
+    let skipInvalid: Bool
+    var report = ImportReport()
+    var problems: [ImportProblem] = []
+    var records = 0
+    var knownThemes: Set<String>?
+    var newThemes: Set<String> = []
+
+    init(store: NoteStore, skipInvalid: Bool) {
+        self.store = store
+        self.skipInvalid = skipInvalid
+    }
+
+    mutating func problem(_ problem: ImportProblem) {
+        problems.append(problem)
+    }
+
+    /// Checks and writes one record; an invalid one becomes a problem.
+    mutating func record(_ members: [String: JSONValue], file: String, line: Int, defaultDate: String) throws {
+        records += 1
+        let record: NoteRecord
+        do {
+            record = try NoteRecord(members, defaultDate: defaultDate)
+        } catch {
+            problem(ImportProblem(file: file, line: line, reason: error.message))
+            return
+        }
+        // Once a problem means nothing will be written, only checking continues.
+        if !problems.isEmpty && !skipInvalid { return }
+        let before = try knownThemes ?? store.themeSlugs()
+        do {
+            let themes = try store.checkedThemes(record.draft.themes, allowNew: true, known: &knownThemes)
+            newThemes.formUnion(Set(themes).subtracting(before))
+            var draft = record.draft
+            draft.themes = themes
+            try store.importRecord(draft, deleted: record.deleted, report: &report)
+        } catch let error as InputError {
+            problem(ImportProblem(file: file, line: line, reason: error.message))
+        }
+    }
+}
+
+extension NoteStore {
+    /// Writes one checked record: a new note, an update of an existing one, or nothing if it is unchanged.
+    func importRecord(_ draft: NoteDraft, deleted: Bool, report: inout ImportReport) throws {
+        if let id = draft.id, let existing = try? note(id: id), existing.id == id {
+            guard let head = try revision(id: existing.revision) else { throw StoreError.revisionNotFound(existing.revision) }
+            let updated = draft.note(id: id, author: draft.author ?? existing.author)
+            if updated.fields == head.fields && head.deleted == deleted {
+                report.unchanged += 1
+                return
+            }
+            try commitLocal(kind: .note, doc: id, parent: head, fields: updated.fields, deleted: deleted, conflicts: head.conflicts)
+            report.updated += 1
+            return
+        }
+        let note = draft.note(id: draft.id ?? Self.newID(), author: draft.author ?? author)
+        let created = try commitLocal(kind: .note, doc: note.id, parent: nil, fields: note.fields, deleted: false)
+        if deleted {
+            try commitLocal(kind: .note, doc: note.id, parent: created, fields: created.fields, deleted: true)
+        }
+        report.added += 1
+    }
+}

@@ -1,0 +1,258 @@
+/// A strict JSON parser (RFC 8259) over UTF-8 bytes.
+///
+/// It refuses what lenient parsers let through — duplicate keys, lone surrogates, invalid
+/// UTF-8, leading zeros, trailing garbage — because sync bodies come from the network and
+/// revisions must re-encode to the exact bytes that were hashed. Nesting depth is capped so
+/// hostile input cannot exhaust the stack.
+public struct JSONParser {
+    /// Why a document was refused, with the byte offset where parsing stopped.
+    public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
+        /// What was wrong.
+        public let reason: String
+        /// The byte offset in the input.
+        public let offset: Int
+
+        /// A readable description.
+        public var description: String { "\(reason) at byte \(offset)" }
+    }
+
+    /// The deepest nesting of arrays and objects accepted.
+    public static let maxDepth = 64
+
+    private let input: UnsafeBufferPointer<UInt8>
+    private var position = 0
+    private var depth = 0
+
+    private init(_ input: UnsafeBufferPointer<UInt8>) {
+        self.input = input
+    }
+
+    /// Parses a whole document.
+    public static func parse<C: Collection>(_ bytes: C) throws(JSONParser.Error) -> JSONValue where C.Element == UInt8 {
+        let array = Array(bytes)
+        return try array.withUnsafeBufferPointer { (buffer) throws(JSONParser.Error) -> JSONValue in
+            var parser = JSONParser(buffer)
+            parser.skipWhitespace()
+            let value = try parser.parseValue()
+            parser.skipWhitespace()
+            if parser.position != buffer.count { throw parser.error("unexpected data after the JSON value") }
+            return value
+        }
+    }
+
+    /// Parses a whole document given as text.
+    public static func parse(_ text: String) throws(JSONParser.Error) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    private func error(_ reason: String) -> Error {
+        Error(reason: reason, offset: position)
+    }
+
+    private mutating func skipWhitespace() {
+        while position < input.count {
+            switch input[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue() throws(JSONParser.Error) -> JSONValue {
+        guard position < input.count else { throw error("unexpected end of input") }
+        switch input[position] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw error("unexpected character")
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParser.Error) {
+        let count = literal.utf8CodeUnitCount
+        guard input.count - position >= count else { throw error("unexpected end of input") }
+        let matches = literal.withUTF8Buffer { expected in
+            (0..<count).allSatisfy { input[position + $0] == expected[$0] }
+        }
+        guard matches else { throw error("invalid literal") }
+        position += count
+    }
+
+    private mutating func enter() throws(JSONParser.Error) {
+        depth += 1
+        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
+    }
+
+    private mutating func parseObject() throws(JSONParser.Error) -> JSONValue {
+        try enter()
+        position += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if position < input.count, input[position] == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw error("expected a key string") }
+            let key = try parseString()
+            skipWhitespace()
+            guard position < input.count, input[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            position += 1
+            skipWhitespace()
+            let value = try parseValue()
+            if members.updateValue(value, forKey: key) != nil { throw error("duplicate key \"\(key)\"") }
+            skipWhitespace()
+            guard position < input.count else { throw error("unexpected end of input") }
+            if input[position] == UInt8(ascii: ",") { position += 1; continue }
+            if input[position] == UInt8(ascii: "}") { position += 1; break }
+            throw error("expected ',' or '}'")
+        }
+        depth -= 1
+        return .object(members)
+    }
+
+    private mutating func parseArray() throws(JSONParser.Error) -> JSONValue {
+        try enter()
+        position += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if position < input.count, input[position] == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard position < input.count else { throw error("unexpected end of input") }
+            if input[position] == UInt8(ascii: ",") { position += 1; continue }
+            if input[position] == UInt8(ascii: "]") { position += 1; break }
+            throw error("expected ',' or ']'")
+        }
+        depth -= 1
+        return .array(elements)
+    }
+
+    private mutating func parseNumber() throws(JSONParser.Error) -> JSONValue {
+        let start = position
+        if input[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < input.count, isDigit(input[position]) else { throw error("invalid number") }
+        if input[position] == UInt8(ascii: "0") {
+            position += 1
+            if position < input.count, isDigit(input[position]) { throw error("leading zero in number") }
+        } else {
+            while position < input.count, isDigit(input[position]) { position += 1 }
+        }
+        var isInteger = true
+        if position < input.count, input[position] == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            guard position < input.count, isDigit(input[position]) else { throw error("invalid number") }
+            while position < input.count, isDigit(input[position]) { position += 1 }
+        }
+        if position < input.count, input[position] == UInt8(ascii: "e") || input[position] == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            if position < input.count, input[position] == UInt8(ascii: "+") || input[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < input.count, isDigit(input[position]) else { throw error("invalid number") }
+            while position < input.count, isDigit(input[position]) { position += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: input[start..<position]), as: UTF8.self)
+        if isInteger, let value = Int64(text) { return .int(value) }
+        guard let value = Double(text), value.isFinite else { throw error("number out of range") }
+        return .double(value)
+    }
+
+    @inline(__always)
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private mutating func parseString() throws(JSONParser.Error) -> String {
+        position += 1
+        let start = position
+        // Fast path: no escapes, so the bytes can be validated and taken as they are.
+        while position < input.count {
+            let byte = input[position]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: input[start..<position])
+                guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in string") }
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("unescaped control character in string") }
+            position += 1
+        }
+        var out = [UInt8](UnsafeBufferPointer(rebasing: input[start..<position]))
+        while position < input.count {
+            let byte = input[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                guard let text = String(validating: out, as: UTF8.self) else { throw error("invalid UTF-8 in string") }
+                return text
+            }
+            if byte < 0x20 { throw error("unescaped control character in string") }
+            if byte != UInt8(ascii: "\\") {
+                out.append(byte)
+                position += 1
+                continue
+            }
+            position += 1
+            guard position < input.count else { break }
+            let escape = input[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try parseHex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard input.count - position >= 6, input[position] == UInt8(ascii: "\\"), input[position + 1] == UInt8(ascii: "u") else {
+                        throw error("lone surrogate in string")
+                    }
+                    position += 2
+                    let low = try parseHex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid surrogate pair in string") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw error("lone surrogate in string")
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid escape in string") }
+                out.append(contentsOf: Array(String(Character(unicode)).utf8))
+            default:
+                throw error("invalid escape in string")
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func parseHex4() throws(JSONParser.Error) -> UInt32 {
+        guard input.count - position >= 4 else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let c = input[position]
+            let digit: UInt32
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(c - UInt8(ascii: "A") + 10)
+            default: throw error("invalid \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+}

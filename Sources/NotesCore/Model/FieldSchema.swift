@@ -1,0 +1,102 @@
+/// The fields of one kind of document and the merge rule of each.
+///
+/// Merging is generic over this table, so visits and codebook entries follow exactly the
+/// rules of notes: scalars by stamp, sets element by element, text line by line.
+public struct FieldSchema: Sendable {
+    /// How a field holds its value and merges.
+    public enum FieldType: Sendable, Equatable {
+        /// A string that is never null.
+        case string
+        /// A string or null.
+        case optionalString
+        /// Line-merged text (a note's body).
+        case text
+        /// A set of strings, ordered by `order`.
+        case stringSet(SetOrder)
+        /// A set of integers in ascending order.
+        case intSet
+
+        /// Whether the field merges by stamp (scalars and text keep a stamp).
+        public var isStamped: Bool {
+            switch self {
+            case .string, .optionalString, .text: true
+            case .stringSet, .intSet: false
+            }
+        }
+
+        /// Whether the field is a set.
+        public var isSet: Bool { !isStamped }
+    }
+
+    /// The order of a string set's elements in canonical form.
+    public enum SetOrder: Sendable, Equatable {
+        /// By UTF-8 bytes.
+        case bytes
+        /// By the level register order (virksomhed, forsyning, hele-kommunen).
+        case levels
+    }
+
+    /// Field names and types, in a fixed order.
+    public let fields: [(name: String, type: FieldType)]
+
+    /// The type of a named field.
+    public func type(of name: String) -> FieldType? {
+        fields.first { $0.name == name }?.type
+    }
+
+    /// The value a field has in a document that does not exist yet (the empty merge base).
+    public static func emptyValue(_ type: FieldType) -> JSONValue {
+        switch type {
+        case .string, .text: .string("")
+        case .optionalString: .null
+        case .stringSet, .intSet: .array([])
+        }
+    }
+
+    /// The fields of a document that does not exist yet.
+    public var emptyFields: [String: JSONValue] {
+        Dictionary(uniqueKeysWithValues: fields.map { ($0.name, Self.emptyValue($0.type)) })
+    }
+
+    /// Sorts and de-duplicates a set's elements into canonical order.
+    public static func canonicalSet(_ elements: [JSONValue], type: FieldType) -> [JSONValue] {
+        switch type {
+        case .intSet:
+            return Array(Set(elements.compactMap(\.intValue))).sorted().map { .int($0) }
+        case .stringSet(let order):
+            let unique = Array(Set(elements.compactMap(\.stringValue)))
+            switch order {
+            case .bytes:
+                return unique.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .string($0) }
+            case .levels:
+                return unique.sorted { a, b in
+                    switch (Level(rawValue: a), Level(rawValue: b)) {
+                    case let (x?, y?): return x < y
+                    case (.some, nil): return true
+                    case (nil, .some): return false
+                    case (nil, nil): return a.utf8.lexicographicallyPrecedes(b.utf8)
+                    }
+                }.map { .string($0) }
+            }
+        default:
+            return elements
+        }
+    }
+
+    /// A note: text, place, classification and who wrote it.
+    public static let note = FieldSchema(fields: [
+        ("author", .string), ("body", .text), ("date", .string), ("kommune", .optionalString),
+        ("levels", .stringSet(.levels)), ("model", .optionalString), ("place", .optionalString),
+        ("sdgs", .intSet), ("themes", .stringSet(.bytes)), ("title", .string), ("visit", .optionalString),
+    ])
+
+    /// A visit to a municipality.
+    public static let visit = FieldSchema(fields: [
+        ("date", .string), ("kommune", .string), ("participants", .stringSet(.bytes)), ("purpose", .optionalString),
+    ])
+
+    /// A codebook entry; its slug is the document id.
+    public static let codebook = FieldSchema(fields: [
+        ("description", .string),
+    ])
+}

@@ -1,0 +1,125 @@
+/// Why received revision bytes were refused.
+public enum RevisionDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not JSON, or not a revision object.
+    case malformed(String)
+    /// Written by a newer program.
+    case unknownFormat(Int64)
+    /// The bytes are not in canonical form, so they cannot be the hashed ones.
+    case notCanonical
+    /// The claimed id does not match the bytes.
+    case idMismatch(claimed: String, actual: String)
+
+    /// A readable description.
+    public var description: String {
+        switch self {
+        case .malformed(let reason): "malformed revision: \(reason)"
+        case .unknownFormat(let format):
+            "revision format \(format) is newer than this fieldnotes understands (format \(Revision.currentFormat)); upgrade fieldnotes"
+        case .notCanonical: "revision bytes are not in canonical form"
+        case .idMismatch(let claimed, let actual): "revision id \(claimed) does not match its content (\(actual))"
+        }
+    }
+}
+
+extension Revision {
+    /// The longest document id accepted (UUIDs are 36, slugs at most 64).
+    public static let maxDocumentIDLength = 128
+
+    /// Decodes and verifies a revision from its canonical bytes.
+    ///
+    /// The bytes are parsed, checked against the schema of their kind, re-encoded and
+    /// compared byte for byte, so what is stored is exactly what was hashed. When `expectedID`
+    /// is given it must match the SHA-256 of the bytes.
+    public init<C: Collection>(canonicalBytes bytes: C, expectedID: String? = nil) throws(RevisionDecodingError) where C.Element == UInt8 {
+        let raw = Array(bytes)
+        let value: JSONValue
+        do { value = try JSONParser.parse(raw) } catch { throw .malformed(error.description) }
+        try self.init(json: value)
+        guard canonicalBytes == raw else { throw .notCanonical }
+        if let expectedID, expectedID != id { throw .idMismatch(claimed: expectedID, actual: id) }
+    }
+
+    /// Decodes a revision from its JSON object, validating every member.
+    public init(json value: JSONValue) throws(RevisionDecodingError) {
+        guard let object = value.objectValue else { throw .malformed("not an object") }
+        guard let format = object["format"]?.intValue else { throw .malformed("missing format") }
+        guard format >= 1 else { throw .malformed("invalid format") }
+        guard format <= Revision.currentFormat else { throw .unknownFormat(format) }
+        let expectedKeys: Set<String> = ["author", "clock", "conflicts", "deleted", "doc", "fields", "format", "kind",
+                                         "parents", "replica", "stamps"]
+        guard Set(object.keys) == expectedKeys else { throw .malformed("unexpected or missing members") }
+        guard let kindText = object["kind"]?.stringValue, let kind = DocumentKind(rawValue: kindText) else {
+            throw .malformed("unknown kind")
+        }
+        guard let doc = object["doc"]?.stringValue, !doc.isEmpty, doc.utf8.count <= Self.maxDocumentIDLength else {
+            throw .malformed("invalid doc")
+        }
+        guard let parentValues = object["parents"]?.arrayValue else { throw .malformed("invalid parents") }
+        var parents: [String] = []
+        for parent in parentValues {
+            guard let id = parent.stringValue, Self.isValidID(id) else { throw .malformed("invalid parent id") }
+            parents.append(id)
+        }
+        guard parents == Array(Set(parents)).sorted() else { throw .malformed("parents not sorted or repeated") }
+        guard let clock = object["clock"]?.intValue, clock >= 0 else { throw .malformed("invalid clock") }
+        guard let replica = object["replica"]?.stringValue, replica.utf8.count <= 64 else { throw .malformed("invalid replica") }
+        guard let author = object["author"]?.stringValue, author.utf8.count <= 128 else { throw .malformed("invalid author") }
+        guard let deleted = object["deleted"]?.boolValue else { throw .malformed("invalid deleted flag") }
+        guard let fields = object["fields"]?.objectValue else { throw .malformed("invalid fields") }
+        try Self.validate(fields: fields, kind: kind)
+        guard let stampObject = object["stamps"]?.objectValue else { throw .malformed("invalid stamps") }
+        var stamps: [String: Stamp] = [:]
+        for (field, stampValue) in stampObject {
+            guard kind.schema.type(of: field)?.isStamped == true, let stamp = Stamp(json: stampValue) else {
+                throw .malformed("invalid stamp for \(field)")
+            }
+            stamps[field] = stamp
+        }
+        guard let conflictValues = object["conflicts"]?.arrayValue else { throw .malformed("invalid conflicts") }
+        var conflicts: [FieldConflict] = []
+        for item in conflictValues {
+            guard let conflict = FieldConflict(json: item) else { throw .malformed("invalid conflict") }
+            conflicts.append(conflict)
+        }
+        self.init(format: format, kind: kind, doc: doc, parents: parents, clock: clock, replica: replica, author: author,
+                  deleted: deleted, fields: fields, stamps: stamps, conflicts: conflicts)
+        if self.conflicts != conflicts { throw .notCanonical }
+    }
+
+    /// Whether text is a revision id: 64 lower-case hex digits.
+    public static func isValidID(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// Checks that a snapshot has exactly the fields of its kind, each of the right type and in canonical form.
+    static func validate(fields: [String: JSONValue], kind: DocumentKind) throws(RevisionDecodingError) {
+        let schema = kind.schema
+        guard fields.count == schema.fields.count else { throw .malformed("wrong set of fields for \(kind.rawValue)") }
+        for (name, type) in schema.fields {
+            guard let value = fields[name] else { throw .malformed("missing field \(name)") }
+            switch type {
+            case .string, .text:
+                guard value.stringValue != nil else { throw .malformed("field \(name) must be a string") }
+            case .optionalString:
+                guard value.stringValue != nil || value.isNull else { throw .malformed("field \(name) must be a string or null") }
+            case .stringSet, .intSet:
+                guard let elements = value.arrayValue else { throw .malformed("field \(name) must be a list") }
+                if case .intSet = type { guard elements.allSatisfy({ $0.intValue != nil }) else { throw .malformed("field \(name) must hold integers") } }
+                if case .stringSet = type { guard elements.allSatisfy({ $0.stringValue != nil }) else { throw .malformed("field \(name) must hold strings") } }
+                guard FieldSchema.canonicalSet(elements, type: type) == elements else {
+                    throw .malformed("field \(name) is not in canonical order")
+                }
+            }
+        }
+        if kind == .note {
+            if let model = fields["model"]?.stringValue, OrganisationModel(rawValue: model) == nil { throw .malformed("unknown model \(model)") }
+            for level in fields["levels"]?.arrayValue ?? [] where Level(rawValue: level.stringValue ?? "") == nil {
+                throw .malformed("unknown level")
+            }
+            for goal in fields["sdgs"]?.arrayValue ?? [] where SDG(Int(goal.intValue ?? 0)) == nil {
+                throw .malformed("SDG out of range")
+            }
+            guard let date = fields["date"]?.stringValue, NoteDate(date) != nil else { throw .malformed("invalid date") }
+        }
+    }
+}

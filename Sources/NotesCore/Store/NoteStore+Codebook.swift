@@ -1,0 +1,111 @@
+/// The codebook of research themes.
+extension NoteStore {
+    /// Every theme that is not deleted, by slug, with how many notes use it.
+    public func codebook() throws -> [CodebookEntry] {
+        let statement = try database.statement("""
+            SELECT c.slug, c.description, c.revision, c.conflicted,
+                   (SELECT count(*) FROM note_themes t JOIN notes n ON n.rowid = t.note WHERE t.theme = c.slug AND n.deleted = 0)
+            FROM codebook c WHERE c.deleted = 0 ORDER BY c.slug
+            """)
+        defer { statement.reset() }
+        var result: [CodebookEntry] = []
+        while try statement.step() {
+            result.append(CodebookEntry(slug: statement.text(0), description: statement.text(1), notes: Int(statement.int(4)),
+                                        revision: statement.text(2), conflicted: statement.int(3) != 0))
+        }
+        return result
+    }
+
+    /// Adds a theme to the codebook (or brings back a deleted one).
+    @discardableResult
+    public func addTheme(_ input: String, description: String) throws -> CodebookEntry {
+        try write {
+            guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
+            try addThemeInTransaction(slug, description: description)
+            return try codebook().first { $0.slug == slug }!
+        }
+    }
+
+    private func addThemeInTransaction(_ slug: String, description: String) throws {
+        let heads = try heads(kind: .codebook, doc: slug)
+        if let head = Self.displayHead(heads) {
+            if !head.deleted { throw StoreError.themeExists(slug) }
+            try commitLocal(kind: .codebook, doc: slug, parent: head, fields: ["description": .string(description)], deleted: false)
+        } else {
+            try commitLocal(kind: .codebook, doc: slug, parent: nil, fields: ["description": .string(description)], deleted: false)
+        }
+    }
+
+    /// Renames a theme (and its `old/child` themes) and retags every note that uses them, in one transaction.
+    ///
+    /// - Returns: the number of notes retagged.
+    @discardableResult
+    public func renameTheme(_ oldInput: String, to newInput: String) throws -> Int {
+        guard let old = Codebook.normalizedSlug(oldInput) else { throw InputError.invalidSlug(oldInput) }
+        guard let new = Codebook.normalizedSlug(newInput) else { throw InputError.invalidSlug(newInput) }
+        return try write {
+            let entries = try codebook()
+            guard entries.contains(where: { $0.slug == old }) else { throw StoreError.themeMissing(old) }
+            if old == new { throw StoreError.noChanges }
+            if Codebook.slug(new, isWithin: old) { throw InputError.other("Cannot rename '\(old)' into its own child '\(new)'.") }
+            func renamed(_ slug: String) -> String { new + slug.dropFirst(old.count) }
+            let moving = entries.filter { Codebook.slug($0.slug, isWithin: old) }
+            for entry in moving where entries.contains(where: { $0.slug == renamed(entry.slug) }) {
+                throw StoreError.themeExists(renamed(entry.slug))
+            }
+            for entry in moving {
+                guard let head = try revision(id: entry.revision) else { throw StoreError.revisionNotFound(entry.revision) }
+                try commitLocal(kind: .codebook, doc: entry.slug, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
+                try addThemeInTransaction(renamed(entry.slug), description: entry.description)
+            }
+            var filter = NoteFilter()
+            filter.themes = [old]
+            var retagged = 0
+            for note in try notes(matching: filter) {
+                guard let head = try revision(id: note.revision) else { continue }
+                var updated = note
+                updated.themes = note.themes.map { Codebook.slug($0, isWithin: old) ? renamed($0) : $0 }
+                    .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                updated.themes = Array(Set(updated.themes)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                try commitLocal(kind: .note, doc: note.id, parent: head, fields: updated.fields, deleted: false, conflicts: head.conflicts)
+                retagged += 1
+            }
+            return retagged
+        }
+    }
+
+    /// The slugs of every theme that is not deleted.
+    func themeSlugs() throws -> Set<String> {
+        let statement = try database.statement("SELECT slug FROM codebook WHERE deleted = 0")
+        defer { statement.reset() }
+        var result = Set<String>()
+        while try statement.step() { result.insert(statement.text(0)) }
+        return result
+    }
+
+    /// Checks theme slugs against the codebook, adding missing ones when allowed.
+    ///
+    /// - Throws: `InputError.unknownTheme` with suggestions for a theme not in the codebook.
+    func checkedThemes(_ inputs: [String], allowNew: Bool) throws -> [String] {
+        var known: Set<String>?
+        return try checkedThemes(inputs, allowNew: allowNew, known: &known)
+    }
+
+    /// As `checkedThemes(_:allowNew:)`, reusing a cache of known slugs across calls (for imports).
+    func checkedThemes(_ inputs: [String], allowNew: Bool, known: inout Set<String>?) throws -> [String] {
+        var result = Set<String>()
+        for input in inputs {
+            guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
+            if known == nil { known = try themeSlugs() }
+            if !known!.contains(slug) {
+                guard allowNew else {
+                    throw InputError.unknownTheme(input, suggestions: EditDistance.suggestions(for: slug, among: Array(known!).sorted()))
+                }
+                try addThemeInTransaction(slug, description: "")
+                known!.insert(slug)
+            }
+            result.insert(slug)
+        }
+        return result.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+}

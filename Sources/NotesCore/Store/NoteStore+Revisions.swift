@@ -1,0 +1,224 @@
+/// The revision log: appending local revisions, taking in received ones, and keeping heads
+/// and the derived rows in step.
+extension NoteStore {
+    /// The current head revisions of a document (normally one; more only until sync merges them).
+    public func heads(kind: DocumentKind, doc: String) throws -> [Revision] {
+        let statement = try database.statement(
+            "SELECT r.id, r.data FROM heads h JOIN revisions r ON r.id = h.rev WHERE h.kind = ? AND h.doc = ? ORDER BY r.id")
+        try statement.bind([.text(kind.rawValue), .text(doc)])
+        defer { statement.reset() }
+        var result: [Revision] = []
+        while try statement.step() {
+            result.append(try decodeStored(id: statement.text(0), bytes: statement.bytes(1)))
+        }
+        return result
+    }
+
+    /// The revision with this exact id.
+    public func revision(id: String) throws -> Revision? {
+        let statement = try database.statement("SELECT data FROM revisions WHERE id = ?")
+        try statement.bind([.text(id)])
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return try decodeStored(id: id, bytes: statement.bytes(0))
+    }
+
+    /// Every revision of a document, in local insertion order (parents before children).
+    public func revisions(kind: DocumentKind, doc: String) throws -> [Revision] {
+        let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ? ORDER BY seq")
+        try statement.bind([.text(kind.rawValue), .text(doc)])
+        defer { statement.reset() }
+        var result: [Revision] = []
+        while try statement.step() {
+            result.append(try decodeStored(id: statement.text(0), bytes: statement.bytes(1)))
+        }
+        return result
+    }
+
+    /// Documents that have more than one head and so need a merge.
+    public func documentsWithSeveralHeads() throws -> [(kind: DocumentKind, doc: String)] {
+        let statement = try database.statement(
+            "SELECT kind, doc FROM heads GROUP BY kind, doc HAVING count(*) > 1 ORDER BY kind, doc")
+        defer { statement.reset() }
+        var result: [(DocumentKind, String)] = []
+        while try statement.step() {
+            if let kind = DocumentKind(rawValue: statement.text(0)) { result.append((kind, statement.text(1))) }
+        }
+        return result
+    }
+
+    func decodeStored(id: String, bytes: [UInt8]) throws -> Revision {
+        do {
+            return try Revision(canonicalBytes: bytes, expectedID: id)
+        } catch {
+            throw StoreError.corrupt(path: path, detail: "revision \(id.prefix(8)): \(error.description)")
+        }
+    }
+
+    /// Appends a local revision of a document on top of its current head.
+    ///
+    /// Stamps: a field whose value differs from the parent's is stamped by this revision; an
+    /// unchanged field keeps the parent's stamp, so a later merge knows who set it and when.
+    @discardableResult
+    func commitLocal(kind: DocumentKind, doc: String, parent: Revision?, fields: [String: JSONValue], deleted: Bool,
+                     conflicts: [FieldConflict] = [], extraParents: [String] = []) throws -> Revision {
+        let clock = try tickClock()
+        var stamps: [String: Stamp] = [:]
+        if let parent {
+            for (name, type) in kind.schema.fields where type.isStamped && parent.fields[name] == fields[name] {
+                stamps[name] = parent.stamp(for: name)
+            }
+        }
+        let revision = Revision(kind: kind, doc: doc, parents: (parent.map { [$0.id] } ?? []) + extraParents, clock: clock,
+                                replica: replicaID, author: author, deleted: deleted, fields: fields, stamps: stamps,
+                                conflicts: conflicts)
+        try insert(revision, pushed: false)
+        try moveHeads(for: revision)
+        try project(kind: kind, doc: doc, heads: [revision])
+        return revision
+    }
+
+    /// Stores revisions received from the server or computed by a merge, in order, and updates
+    /// heads and derived rows. Revisions already present are skipped.
+    ///
+    /// - Returns: the number of revisions that were new.
+    @discardableResult
+    public func insertReceived(_ revisions: [Revision], pushed: Bool) throws -> Int {
+        var touched: [String: (DocumentKind, String)] = [:]
+        var known: [String: Revision] = [:]
+        var inserted = 0
+        var maxClock: Int64 = 0
+        for revision in revisions {
+            guard try insert(revision, pushed: pushed) else { continue }
+            inserted += 1
+            known[revision.id] = revision
+            maxClock = max(maxClock, revision.clock)
+            try moveHeads(for: revision)
+            touched[revision.kind.rawValue + "\u{0}" + revision.doc] = (revision.kind, revision.doc)
+        }
+        if maxClock > 0 { try observeClock(maxClock) }
+        for (kind, doc) in touched.values {
+            let headIDs = try headIDs(kind: kind, doc: doc)
+            let heads = try headIDs.map { id in try known[id] ?? revision(id: id) ?? { throw StoreError.revisionNotFound(id) }() }
+            try project(kind: kind, doc: doc, heads: heads)
+        }
+        return inserted
+    }
+
+    /// Inserts one revision row; false when it was already stored.
+    @discardableResult
+    func insert(_ revision: Revision, pushed: Bool) throws -> Bool {
+        let statement = try database.statement("""
+            INSERT OR IGNORE INTO revisions(id, kind, doc, parents, clock, replica, author, deleted, data, pushed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.bind([
+            .text(revision.id), .text(revision.kind.rawValue), .text(revision.doc),
+            .text(revision.parents.joined(separator: " ")), .integer(revision.clock), .text(revision.replica),
+            .text(revision.author), SQLValue(revision.deleted), .blob(revision.canonicalBytes), SQLValue(pushed),
+        ])
+        try statement.runToCompletion()
+        return database.changes > 0
+    }
+
+    private func headIDs(kind: DocumentKind, doc: String) throws -> [String] {
+        let statement = try database.statement("SELECT rev FROM heads WHERE kind = ? AND doc = ? ORDER BY rev")
+        try statement.bind([.text(kind.rawValue), .text(doc)])
+        defer { statement.reset() }
+        var ids: [String] = []
+        while try statement.step() { ids.append(statement.text(0)) }
+        return ids
+    }
+
+    /// A new revision replaces its parents as heads, unless a child of it is already stored.
+    private func moveHeads(for revision: Revision) throws {
+        let kind = SQLValue.text(revision.kind.rawValue), doc = SQLValue.text(revision.doc)
+        for parent in revision.parents {
+            try database.run("DELETE FROM heads WHERE kind = ? AND doc = ? AND rev = ?", [kind, doc, .text(parent)])
+        }
+        let childKnown = try database.scalar(
+            "SELECT 1 FROM revisions WHERE kind = ? AND doc = ? AND instr(parents, ?) > 0 LIMIT 1",
+            [kind, doc, .text(revision.id)]) != nil
+        if !childKnown {
+            try database.run("INSERT OR IGNORE INTO heads(kind, doc, rev) VALUES (?, ?, ?)", [kind, doc, .text(revision.id)])
+        }
+    }
+
+    /// The head shown as the document's current state: the greatest by (clock, id).
+    static func displayHead(_ heads: [Revision]) -> Revision? {
+        heads.max { ($0.clock, $0.id) < ($1.clock, $1.id) }
+    }
+
+    /// Rewrites the derived row of a document from its heads.
+    func project(kind: DocumentKind, doc: String, heads: [Revision]) throws {
+        guard let head = Self.displayHead(heads) else { return }
+        let conflicted = heads.count > 1 || !head.conflicts.isEmpty
+        switch kind {
+        case .note: try projectNote(head, conflicted: conflicted)
+        case .visit: try projectVisit(head, conflicted: conflicted)
+        case .codebook: try projectCodebook(head, conflicted: conflicted)
+        }
+    }
+
+    private func projectNote(_ head: Revision, conflicted: Bool) throws {
+        let note = Note(id: head.doc, revision: head.id, deleted: head.deleted, conflicted: conflicted, fields: head.fields)
+        let fields = head.fields
+        let statement = try database.statement("""
+            INSERT INTO notes(id, revision, title, body, kommune, place, model, levels, sdgs, themes, date, author, visit, deleted, conflicted)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, title = excluded.title, body = excluded.body,
+                kommune = excluded.kommune, place = excluded.place, model = excluded.model, levels = excluded.levels,
+                sdgs = excluded.sdgs, themes = excluded.themes, date = excluded.date, author = excluded.author,
+                visit = excluded.visit, deleted = excluded.deleted, conflicted = excluded.conflicted
+            RETURNING rowid
+            """)
+        try statement.bind([
+            .text(note.id), .text(note.revision), .text(note.title), .text(note.body), SQLValue(note.kommune),
+            SQLValue(note.place), SQLValue(note.model?.rawValue), jsonText(fields["levels"]),
+            jsonText(fields["sdgs"]), jsonText(fields["themes"]),
+            .text(note.date), .text(note.author), SQLValue(note.visit), SQLValue(note.deleted), SQLValue(conflicted),
+        ])
+        guard try statement.step() else { statement.reset(); return }
+        let rowid = SQLValue.integer(statement.int(0))
+        statement.reset()
+        try database.run("DELETE FROM note_levels WHERE note = ?", [rowid])
+        try database.run("DELETE FROM note_sdgs WHERE note = ?", [rowid])
+        try database.run("DELETE FROM note_themes WHERE note = ?", [rowid])
+        for level in note.levels {
+            try database.run("INSERT OR IGNORE INTO note_levels(level, note) VALUES (?, ?)", [.text(level.rawValue), rowid])
+        }
+        for goal in note.sdgs {
+            try database.run("INSERT OR IGNORE INTO note_sdgs(sdg, note) VALUES (?, ?)", [SQLValue(goal), rowid])
+        }
+        for theme in note.themes {
+            try database.run("INSERT OR IGNORE INTO note_themes(theme, note) VALUES (?, ?)", [.text(theme), rowid])
+        }
+    }
+
+    private func projectVisit(_ head: Revision, conflicted: Bool) throws {
+        let visit = Visit(id: head.doc, revision: head.id, deleted: head.deleted, conflicted: conflicted, fields: head.fields)
+        try database.run("""
+            INSERT INTO visits(id, revision, kommune, date, purpose, participants, deleted, conflicted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, kommune = excluded.kommune, date = excluded.date,
+                purpose = excluded.purpose, participants = excluded.participants, deleted = excluded.deleted,
+                conflicted = excluded.conflicted
+            """, [
+                .text(visit.id), .text(visit.revision), .text(visit.kommune), .text(visit.date), SQLValue(visit.purpose),
+                jsonText(head.fields["participants"]), SQLValue(visit.deleted), SQLValue(conflicted),
+            ])
+    }
+
+    private func projectCodebook(_ head: Revision, conflicted: Bool) throws {
+        try database.run("""
+            INSERT INTO codebook(slug, revision, description, deleted, conflicted) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(slug) DO UPDATE SET revision = excluded.revision, description = excluded.description,
+                deleted = excluded.deleted, conflicted = excluded.conflicted
+            """, [
+                .text(head.doc), .text(head.id), .text(head.string("description") ?? ""), SQLValue(head.deleted), SQLValue(conflicted),
+            ])
+    }
+
+    private func jsonText(_ value: JSONValue?) -> SQLValue {
+        .text(String(decoding: JSONWriter.canonical(value ?? .array([])), as: UTF8.self))
+    }
+}

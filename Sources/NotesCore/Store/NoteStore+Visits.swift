@@ -1,0 +1,89 @@
+/// Recording and changing visits.
+extension NoteStore {
+    /// Records a visit and returns it.
+    @discardableResult
+    public func addVisit(kommune: String, date: String, purpose: String?, participants: [String], id: String? = nil) throws -> Visit {
+        try write {
+            let id = id ?? Self.newID()
+            var visit = Visit(id: id, revision: "", deleted: false, conflicted: false, fields: [:])
+            visit.kommune = kommune
+            visit.date = date
+            visit.purpose = purpose
+            visit.participants = Array(Set(participants)).sorted()
+            let revision = try commitLocal(kind: .visit, doc: id, parent: nil, fields: visit.fields, deleted: false)
+            visit.revision = revision.id
+            return visit
+        }
+    }
+
+    /// Changes a visit as one new revision.
+    @discardableResult
+    public func editVisit(id prefix: String, kommune: String?, date: String?, purpose: String?,
+                          addParticipants: [String], removeParticipants: [String]) throws -> Visit {
+        try write {
+            let visit = try visitRow(id: prefix)
+            if visit.deleted { throw StoreError.deleted(kind: "visit", id: visit.id) }
+            guard let head = try revision(id: visit.revision) else { throw StoreError.revisionNotFound(visit.revision) }
+            var updated = visit
+            if let kommune { updated.kommune = kommune }
+            if let date { updated.date = date }
+            if let purpose { updated.purpose = purpose.isEmpty ? nil : purpose }
+            updated.participants = Array(Set(updated.participants).subtracting(removeParticipants).union(addParticipants))
+                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            guard updated.fields != head.fields else { throw StoreError.noChanges }
+            try commitLocal(kind: .visit, doc: visit.id, parent: head, fields: updated.fields, deleted: false, conflicts: head.conflicts)
+            return try visitRow(id: visit.id)
+        }
+    }
+
+    /// Marks a visit deleted. Its notes keep their visit id, so a restore brings the grouping back.
+    @discardableResult
+    public func deleteVisit(id prefix: String) throws -> Visit {
+        try write {
+            let visit = try visitRow(id: prefix)
+            if visit.deleted { throw StoreError.deleted(kind: "visit", id: visit.id) }
+            guard let head = try revision(id: visit.revision) else { throw StoreError.revisionNotFound(visit.revision) }
+            try commitLocal(kind: .visit, doc: visit.id, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
+            return try visitRow(id: visit.id)
+        }
+    }
+
+    /// Every visit that is not deleted, newest first.
+    public func visits(includeDeleted: Bool = false) throws -> [Visit] {
+        let statement = try database.statement("""
+            SELECT id, revision, kommune, date, purpose, participants, deleted, conflicted FROM visits
+            WHERE deleted = 0 OR ? ORDER BY date DESC, id
+            """)
+        try statement.bind([SQLValue(includeDeleted)])
+        defer { statement.reset() }
+        var result: [Visit] = []
+        while try statement.step() { result.append(Self.visit(from: statement)) }
+        return result
+    }
+
+    /// The visit with this id or unique prefix.
+    public func visitRow(id prefix: String) throws -> Visit {
+        let id = try resolveID(prefix, table: "visits", kind: "visit")
+        let statement = try database.statement(
+            "SELECT id, revision, kommune, date, purpose, participants, deleted, conflicted FROM visits WHERE id = ?")
+        try statement.bind([.text(id)])
+        defer { statement.reset() }
+        guard try statement.step() else { throw StoreError.notFound(kind: "visit", id: prefix) }
+        return Self.visit(from: statement)
+    }
+
+    /// Expands a visit id prefix.
+    public func resolveVisitID(_ prefix: String) throws -> String {
+        try resolveID(prefix, table: "visits", kind: "visit")
+    }
+
+    private static func visit(from statement: Statement) -> Visit {
+        var visit = Visit(id: statement.text(0), revision: statement.text(1), deleted: statement.int(6) != 0,
+                          conflicted: statement.int(7) != 0, fields: [:])
+        visit.kommune = statement.text(2)
+        visit.date = statement.text(3)
+        visit.purpose = statement.optionalText(4)
+        visit.participants = ((try? JSONParser.parse(statement.bytes(5)))?.arrayValue ?? []).compactMap(\.stringValue)
+        return visit
+    }
+}

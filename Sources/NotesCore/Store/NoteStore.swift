@@ -1,0 +1,216 @@
+import Foundation
+import Glibc
+
+/// The local store: one SQLite file holding the revision log and the current state derived from it.
+///
+/// Not `Sendable`: one `NoteStore` belongs to one thread (the CLI's main thread). Every
+/// mutating method runs in a single write transaction that appends revisions, moves heads
+/// and updates the derived rows together, so a crash leaves all of it or none.
+public final class NoteStore {
+    /// The open connection.
+    public let database: Database
+    /// The store file's path.
+    public let path: String
+    /// This store's random replica id, made at `init`.
+    public private(set) var replicaID: String
+    /// The researcher's name, written into every revision this store makes.
+    public private(set) var author: String
+    /// The wall clock in milliseconds; replaceable in tests.
+    var now: () -> Int64 = HybridClock.nowMilliseconds
+
+    /// The first bytes of every SQLite database file.
+    static let sqliteHeader = Array("SQLite format 3\0".utf8)
+
+    /// Creates a new store file (mode 0600) with the built-in codebook.
+    ///
+    /// - Throws: `StoreError.alreadyInitialized` if a store is there, `.cannotCreate` when the
+    ///   folder cannot be made or written.
+    public static func create(at path: String, author: String) throws -> NoteStore {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw StoreError.isDirectory(path: path) }
+            if info.st_size > 0 {
+                _ = try NoteStore(path: path)
+                throw StoreError.alreadyInitialized(path: path)
+            }
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError.cannotCreate(path: path, reason: "cannot create the folder \(folder)")
+            }
+        }
+        // Create the file ourselves so it is 0600 from its first byte: it will hold the server token.
+        let fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StoreError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+        fchmod(fd, 0o600)
+        close(fd)
+        let store = try NoteStore(path: path, creating: true)
+        try store.initialize(author: author)
+        return store
+    }
+
+    /// Opens an existing store, migrating it to the current schema.
+    ///
+    /// The file is checked before SQLite writes anything: a directory, a file that is not an
+    /// SQLite database, another program's database or a store from a newer schema are refused
+    /// and left untouched.
+    public convenience init(path: String) throws {
+        try self.init(path: path, creating: false)
+    }
+
+    private init(path: String, creating: Bool) throws {
+        self.path = path
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw StoreError.noStore(path: path) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw StoreError.isDirectory(path: path) }
+        if info.st_size == 0 && !creating { throw StoreError.noStore(path: path) }
+        if info.st_size > 0 {
+            try Self.checkHeader(path: path, size: Int(info.st_size))
+        }
+        do {
+            database = try Database(path: path, mode: .init(create: false))
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+        replicaID = ""
+        author = ""
+        do {
+            try prepare(creating: creating)
+        } catch let error as MigrationError {
+            if case .newerSchema(let found, let supported) = error {
+                throw StoreError.newerSchema(path: path, found: found, supported: supported)
+            }
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    private static func checkHeader(path: String, size: Int) throws {
+        guard size >= 100 else { throw StoreError.notSQLite(path: path) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.readOnly(path: path) }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        guard Array(header) == sqliteHeader else { throw StoreError.notSQLite(path: path) }
+    }
+
+    private func prepare(creating: Bool) throws {
+        let version = try Migrator.currentVersion(of: database)
+        let applicationID = Int32(truncatingIfNeeded: try database.scalar("PRAGMA application_id")?.integer ?? 0)
+        if version > StoreSchema.latestVersion {
+            if applicationID != StoreSchema.applicationID { throw StoreError.notFieldnotesStore(path: path) }
+            throw StoreError.newerSchema(path: path, found: version, supported: StoreSchema.latestVersion)
+        }
+        if version == 0 {
+            let tables = try database.scalar("SELECT count(*) FROM sqlite_master")?.integer ?? 0
+            if tables > 0 || !creating { throw StoreError.notFieldnotesStore(path: path) }
+        } else if applicationID != StoreSchema.applicationID {
+            throw StoreError.notFieldnotesStore(path: path)
+        }
+        // WAL lets readers run beside a writer; NORMAL is durable across application crashes in WAL mode.
+        try database.execute("PRAGMA journal_mode = WAL")
+        try database.execute("PRAGMA synchronous = NORMAL")
+        try Migrator.migrate(database, with: StoreSchema.migrations)
+        if !creating {
+            guard let replica = try meta("replica"), let author = try meta("author") else {
+                throw StoreError.noStore(path: path)
+            }
+            self.replicaID = replica
+            self.author = author
+        }
+    }
+
+    private func initialize(author: String) throws {
+        try database.write {
+            let replica = Self.randomHex(bytes: 16)
+            try setMeta("replica", replica)
+            try setMeta("author", author)
+            try setMeta("clock", "0")
+            try setMeta("created", String(HybridClock.nowMilliseconds()))
+            try insertReceived(Codebook.genesisRevisions, pushed: true)
+            self.replicaID = replica
+            self.author = author
+        }
+    }
+
+    /// Maps SQLite's failures to messages about this store.
+    static func translate(_ error: Error, path: String) -> Error {
+        guard let sqlite = error as? SQLiteError else { return error }
+        if sqlite.isBusy { return StoreError.locked(path: path) }
+        if sqlite.isCorrupt { return StoreError.corrupt(path: path, detail: sqlite.message) }
+        if sqlite.isReadOnly { return StoreError.readOnly(path: path) }
+        if sqlite.isFull { return StoreError.diskFull(path: path) }
+        if sqlite.primaryCode == 14 /* SQLITE_CANTOPEN */ { return StoreError.readOnly(path: path) }
+        return StoreError.sqlite(sqlite.message)
+    }
+
+    /// Runs `body` in one write transaction, translating SQLite errors into store errors.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one read transaction (one consistent snapshot).
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    // MARK: - Meta
+
+    /// A value from the `meta` table.
+    public func meta(_ key: String) throws -> String? {
+        try database.scalar("SELECT value FROM meta WHERE key = ?", [.text(key)])?.text
+    }
+
+    /// Sets a value in the `meta` table (inside the caller's transaction, or its own).
+    public func setMeta(_ key: String, _ value: String?) throws {
+        if let value {
+            try database.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             [.text(key), .text(value)])
+        } else {
+            try database.run("DELETE FROM meta WHERE key = ?", [.text(key)])
+        }
+    }
+
+    /// Changes the author written into new revisions.
+    public func setAuthor(_ name: String) throws {
+        try write { try setMeta("author", name) }
+        author = name
+    }
+
+    /// Advances the hybrid clock for a local change and returns the new value.
+    func tickClock() throws -> Int64 {
+        let last = Int64(try meta("clock") ?? "0") ?? 0
+        let next = HybridClock.tick(last: last, nowMilliseconds: now())
+        try setMeta("clock", String(next))
+        return next
+    }
+
+    /// Moves the clock past revisions received from elsewhere.
+    func observeClock(_ received: Int64) throws {
+        let last = Int64(try meta("clock") ?? "0") ?? 0
+        if received > last { try setMeta("clock", String(HybridClock.receive(last: last, received: received))) }
+    }
+
+    /// Random bytes from the system, as hex.
+    public static func randomHex(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// A new lower-case UUID.
+    public static func newID() -> String {
+        UUID().uuidString.lowercased()
+    }
+}

@@ -1,0 +1,96 @@
+/// The numbered migrations of the local store.
+enum StoreSchema {
+    /// Identifies a fieldnotes store among SQLite files ("FNot").
+    static let applicationID: Int32 = 0x464E_6F74
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "revision log, current state, search", sql: """
+            PRAGMA application_id = \(applicationID);
+            CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE revisions(
+                seq INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                doc TEXT NOT NULL,
+                parents TEXT NOT NULL,
+                clock INTEGER NOT NULL,
+                replica TEXT NOT NULL,
+                author TEXT NOT NULL,
+                deleted INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                pushed INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX revisions_by_doc ON revisions(kind, doc);
+            CREATE INDEX revisions_unpushed ON revisions(seq) WHERE pushed = 0;
+            CREATE TABLE heads(
+                kind TEXT NOT NULL, doc TEXT NOT NULL, rev TEXT NOT NULL,
+                PRIMARY KEY(kind, doc, rev)
+            ) WITHOUT ROWID;
+            CREATE TABLE notes(
+                rowid INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                revision TEXT NOT NULL,
+                title TEXT NOT NULL,
+                body TEXT NOT NULL,
+                kommune TEXT,
+                place TEXT,
+                model TEXT,
+                levels TEXT NOT NULL,
+                sdgs TEXT NOT NULL,
+                themes TEXT NOT NULL,
+                date TEXT NOT NULL,
+                author TEXT NOT NULL,
+                visit TEXT,
+                deleted INTEGER NOT NULL,
+                conflicted INTEGER NOT NULL
+            );
+            CREATE INDEX notes_by_date ON notes(deleted, date DESC, id);
+            CREATE INDEX notes_by_kommune ON notes(kommune, date DESC);
+            CREATE INDEX notes_by_place ON notes(place);
+            CREATE INDEX notes_by_model ON notes(model, date DESC);
+            CREATE INDEX notes_by_author ON notes(author, date DESC);
+            CREATE INDEX notes_by_visit ON notes(visit);
+            CREATE INDEX notes_conflicted ON notes(conflicted) WHERE conflicted = 1;
+            CREATE TABLE note_levels(level TEXT NOT NULL, note INTEGER NOT NULL, PRIMARY KEY(level, note)) WITHOUT ROWID;
+            CREATE INDEX note_levels_by_note ON note_levels(note);
+            CREATE TABLE note_sdgs(sdg INTEGER NOT NULL, note INTEGER NOT NULL, PRIMARY KEY(sdg, note)) WITHOUT ROWID;
+            CREATE INDEX note_sdgs_by_note ON note_sdgs(note);
+            CREATE TABLE note_themes(theme TEXT NOT NULL, note INTEGER NOT NULL, PRIMARY KEY(theme, note)) WITHOUT ROWID;
+            CREATE INDEX note_themes_by_note ON note_themes(note);
+            CREATE VIRTUAL TABLE notes_fts USING fts5(
+                title, body, content='notes', content_rowid='rowid',
+                tokenize='unicode61 remove_diacritics 0'
+            );
+            CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+                INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+            END;
+            CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+                INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+            END;
+            CREATE TRIGGER notes_fts_update AFTER UPDATE OF title, body ON notes BEGIN
+                INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+                INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+            END;
+            CREATE TABLE visits(
+                id TEXT PRIMARY KEY NOT NULL,
+                revision TEXT NOT NULL,
+                kommune TEXT NOT NULL,
+                date TEXT NOT NULL,
+                purpose TEXT,
+                participants TEXT NOT NULL,
+                deleted INTEGER NOT NULL,
+                conflicted INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX visits_by_date ON visits(date DESC);
+            CREATE TABLE codebook(
+                slug TEXT PRIMARY KEY NOT NULL,
+                revision TEXT NOT NULL,
+                description TEXT NOT NULL,
+                deleted INTEGER NOT NULL,
+                conflicted INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
+    ]
+
+    static var latestVersion: Int { migrations.last!.version }
+}

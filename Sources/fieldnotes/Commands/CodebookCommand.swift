@@ -1,0 +1,49 @@
+import NotesCore
+
+/// `fieldnotes codebook …`.
+enum CodebookCommand {
+    static let spec = CommandSpec(
+        name: "codebook", abstract: "List, extend and rename the research themes.",
+        subcommands: [list, add, rename], defaultSubcommand: "list")
+
+    static let list = CommandSpec(
+        name: "list", abstract: "List the themes with how many notes use each.",
+        options: [CommonOptions.json, CommonOptions.store],
+        run: { arguments, context in
+            let store = try context.openStore(arguments)
+            let entries = try store.codebook()
+            if arguments.flag("json") {
+                NoteFormatting.jsonList(entries.map(\.json), to: context.out)
+            } else {
+                var table = TextTable(["THEME", "NOTES", "DESCRIPTION"])
+                for entry in entries {
+                    table.append([entry.slug + (entry.conflicted ? "!" : ""), String(entry.notes), entry.description])
+                }
+                context.out.write(table.render())
+            }
+            return ExitCode.ok
+        })
+
+    static let add = CommandSpec(
+        name: "add", abstract: "Add a theme (use parent/child for a sub-theme).",
+        arguments: [ArgumentSpec(name: "slug", help: "The theme's slug, e.g. 'partnerskaber/forsyning'.")],
+        options: [.option("description", value: "text", help: "A one-line description."), CommonOptions.store],
+        run: { arguments, context in
+            let store = try context.openStore(arguments)
+            let description = try NoteInput.shortText(arguments.value("description") ?? "", field: "description")
+            let entry = try store.addTheme(arguments.argument("slug")!, description: description)
+            context.out.line("Added the theme '\(entry.slug)'.")
+            return ExitCode.ok
+        })
+
+    static let rename = CommandSpec(
+        name: "rename", abstract: "Rename a theme and retag every note that uses it, in one transaction.",
+        arguments: [ArgumentSpec(name: "old", help: "The current slug."), ArgumentSpec(name: "new", help: "The new slug.")],
+        options: [CommonOptions.store],
+        run: { arguments, context in
+            let store = try context.openStore(arguments)
+            let count = try store.renameTheme(arguments.argument("old")!, to: arguments.argument("new")!)
+            context.out.line("Renamed '\(arguments.argument("old")!)' to '\(arguments.argument("new")!)'; retagged \(count) note\(count == 1 ? "" : "s").")
+            return ExitCode.ok
+        })
+}

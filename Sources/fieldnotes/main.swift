@@ -1,0 +1,4 @@
+import Foundation
+import NotesCore
+
+exit(Fieldnotes.main(Array(CommandLine.arguments.dropFirst())))
