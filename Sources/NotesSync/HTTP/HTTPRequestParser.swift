@@ -1,0 +1,227 @@
+/// An incremental, I/O-free HTTP/1.1 request parser with hard limits.
+///
+/// Feed bytes with `append(_:)` as they arrive and call `nextRequest()` until it returns
+/// nil (more bytes needed). Pipelined requests come out one per call. After an error the
+/// parser stays failed and rethrows that error; the connection must be closed.
+///
+/// Line endings: CRLF is expected, but a bare LF is also accepted as a line terminator
+/// everywhere (request line, fields, chunk lines, trailers), as RFC 9112 §2.2 allows.
+/// A CR that is not directly before the LF is part of the line and therefore invalid.
+/// Empty lines before a request line are skipped (RFC 9112 §2.2).
+///
+/// Because the parser does no I/O, the outcome depends only on the bytes, never on how
+/// they were split: the same input fed at once or byte by byte yields the same requests
+/// and the same error. The fuzz tests check this.
+public struct HTTPRequestParser: Sendable {
+    /// Where the parser is within the current request.
+    enum State: Sendable, Equatable {
+        case requestLine
+        case headerFields
+        case fixedBody(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+    }
+
+    /// The result of looking for the next line in the buffer.
+    enum LineScan {
+        /// A complete line: its content without the line ending, and its length with it.
+        case line(ArraySlice<UInt8>, rawLength: Int)
+        /// No line ending yet; `partialLength` bytes of the line are buffered.
+        case incomplete(partialLength: Int)
+    }
+
+    let limits: HTTPLimits
+    var buffer: [UInt8] = []
+    /// Index of the first byte not yet consumed.
+    var readIndex = 0
+    /// Index from which to keep looking for LF, so byte-at-a-time input stays linear.
+    var scanIndex = 0
+    var state: State = .requestLine
+    var failure: HTTPParseError?
+
+    // The request being assembled.
+    var startedRequest = false
+    var method = ""
+    var target = ""
+    var version = ""
+    var decodedTarget = RequestTarget(path: "", query: [:])
+    var headers = HTTPHeaders()
+    var headerBytes = 0
+    var body: [UInt8] = []
+    var expectsContinue = false
+    var continueAcknowledged = false
+    /// Bytes of body framing consumed so far (data plus chunk lines), for 100-continue.
+    var bodyWireBytes = 0
+    /// Bytes of chunk-size lines consumed so far, bounded relative to the data.
+    var chunkLineBytes = 0
+    var trailerBytes = 0
+    var trailerCount = 0
+
+    /// Creates a parser enforcing `limits`.
+    public init(limits: HTTPLimits = HTTPLimits()) {
+        self.limits = limits
+    }
+
+    /// Adds received bytes to the parser's buffer.
+    ///
+    /// - Complexity: amortized O(`bytes.count`).
+    public mutating func append(_ bytes: some Collection<UInt8>) {
+        // Drop consumed bytes once they dominate the buffer, keeping copies amortized.
+        if readIndex > 0 && readIndex * 2 >= buffer.count {
+            buffer.removeSubrange(0..<readIndex)
+            scanIndex -= readIndex
+            readIndex = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Parses the next complete request from the buffered bytes.
+    ///
+    /// - Returns: the request, or nil when more bytes are needed.
+    /// - Throws: the first protocol violation or exceeded limit; every later call
+    ///   throws the same error.
+    public mutating func nextRequest() throws(HTTPParseError) -> HTTPRequest? {
+        if let failure { throw failure }
+        do {
+            return try step()
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    /// Whether the current request's head (request line and fields) has been parsed
+    /// and the parser is reading its body.
+    ///
+    /// Used by the server to switch from the header deadline to the body deadline and
+    /// to tell connections still sending headers from requests in flight.
+    public var isHeadComplete: Bool {
+        switch state {
+        case .requestLine, .headerFields: false
+        default: true
+        }
+    }
+
+    /// Whether any byte of a not-yet-complete request has been received.
+    ///
+    /// False between requests on an idle keep-alive connection.
+    public var hasStartedRequest: Bool {
+        startedRequest || readIndex < buffer.count
+    }
+
+    /// Whether the client asked for `100 Continue` and is waiting for it before sending
+    /// the body: the head is complete, it had `Expect: 100-continue`, no body byte has
+    /// arrived and `acknowledgeContinue()` has not been called.
+    public var isAwaitingContinue: Bool {
+        isHeadComplete && expectsContinue && !continueAcknowledged
+            && bodyWireBytes == 0 && readIndex == buffer.count
+    }
+
+    /// Records that `100 Continue` was sent, so `isAwaitingContinue` turns false.
+    public mutating func acknowledgeContinue() {
+        continueAcknowledged = true
+    }
+
+    /// The method and path of the request being parsed, once its request line is known;
+    /// for logging rejected requests.
+    var currentRequestLine: (method: String, path: String)? {
+        guard state != .requestLine else { return nil }
+        return (method, decodedTarget.path)
+    }
+
+    // MARK: - Driving the state machine
+
+    /// Advances through as many states as the buffered bytes allow.
+    private mutating func step() throws(HTTPParseError) -> HTTPRequest? {
+        while true {
+            switch state {
+            case .requestLine:
+                guard try parseRequestLine() else { return nil }
+            case .headerFields:
+                switch try parseHeaderField() {
+                case .needMore: return nil
+                case .field, .headComplete(hasBody: true): continue
+                case .headComplete(hasBody: false): return completeRequest()
+                }
+            case .fixedBody(let remaining):
+                let available = buffer.count - readIndex
+                guard available > 0 else { return nil }
+                let taken = min(available, remaining)
+                consumeBody(count: taken)
+                if taken == remaining { return completeRequest() }
+                state = .fixedBody(remaining: remaining - taken)
+                return nil
+            case .chunkSize:
+                guard try parseChunkSize() else { return nil }
+            case .chunkData(let remaining):
+                let available = buffer.count - readIndex
+                guard available > 0 else { return nil }
+                let taken = min(available, remaining)
+                consumeBody(count: taken)
+                state = taken == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - taken)
+                if taken < remaining { return nil }
+            case .chunkDataEnd:
+                guard try parseChunkDataEnd() else { return nil }
+            case .trailers:
+                switch try parseTrailerField() {
+                case .needMore: return nil
+                case .field: continue
+                case .end: return completeRequest()
+                }
+            }
+        }
+    }
+
+    /// Finds the next line starting at `readIndex`, consuming it when complete.
+    mutating func scanLine() -> LineScan {
+        let start = readIndex
+        if let newline = buffer[scanIndex...].firstIndex(of: HTTPSyntax.lf) {
+            var end = newline
+            if end > start && buffer[end - 1] == HTTPSyntax.cr { end -= 1 }
+            readIndex = newline + 1
+            scanIndex = readIndex
+            return .line(buffer[start..<end], rawLength: newline + 1 - start)
+        }
+        scanIndex = buffer.count
+        return .incomplete(partialLength: buffer.count - start)
+    }
+
+    /// Moves `count` buffered bytes into the body.
+    private mutating func consumeBody(count: Int) {
+        body.append(contentsOf: buffer[readIndex..<(readIndex + count)])
+        readIndex += count
+        scanIndex = readIndex
+        bodyWireBytes += count
+    }
+
+    /// Returns the finished request and resets for the next one.
+    private mutating func completeRequest() -> HTTPRequest {
+        let request = HTTPRequest(
+            method: method, target: target, path: decodedTarget.path, query: decodedTarget.query,
+            version: version, headers: headers, body: body, remoteAddress: ""
+        )
+        reset()
+        return request
+    }
+
+    /// Clears all per-request state; buffered bytes of the next request stay.
+    private mutating func reset() {
+        state = .requestLine
+        startedRequest = false
+        method = ""
+        target = ""
+        version = ""
+        decodedTarget = RequestTarget(path: "", query: [:])
+        headers = HTTPHeaders()
+        headerBytes = 0
+        body = []
+        expectsContinue = false
+        continueAcknowledged = false
+        bodyWireBytes = 0
+        chunkLineBytes = 0
+        trailerBytes = 0
+        trailerCount = 0
+    }
+}

@@ -1,0 +1,4 @@
+extension HTTPServerError: CustomStringConvertible {
+    /// The same text as `message`.
+    public var description: String { message }
+}
