@@ -19,13 +19,12 @@ enum Fieldnotes {
             subcommands: [
                 InitCommand.spec, AddCommand.spec, EditCommand.spec, ShowCommand.spec, ListCommand.spec,
                 SearchCommand.spec, DeleteCommand.spec, RestoreCommand.spec, HistoryCommand.spec,
-                VisitCommand.spec, CodebookCommand.spec, ImportCommand.spec, DemoCommand.spec,
-            ] + extraCommands
+                VisitCommand.spec, CodebookCommand.spec, ImportCommand.spec,
+                RemoteCommand.spec, SyncCommand.spec, ConflictsCommand.spec, ResolveCommand.spec,
+                ServeCommand.spec, ServerCommand.spec, DemoCommand.spec,
+            ]
         )
     }
-
-    /// Commands contributed by later parts (sync, export).
-    static var extraCommands: [CommandSpec] { [] }
 
     /// Runs the command line and returns the exit code. Never traps on user input.
     static func main(_ arguments: [String]) -> Int32 {

@@ -13,10 +13,13 @@ public struct SDG: Sendable, Hashable, Comparable {
     public init?(parsing text: String) {
         var digits = Substring(text.lowercased())
         for prefix in ["sdg", "mål", "maal", "goal"] where digits.hasPrefix(prefix) {
-            digits = digits.dropFirst(prefix.count)
+            // A separator is allowed only after a prefix ("sdg-7"), so "-7" is not read as 7.
+            digits = digits.dropFirst(prefix.count).drop(while: { $0 == " " || $0 == "-" })
+            break
         }
-        digits = digits.drop(while: { $0 == " " || $0 == "-" })
-        guard let number = Int(digits) else { return nil }
+        // Digits only: Int("+7") would accept a sign.
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+              let number = Int(digits) else { return nil }
         self.init(number)
     }
 

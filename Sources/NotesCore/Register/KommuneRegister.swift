@@ -21,6 +21,9 @@ public enum KommuneRegister {
             if let kommune = byKey[key] { return .found(kommune) }
         }
         let key = candidates.first ?? ""
+        // A suggestion is at most 3 edits away or a prefix, so a much longer input has none;
+        // skipping it keeps a pasted megabyte from costing minutes of edit distances.
+        guard key.count <= longestFoldedName + 3 else { return .notFound(suggestions: []) }
         let scored = all.compactMap { kommune -> (Int, String)? in
             let target = fold(kommune.name)
             let distance = EditDistance.levenshtein(key, target)
@@ -37,6 +40,9 @@ public enum KommuneRegister {
     public static func named(_ name: String) -> Kommune? {
         all.first { $0.name == name }
     }
+
+    /// The length of the longest folded name, the bound for suggestions.
+    private static let longestFoldedName = all.map { fold($0.name).count }.max() ?? 0
 
     private static let byKey: [String: Kommune] = Dictionary(uniqueKeysWithValues: all.map { (fold($0.name), $0) })
 

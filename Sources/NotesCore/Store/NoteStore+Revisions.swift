@@ -36,9 +36,11 @@ extension NoteStore {
     }
 
     /// Documents that have more than one head and so need a merge.
+    ///
+    /// Read from a small table kept in step with the heads, so the check costs nothing when
+    /// there is nothing to merge, whatever the size of the store.
     public func documentsWithSeveralHeads() throws -> [(kind: DocumentKind, doc: String)] {
-        let statement = try database.statement(
-            "SELECT kind, doc FROM heads GROUP BY kind, doc HAVING count(*) > 1 ORDER BY kind, doc")
+        let statement = try database.statement("SELECT kind, doc FROM pending_merges ORDER BY kind, doc")
         defer { statement.reset() }
         var result: [(DocumentKind, String)] = []
         while try statement.step() {
@@ -74,7 +76,9 @@ extension NoteStore {
                                 conflicts: conflicts)
         try insert(revision, pushed: false)
         try moveHeads(for: revision)
-        try project(kind: kind, doc: doc, heads: [revision])
+        let headIDs = try headIDs(kind: kind, doc: doc)
+        let heads = headIDs == [revision.id] ? [revision] : try headIDs.compactMap { try self.revision(id: $0) }
+        try project(kind: kind, doc: doc, heads: heads)
         return revision
     }
 
@@ -153,6 +157,11 @@ extension NoteStore {
     func project(kind: DocumentKind, doc: String, heads: [Revision]) throws {
         guard let head = Self.displayHead(heads) else { return }
         let conflicted = heads.count > 1 || !head.conflicts.isEmpty
+        if heads.count > 1 {
+            try database.run("INSERT OR IGNORE INTO pending_merges(kind, doc) VALUES (?, ?)", [.text(kind.rawValue), .text(doc)])
+        } else {
+            try database.run("DELETE FROM pending_merges WHERE kind = ? AND doc = ?", [.text(kind.rawValue), .text(doc)])
+        }
         switch kind {
         case .note: try projectNote(head, conflicted: conflicted)
         case .visit: try projectVisit(head, conflicted: conflicted)

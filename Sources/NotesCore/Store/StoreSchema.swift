@@ -26,6 +26,7 @@ enum StoreSchema {
                 kind TEXT NOT NULL, doc TEXT NOT NULL, rev TEXT NOT NULL,
                 PRIMARY KEY(kind, doc, rev)
             ) WITHOUT ROWID;
+            CREATE TABLE pending_merges(kind TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY(kind, doc)) WITHOUT ROWID;
             CREATE TABLE notes(
                 rowid INTEGER PRIMARY KEY,
                 id TEXT NOT NULL UNIQUE,

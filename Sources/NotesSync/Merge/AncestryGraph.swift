@@ -57,7 +57,7 @@ struct AncestryGraph {
             guard let next = history[id] else { throw .missingRevision(id) }
             let base = try baseSnapshot(current.revision, next)
             let merged = ThreeWayMerge.mergeSnapshots(kind: x.kind, base: base, x: current.snapshot, y: Snapshot(next),
-                                                      xSide: (current.revision.id, x.kind), ySide: (next.id, x.kind))
+                                                      xSide: .init(current.revision), ySide: .init(next))
             current = (merged, current.revision)
         }
         return current.snapshot

@@ -28,7 +28,7 @@ public enum ThreeWayMerge {
         var graph = AncestryGraph(history: history)
         let base = try graph.baseSnapshot(x, y)
         let merged = mergeSnapshots(kind: x.kind, base: base, x: Snapshot(x), y: Snapshot(y),
-                                    xSide: (x.id, x.kind), ySide: (y.id, y.kind))
+                                    xSide: Side(x), ySide: Side(y))
         return Revision(format: format, kind: x.kind, doc: x.doc, parents: [x.id, y.id], clock: max(x.clock, y.clock),
                         replica: "", author: "", deleted: merged.deleted, fields: merged.fields, stamps: merged.stamps,
                         conflicts: Array(merged.conflicts))
@@ -57,7 +57,7 @@ public enum ThreeWayMerge {
     ///
     /// `xSide` is the side with the lower revision id; it comes first in conflict records and markers.
     static func mergeSnapshots(kind: DocumentKind, base: Snapshot, x: Snapshot, y: Snapshot,
-                               xSide: (id: String, kind: DocumentKind), ySide: (id: String, kind: DocumentKind)) -> Snapshot {
+                               xSide: Side, ySide: Side) -> Snapshot {
         var fields: [String: JSONValue] = [:]
         var stamps: [String: Stamp] = [:]
         var newConflicts: [FieldConflict] = []
@@ -104,26 +104,22 @@ public enum ThreeWayMerge {
             }
         }
 
-        var deleted: Bool
+        let deleted: Bool
         if x.deleted == y.deleted {
             deleted = x.deleted
         } else {
-            // One side deleted (or restored) while the other did not touch the flag.
-            let (deleter, other, deleterIsX) = x.deleted != base.deleted ? (x, y, true) : (y, x, false)
-            _ = deleter
-            if deleterIsX ? x.deleted : y.deleted {
+            // The flags differ, so exactly one side changed it from the base.
+            let xChanged = x.deleted != base.deleted
+            let changer = xChanged ? x : y, other = xChanged ? y : x
+            if changer.deleted && other.fields != base.fields {
                 // A delete against an edit: the edit wins and the conflict is recorded.
-                if other.fields != base.fields {
-                    deleted = false
-                    let xs = x.stamps["title"] ?? zero, ys = y.stamps["title"] ?? zero
-                    newConflicts.append(FieldConflict(field: "deleted", values: [
-                        side(xSide.id, xs, .bool(x.deleted)), side(ySide.id, ys, .bool(y.deleted)),
-                    ]))
-                } else {
-                    deleted = true
-                }
-            } else {
                 deleted = false
+                newConflicts.append(FieldConflict(field: "deleted", values: [
+                    FieldConflict.Value(revision: xSide.id, author: xSide.author, replica: xSide.replica, value: .bool(x.deleted)),
+                    FieldConflict.Value(revision: ySide.id, author: ySide.author, replica: ySide.replica, value: .bool(y.deleted)),
+                ]))
+            } else {
+                deleted = changer.deleted
             }
         }
 
@@ -134,6 +130,19 @@ public enum ThreeWayMerge {
             .union(y.conflicts.subtracting(base.conflicts))
         conflicts.formUnion(newConflicts)
         return Snapshot(fields: fields, stamps: stamps, deleted: deleted, conflicts: conflicts)
+    }
+
+    /// The head revision on one side of a merge, as named in conflict records.
+    struct Side {
+        let id: String
+        let author: String
+        let replica: String
+
+        init(_ revision: Revision) {
+            id = revision.id
+            author = revision.author
+            replica = revision.replica
+        }
     }
 
     /// Element-by-element three-way merge of a set: kept if both sides have it, or if a side added it.

@@ -1,0 +1,132 @@
+/// What the sync client needs from the store: unpushed revisions, the pull checkpoint and the remote.
+extension NoteStore {
+    /// A revision as stored: its local order, id and canonical bytes.
+    public struct StoredRevision: Sendable {
+        /// The local insertion order.
+        public let seq: Int64
+        /// The revision id.
+        public let id: String
+        /// The canonical bytes.
+        public let bytes: [UInt8]
+    }
+
+    /// The server this store syncs with.
+    public struct Remote: Sendable, Equatable {
+        /// The base URL, e.g. `https://notes.example.org`.
+        public var url: String
+        /// The bearer token.
+        public var token: String
+        /// Whether the server has confirmed that the token belongs to this store's author.
+        public var verified: Bool
+
+        /// Creates a remote.
+        public init(url: String, token: String, verified: Bool) {
+            self.url = url
+            self.token = token
+            self.verified = verified
+        }
+    }
+
+    /// Up to `limit` revisions not yet on the server, after local position `seq`, parents before children.
+    public func unpushedRevisions(after seq: Int64, limit: Int) throws -> [StoredRevision] {
+        let statement = try database.statement("SELECT seq, id, data FROM revisions WHERE pushed = 0 AND seq > ? ORDER BY seq LIMIT ?")
+        try statement.bind([.integer(seq), SQLValue(limit)])
+        defer { statement.reset() }
+        var result: [StoredRevision] = []
+        while try statement.step() {
+            result.append(StoredRevision(seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2)))
+        }
+        return result
+    }
+
+    /// How many revisions the server does not have yet.
+    public func unpushedCount() throws -> Int {
+        Int(try database.scalar("SELECT count(*) FROM revisions WHERE pushed = 0")?.integer ?? 0)
+    }
+
+    /// Records that the server acknowledged these revisions.
+    public func markPushed(_ ids: [String]) throws {
+        try write {
+            for id in ids {
+                try database.run("UPDATE revisions SET pushed = 1 WHERE id = ? AND pushed = 0", [.text(id)])
+            }
+        }
+    }
+
+    /// Marks revisions as not pushed (the server lost them: a restore from backup), so the next push sends them again.
+    public func markUnpushed(_ ids: [String]? = nil) throws {
+        try write {
+            if let ids {
+                for id in ids { try database.run("UPDATE revisions SET pushed = 0 WHERE id = ?", [.text(id)]) }
+            } else {
+                try database.run("UPDATE revisions SET pushed = 0 WHERE replica != '' OR author != '' OR parents != ''")
+            }
+        }
+    }
+
+    /// Stored revisions by id, as raw bytes (for re-pushing parents the server lacks).
+    public func storedRevisions(ids: [String]) throws -> [StoredRevision] {
+        var result: [StoredRevision] = []
+        let statement = try database.statement("SELECT seq, id, data FROM revisions WHERE id = ?")
+        for id in ids {
+            try statement.bind([.text(id)])
+            if try statement.step() {
+                result.append(StoredRevision(seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2)))
+            }
+            statement.reset()
+        }
+        return result
+    }
+
+    /// Whether a revision id is stored.
+    public func hasRevision(_ id: String) throws -> Bool {
+        try database.scalar("SELECT 1 FROM revisions WHERE id = ?", [.text(id)]) != nil
+    }
+
+    /// The pull checkpoint: the server's change sequence and the revision at it.
+    public func pullCheckpoint() throws -> (seq: Int64, revision: String) {
+        (Int64(try meta("pull_seq") ?? "0") ?? 0, try meta("pull_rev") ?? "")
+    }
+
+    /// Moves the pull checkpoint (inside the transaction that stored the batch).
+    public func setPullCheckpoint(seq: Int64, revision: String) throws {
+        try setMeta("pull_seq", String(seq))
+        try setMeta("pull_rev", revision)
+    }
+
+    /// The configured server, if any.
+    public func remote() throws -> Remote? {
+        guard let url = try meta("remote_url") else { return nil }
+        return Remote(url: url, token: try meta("remote_token") ?? "", verified: try meta("remote_verified") == "1")
+    }
+
+    /// Stores the server and token (the store file is mode 0600).
+    ///
+    /// A different server means a different change sequence, so the checkpoint restarts and
+    /// every revision is offered again (the server skips what it has).
+    public func setRemote(_ remote: Remote) throws {
+        try write {
+            let previous = try meta("remote_url")
+            try setMeta("remote_url", remote.url)
+            try setMeta("remote_token", remote.token)
+            try setMeta("remote_verified", remote.verified ? "1" : "0")
+            if previous != nil && previous != remote.url {
+                try setPullCheckpoint(seq: 0, revision: "")
+                try database.run("UPDATE revisions SET pushed = 0 WHERE replica != '' OR author != '' OR parents != ''")
+            }
+        }
+    }
+
+    /// Records that the server confirmed the identity.
+    public func setRemoteVerified(_ verified: Bool) throws {
+        try write { try setMeta("remote_verified", verified ? "1" : "0") }
+    }
+
+    /// How many notes, visits and codebook entries have open conflicts.
+    public func conflictCount() throws -> Int {
+        let notes = try database.scalar("SELECT count(*) FROM notes WHERE conflicted = 1")?.integer ?? 0
+        let visits = try database.scalar("SELECT count(*) FROM visits WHERE conflicted = 1")?.integer ?? 0
+        let themes = try database.scalar("SELECT count(*) FROM codebook WHERE conflicted = 1")?.integer ?? 0
+        return Int(notes + visits + themes)
+    }
+}

@@ -1,0 +1,255 @@
+import NotesCore
+
+/// Runs one sync of a local store with the server: push, pull, merge, push the merges.
+///
+/// Every step is idempotent, because revision ids are content hashes: a push that is cut off
+/// is sent again and the server skips what it has; each pulled batch is stored together with
+/// the checkpoint in one transaction. So killing the process at any point loses nothing and
+/// the next sync finishes the work.
+public final class SyncEngine {
+    private let store: NoteStore
+    private let transport: SyncTransport
+    private let url: String
+    private let progress: ((String) -> Void)?
+    private var maxBody = 1 << 20
+
+    /// Revisions per pull request.
+    public var pullLimit = SyncProtocol.defaultPullLimit
+    /// Revisions per push request (also bounded by the server's body limit).
+    public var pushBatch = 1_000
+
+    /// Creates a sync of `store` through `transport`; `url` is only used in messages.
+    public init(store: NoteStore, transport: SyncTransport, url: String, progress: ((String) -> Void)? = nil) {
+        self.store = store
+        self.transport = transport
+        self.url = url
+        self.progress = progress
+    }
+
+    /// Syncs, or with `dryRun` only counts what would be sent and fetched.
+    public func run(dryRun: Bool = false) throws -> SyncSummary {
+        try checkServer()
+        if try store.remote()?.verified == false {
+            try verifyIdentity()
+        }
+        var summary = SyncSummary()
+        if dryRun {
+            summary.dryRun = true
+            summary.pushed = try store.unpushedCount()
+            summary.pulled = try countPullable()
+            return summary
+        }
+        summary.pushed += try pushAll()
+        summary.pulled += try pullAll()
+        summary.merged += try mergeHeads()
+        // Push again: merges made now, and everything after a server reset.
+        summary.pushed += try pushAll()
+        summary.conflicts = try store.conflictCount()
+        return summary
+    }
+
+    /// Asks the server who the token belongs to and checks it is this store's author.
+    ///
+    /// - Returns: the user and role the server reports.
+    @discardableResult
+    public func verifyIdentity() throws -> (user: String, role: String) {
+        let response = try send(TransportRequest(method: "GET", path: "/v1/whoami"))
+        guard response.status == 200 else { throw error(for: response) }
+        let body = try parse(response.body)
+        guard let user = body["user"]?.stringValue, let role = body["role"]?.stringValue else {
+            throw SyncError.invalidResponse("whoami without user and role")
+        }
+        guard user == store.author else { throw SyncError.identityMismatch(storeAuthor: store.author, serverUser: user) }
+        if try store.remote() != nil { try store.setRemoteVerified(true) }
+        return (user, role)
+    }
+
+    /// Checks the server is a fieldnotes server speaking our protocol, and learns its body limit.
+    public func checkServer() throws {
+        let response = try send(TransportRequest(method: "GET", path: "/v1/health"))
+        guard response.status == 200, let body = try? JSONParser.parse(response.body),
+              let version = body["protocol"]?.intValue else {
+            throw SyncError.notAFieldnotesServer(url: url)
+        }
+        guard version == SyncProtocol.version else {
+            throw SyncError.protocolMismatch(client: SyncProtocol.version, server: version)
+        }
+        if let limit = body["max_body"]?.intValue, limit > 0 { maxBody = Int(limit) }
+    }
+
+    // MARK: - Push
+
+    /// Pushes every unpushed revision in local order, in batches under the server's body limit.
+    private func pushAll() throws -> Int {
+        var accepted = 0
+        var after: Int64 = 0
+        var total = try store.unpushedCount()
+        var sent = 0
+        var repushes = 0
+        var batchSize = pushBatch
+        while true {
+            let pending = try store.unpushedRevisions(after: after, limit: batchSize)
+            guard !pending.isEmpty else { break }
+            var batch: [NoteStore.StoredRevision] = []
+            var writer = JSONWriter(reserving: min(maxBody, 1 << 22))
+            writer.append("{\"protocol\":")
+            writer.writeInt(SyncProtocol.version)
+            writer.append(",\"revisions\":[")
+            // Leave room for the envelope; each revision adds its id and wrapper.
+            let budget = maxBody - 64
+            for revision in pending {
+                let size = revision.bytes.count + 96
+                if size > budget { throw SyncError.revisionTooLarge(id: revision.id, bytes: revision.bytes.count, limit: maxBody) }
+                if writer.bytes.count + size > budget && !batch.isEmpty { break }
+                if !batch.isEmpty { writer.append(",") }
+                SyncProtocol.writeWireRevision(id: revision.id, canonicalBytes: revision.bytes, to: &writer)
+                batch.append(revision)
+            }
+            writer.append("]}")
+            let response = try send(TransportRequest(method: "POST", path: "/v1/push", body: writer.bytes))
+            switch response.status {
+            case 200:
+                let body = try parse(response.body)
+                accepted += Int(body["accepted"]?.intValue ?? 0)
+                try store.markPushed(batch.map(\.id))
+                after = batch.last!.seq
+                sent += batch.count
+                total = max(total, sent)
+                progress?("Pushing \(sent)/\(total)")
+            case 409:
+                let body = try parse(response.body)
+                let missing = (body["error"]?["missing"]?.arrayValue ?? []).compactMap(\.stringValue)
+                let held = try store.storedRevisions(ids: missing).map(\.id)
+                guard !held.isEmpty, repushes < 3 else { throw SyncError.missingParents(missing) }
+                // The server lost revisions it had acknowledged (restored from a backup): send them again.
+                repushes += 1
+                try store.markUnpushed(held)
+                after = 0
+                total = try store.unpushedCount()
+            case 413 where batch.count > 1:
+                batchSize = max(1, batch.count / 2)
+            default:
+                throw error(for: response)
+            }
+        }
+        return accepted
+    }
+
+    // MARK: - Pull
+
+    /// Pulls from the checkpoint until the server has nothing more; each batch and the checkpoint commit together.
+    private func pullAll() throws -> Int {
+        var received = 0
+        var resets = 0
+        while true {
+            let checkpoint = try store.pullCheckpoint()
+            let response = try send(pullRequest(since: checkpoint.seq, after: checkpoint.revision))
+            if response.status == 409, resets == 0, (try? parse(response.body))?["error"]?["code"]?.stringValue == "reset" {
+                // The server was restored from an older backup: offer it everything again and start over.
+                resets += 1
+                try store.write {
+                    try store.setPullCheckpoint(seq: 0, revision: "")
+                }
+                try store.markUnpushed()
+                _ = try pushAll()
+                continue
+            }
+            guard response.status == 200 else { throw error(for: response) }
+            let body = try parse(response.body)
+            guard let next = body["next"]?.intValue, let last = body["last"]?.stringValue, let more = body["more"]?.boolValue else {
+                throw SyncError.invalidResponse("pull without next, last and more")
+            }
+            let revisions: [Revision]
+            do {
+                revisions = try SyncProtocol.decodeWireRevisions(body["revisions"])
+            } catch {
+                if case .unknownFormat(let detail) = error { throw SyncError.upgradeNeeded(detail) }
+                throw SyncError.invalidResponse(error.description)
+            }
+            try store.write {
+                received += try store.insertReceived(revisions, pushed: true)
+                try store.setPullCheckpoint(seq: next, revision: last)
+            }
+            progress?("Pulling \(received)")
+            if !more { break }
+        }
+        return received
+    }
+
+    private func pullRequest(since: Int64, after: String) -> TransportRequest {
+        TransportRequest(method: "GET", path: "/v1/pull", query: [
+            ("since", String(since)), ("after", after), ("limit", String(pullLimit)), ("exclude_replica", store.replicaID),
+        ])
+    }
+
+    /// Counts what a pull would bring, storing nothing.
+    private func countPullable() throws -> Int {
+        var checkpoint = try store.pullCheckpoint()
+        var count = 0
+        while true {
+            let response = try send(pullRequest(since: checkpoint.seq, after: checkpoint.revision))
+            guard response.status == 200 else { throw error(for: response) }
+            let body = try parse(response.body)
+            for item in body["revisions"]?.arrayValue ?? [] {
+                if let id = item["id"]?.stringValue, try !store.hasRevision(id) { count += 1 }
+            }
+            guard body["more"]?.boolValue == true, let next = body["next"]?.intValue, let last = body["last"]?.stringValue else { break }
+            checkpoint = (next, last)
+        }
+        return count
+    }
+
+    // MARK: - Merge
+
+    /// Merges every document that has several heads; returns how many merge revisions were made.
+    private func mergeHeads() throws -> Int {
+        var made = 0
+        for (kind, doc) in try store.documentsWithSeveralHeads() {
+            try store.write {
+                let heads = try store.heads(kind: kind, doc: doc)
+                guard heads.count > 1 else { return }
+                let history = Dictionary(try store.revisions(kind: kind, doc: doc).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                let merges: [Revision]
+                do {
+                    merges = try ThreeWayMerge.mergeAll(heads: heads, history: history)
+                } catch let error as MergeError {
+                    if case .unknownFormat = error { throw SyncError.upgradeNeeded(error.description) }
+                    throw SyncError.invalidResponse("cannot merge \(kind.rawValue) \(doc.prefix(8)): \(error.description)")
+                }
+                try store.insertReceived(merges, pushed: false)
+                made += merges.count
+            }
+        }
+        return made
+    }
+
+    // MARK: - Helpers
+
+    private func send(_ request: TransportRequest) throws -> TransportResponse {
+        do {
+            return try transport.send(request)
+        } catch {
+            switch error {
+            case .unreachable(let detail): throw SyncError.unreachable(url: url, detail: detail)
+            case .tls(let detail): throw SyncError.unreachable(url: url, detail: "TLS: \(detail)")
+            case .timeout: throw SyncError.unreachable(url: url, detail: "no answer in time")
+            case .invalidURL(let text): throw SyncError.invalidURL(text)
+            }
+        }
+    }
+
+    private func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        do { return try JSONParser.parse(bytes) } catch { throw SyncError.invalidResponse(error.description) }
+    }
+
+    private func error(for response: TransportResponse) -> SyncError {
+        let body = try? JSONParser.parse(response.body)
+        let message = body?["error"]?["message"]?.stringValue ?? "no details"
+        switch response.status {
+        case 401: return .unauthorized(url: url)
+        case 403: return .forbidden(message)
+        case 404: return .notAFieldnotesServer(url: url)
+        default: return .server(status: response.status, message: message)
+        }
+    }
+}

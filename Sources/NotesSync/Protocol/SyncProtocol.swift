@@ -1,0 +1,70 @@
+import NotesCore
+
+/// The sync protocol: versions, limits and the shape of its JSON messages.
+///
+/// Revisions travel as `{"id": "...", "revision": {canonical revision}}`; the receiver
+/// re-encodes each revision, hashes it and refuses a mismatch, so what is stored is exactly
+/// what its id names.
+public enum SyncProtocol {
+    /// The protocol version both sides must speak.
+    public static let version: Int64 = 1
+    /// The program version reported by the server.
+    public static let softwareVersion = "0.1.0"
+    /// The most revisions accepted in one push.
+    public static let maxRevisionsPerPush = 5_000
+    /// The most revisions returned by one pull.
+    public static let maxPullLimit = 5_000
+    /// The default number of revisions per pull.
+    public static let defaultPullLimit = 2_000
+    /// A pull response stops growing past this many bytes (the next pull continues).
+    public static let maxPullBytes = 8 << 20
+    /// How far ahead of the server's clock a revision's clock may be (one day, in clock units).
+    public static let maxClockSkew: Int64 = HybridClock.value(milliseconds: 24 * 3600 * 1000)
+
+    /// Appends one revision in wire form to a JSON writer.
+    public static func writeWireRevision(id: String, canonicalBytes: [UInt8], to writer: inout JSONWriter) {
+        writer.append("{\"id\":")
+        writer.writeString(id)
+        writer.append(",\"revision\":")
+        writer.writeRaw(canonicalBytes)
+        writer.append("}")
+    }
+
+    /// Decodes revisions in wire form, checking each id against the content.
+    public static func decodeWireRevisions(_ value: JSONValue?) throws(SyncProtocolError) -> [Revision] {
+        guard let items = value?.arrayValue else { throw .malformed("'revisions' must be a list") }
+        var revisions: [Revision] = []
+        revisions.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            guard let id = item["id"]?.stringValue, let body = item["revision"], item.objectValue?.count == 2 else {
+                throw .malformed("revision \(index) must be {\"id\", \"revision\"}")
+            }
+            let revision: Revision
+            do {
+                revision = try Revision(json: body)
+            } catch {
+                if case .unknownFormat = error { throw .unknownFormat(error.description) }
+                throw .malformed("revision \(index): \(error.description)")
+            }
+            guard revision.id == id else { throw .idMismatch(claimed: id, actual: revision.id) }
+            revisions.append(revision)
+        }
+        return revisions
+    }
+}
+
+/// A message that does not follow the protocol.
+public enum SyncProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
+    case malformed(String)
+    case idMismatch(claimed: String, actual: String)
+    case unknownFormat(String)
+
+    /// A readable description.
+    public var description: String {
+        switch self {
+        case .malformed(let reason): reason
+        case .idMismatch(let claimed, let actual): "revision id \(claimed) does not match its content (\(actual))"
+        case .unknownFormat(let reason): reason
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import NotesCore
+
+/// The numbered migrations of the server database.
+enum ServerSchema {
+    /// Identifies a fieldnotes server database among SQLite files ("FNsv").
+    static let applicationID: Int32 = 0x464E_7376
+
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "revisions with a change sequence, users", sql: """
+            PRAGMA application_id = \(applicationID);
+            CREATE TABLE meta(key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE revisions(
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                doc TEXT NOT NULL,
+                parents TEXT NOT NULL,
+                clock INTEGER NOT NULL,
+                replica TEXT NOT NULL,
+                author TEXT NOT NULL,
+                deleted INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                pushed_by TEXT NOT NULL,
+                received_at INTEGER NOT NULL
+            );
+            CREATE INDEX revisions_by_doc ON revisions(kind, doc);
+            CREATE TABLE users(
+                name TEXT PRIMARY KEY NOT NULL,
+                token_sha256 TEXT NOT NULL,
+                role TEXT NOT NULL,
+                created INTEGER NOT NULL,
+                revoked INTEGER
+            ) WITHOUT ROWID;
+            """),
+    ]
+}
