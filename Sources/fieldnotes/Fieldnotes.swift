@@ -21,7 +21,7 @@ enum Fieldnotes {
                 SearchCommand.spec, DeleteCommand.spec, RestoreCommand.spec, HistoryCommand.spec,
                 VisitCommand.spec, CodebookCommand.spec, ImportCommand.spec,
                 RemoteCommand.spec, SyncCommand.spec, ConflictsCommand.spec, ResolveCommand.spec,
-                ServeCommand.spec, ServerCommand.spec, DemoCommand.spec,
+                ExportCommand.spec, ServeCommand.spec, ServerCommand.spec, DemoCommand.spec,
             ]
         )
     }

@@ -60,6 +60,8 @@ extension NoteStore {
             }
             var filter = NoteFilter()
             filter.themes = [old]
+            // Deleted notes too: a later restore must not bring back a theme that no longer exists.
+            filter.includeDeleted = true
             var retagged = 0
             for note in try notes(matching: filter) {
                 guard let head = try revision(id: note.revision) else { continue }
@@ -67,7 +69,8 @@ extension NoteStore {
                 updated.themes = note.themes.map { Codebook.slug($0, isWithin: old) ? renamed($0) : $0 }
                     .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 updated.themes = Array(Set(updated.themes)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                try commitLocal(kind: .note, doc: note.id, parent: head, fields: updated.fields, deleted: false, conflicts: head.conflicts)
+                try commitLocal(kind: .note, doc: note.id, parent: head, fields: updated.fields, deleted: note.deleted,
+                                conflicts: head.conflicts)
                 retagged += 1
             }
             return retagged

@@ -11,7 +11,7 @@ extension NoteStore {
                 throw InputError.other("A note with id \(id) already exists.")
             }
             let themes = try checkedThemes(draft.themes, allowNew: allowNewThemes)
-            if let visit = draft.visit { _ = try visitRow(id: visit) }
+            if let visit = draft.visit { try checkVisitIsLive(visit) }
             var note = draft.note(id: id, author: draft.author ?? author)
             note.themes = themes
             let revision = try commitLocal(kind: .note, doc: id, parent: nil, fields: note.fields, deleted: false)
@@ -32,7 +32,7 @@ extension NoteStore {
             var changes = changes
             changes.addThemes = try checkedThemes(changes.addThemes, allowNew: allowNewThemes)
             changes.removeThemes = changes.removeThemes.map { Codebook.normalizedSlug($0) ?? $0 }
-            if case .set(let visit) = changes.visit { _ = try visitRow(id: visit) }
+            if case .set(let visit) = changes.visit { try checkVisitIsLive(visit) }
             let updated = changes.applied(to: current)
             guard updated.fields != head.fields else { throw StoreError.noChanges }
             let revision = try commitLocal(kind: .note, doc: id, parent: head, fields: updated.fields, deleted: false,
@@ -75,6 +75,12 @@ extension NoteStore {
             try commitLocal(kind: .note, doc: id, parent: head, fields: fields, deleted: false, conflicts: head.conflicts)
             return try note(id: id)
         }
+    }
+
+    /// Refuses a visit that does not exist or is deleted: a note must not join a deleted visit.
+    private func checkVisitIsLive(_ id: String) throws {
+        let visit = try visitRow(id: id)
+        if visit.deleted { throw StoreError.deleted(kind: "visit", id: visit.id) }
     }
 
     /// The note with this id or unique id prefix.

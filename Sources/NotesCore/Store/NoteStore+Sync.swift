@@ -1,6 +1,6 @@
 /// What the sync client needs from the store: unpushed revisions, the pull checkpoint and the remote.
 extension NoteStore {
-    /// A revision as stored: its local order, id and canonical bytes.
+    /// A revision as stored: its local order, id, canonical bytes, and what the push needs to know of it.
     public struct StoredRevision: Sendable {
         /// The local insertion order.
         public let seq: Int64
@@ -8,7 +8,34 @@ extension NoteStore {
         public let id: String
         /// The canonical bytes.
         public let bytes: [UInt8]
+        /// The parent revision ids.
+        public let parents: [String]
+        /// The author (empty for a merge or a built-in codebook entry).
+        public let author: String
+        /// The replica that wrote it (empty for a merge or a built-in codebook entry).
+        public let replica: String
+
+        init(statement: Statement) {
+            seq = statement.int(0)
+            id = statement.text(1)
+            bytes = statement.bytes(2)
+            parents = statement.text(3).split(separator: " ").map(String.init)
+            author = statement.text(4)
+            replica = statement.text(5)
+        }
+
+        /// Whether the server takes this revision from `author`'s token: their own revisions, and
+        /// merges (which the server recomputes). Another author's revision only its author can send.
+        public func isPushable(by author: String) -> Bool {
+            (self.author == author && !replica.isEmpty) || (self.author.isEmpty && replica.isEmpty && parents.count >= 2)
+        }
     }
+
+    /// The columns `StoredRevision(statement:)` reads, in order.
+    private static let storedColumns = "seq, id, data, parents, author, replica"
+
+    /// The SQL condition for revisions this store's author may push (see `StoredRevision.isPushable(by:)`).
+    private static let pushableCondition = "((author = ? AND replica != '') OR (author = '' AND replica = '' AND instr(parents, ' ') > 0))"
 
     /// The server this store syncs with.
     public struct Remote: Sendable, Equatable {
@@ -29,12 +56,12 @@ extension NoteStore {
 
     /// Up to `limit` revisions not yet on the server, after local position `seq`, parents before children.
     public func unpushedRevisions(after seq: Int64, limit: Int) throws -> [StoredRevision] {
-        let statement = try database.statement("SELECT seq, id, data FROM revisions WHERE pushed = 0 AND seq > ? ORDER BY seq LIMIT ?")
+        let statement = try database.statement("SELECT \(Self.storedColumns) FROM revisions WHERE pushed = 0 AND seq > ? ORDER BY seq LIMIT ?")
         try statement.bind([.integer(seq), SQLValue(limit)])
         defer { statement.reset() }
         var result: [StoredRevision] = []
         while try statement.step() {
-            result.append(StoredRevision(seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2)))
+            result.append(StoredRevision(statement: statement))
         }
         return result
     }
@@ -54,24 +81,32 @@ extension NoteStore {
     }
 
     /// Marks revisions as not pushed (the server lost them: a restore from backup), so the next push sends them again.
+    ///
+    /// Without `ids`: every revision this store's author may push (their own and merges). Other
+    /// authors' revisions are left alone: the server refuses them from this token (403), and
+    /// their authors send them again when they sync.
     public func markUnpushed(_ ids: [String]? = nil) throws {
         try write {
             if let ids {
                 for id in ids { try database.run("UPDATE revisions SET pushed = 0 WHERE id = ?", [.text(id)]) }
             } else {
-                try database.run("UPDATE revisions SET pushed = 0 WHERE replica != '' OR author != '' OR parents != ''")
+                try markPushableUnpushed()
             }
         }
+    }
+
+    private func markPushableUnpushed() throws {
+        try database.run("UPDATE revisions SET pushed = 0 WHERE \(Self.pushableCondition)", [.text(author)])
     }
 
     /// Stored revisions by id, as raw bytes (for re-pushing parents the server lacks).
     public func storedRevisions(ids: [String]) throws -> [StoredRevision] {
         var result: [StoredRevision] = []
-        let statement = try database.statement("SELECT seq, id, data FROM revisions WHERE id = ?")
+        let statement = try database.statement("SELECT \(Self.storedColumns) FROM revisions WHERE id = ?")
         for id in ids {
             try statement.bind([.text(id)])
             if try statement.step() {
-                result.append(StoredRevision(seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2)))
+                result.append(StoredRevision(statement: statement))
             }
             statement.reset()
         }
@@ -112,7 +147,7 @@ extension NoteStore {
             try setMeta("remote_verified", remote.verified ? "1" : "0")
             if previous != nil && previous != remote.url {
                 try setPullCheckpoint(seq: 0, revision: "")
-                try database.run("UPDATE revisions SET pushed = 0 WHERE replica != '' OR author != '' OR parents != ''")
+                try markPushableUnpushed()
             }
         }
     }

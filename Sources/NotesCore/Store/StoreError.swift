@@ -39,7 +39,7 @@ public enum StoreError: UserFacingError, Equatable {
         case .newerSchema(let path, let found, let supported):
             "The store at \(path) was written by a newer fieldnotes (schema \(found); this version knows up to \(supported)). Upgrade fieldnotes; the store was left untouched."
         case .locked(let path):
-            "The store at \(path) is locked by another fieldnotes process. Try again when it has finished."
+            "The store at \(path) is locked by another process (another fieldnotes command, or a program such as sqlite3). Nothing was changed; try again when it has finished."
         case .readOnly(let path):
             "The store at \(path) cannot be written (read-only file or directory). Nothing was changed."
         case .diskFull(let path):
@@ -57,7 +57,8 @@ public enum StoreError: UserFacingError, Equatable {
         case .revisionNotFound(let revision):
             "No revision '\(revision)' in this note's history."
         case .deleted(let kind, let id):
-            "The \(kind) \(id) is deleted; run 'fieldnotes restore \(id)' first."
+            // Only notes have a restore command.
+            kind == "note" ? "The note \(id) is deleted; run 'fieldnotes restore \(id)' first." : "The \(kind) \(id) is deleted."
         case .notDeleted(let id):
             "The note \(id) is not deleted; give --revision REV to bring back an earlier version."
         case .themeExists(let slug):

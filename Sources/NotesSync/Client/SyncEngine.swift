@@ -80,17 +80,27 @@ public final class SyncEngine {
     // MARK: - Push
 
     /// Pushes every unpushed revision in local order, in batches under the server's body limit.
+    ///
+    /// Only revisions the server takes from this token are sent: the author's own and merges.
+    /// Another author's revision that is still marked unpushed is not this store's to send; it
+    /// is marked pushed and left to its author. When the server lacks a parent (409), a parent
+    /// this store may push is sent again; one only another author can send (the server was
+    /// restored from a backup and that author has not synced since) holds back the revisions
+    /// that depend on it until a later sync, while everything else goes now.
     private func pushAll() throws -> Int {
         var accepted = 0
         var after: Int64 = 0
         var total = try store.unpushedCount()
         var sent = 0
-        var repushes = 0
+        var repushed: Set<String> = []
+        var waiting: Set<String> = []
         var batchSize = pushBatch
         while true {
             let pending = try store.unpushedRevisions(after: after, limit: batchSize)
             guard !pending.isEmpty else { break }
             var batch: [NoteStore.StoredRevision] = []
+            var notOurs: [String] = []
+            var covered = after
             var writer = JSONWriter(reserving: min(maxBody, 1 << 22))
             writer.append("{\"protocol\":")
             writer.writeInt(SyncProtocol.version)
@@ -98,34 +108,63 @@ public final class SyncEngine {
             // Leave room for the envelope; each revision adds its id and wrapper.
             let budget = maxBody - 64
             for revision in pending {
+                if waiting.contains(revision.id) || revision.parents.contains(where: waiting.contains) {
+                    waiting.insert(revision.id)
+                    covered = revision.seq
+                    continue
+                }
+                guard revision.isPushable(by: store.author) else {
+                    notOurs.append(revision.id)
+                    covered = revision.seq
+                    continue
+                }
                 let size = revision.bytes.count + 96
                 if size > budget { throw SyncError.revisionTooLarge(id: revision.id, bytes: revision.bytes.count, limit: maxBody) }
                 if writer.bytes.count + size > budget && !batch.isEmpty { break }
                 if !batch.isEmpty { writer.append(",") }
                 SyncProtocol.writeWireRevision(id: revision.id, canonicalBytes: revision.bytes, to: &writer)
                 batch.append(revision)
+                covered = revision.seq
             }
             writer.append("]}")
+            if !notOurs.isEmpty { try store.markPushed(notOurs) }
+            guard !batch.isEmpty else {
+                after = covered
+                continue
+            }
             let response = try send(TransportRequest(method: "POST", path: "/v1/push", body: writer.bytes))
             switch response.status {
             case 200:
                 let body = try parse(response.body)
                 accepted += Int(body["accepted"]?.intValue ?? 0)
                 try store.markPushed(batch.map(\.id))
-                after = batch.last!.seq
+                after = covered
                 sent += batch.count
                 total = max(total, sent)
                 progress?("Pushing \(sent)/\(total)")
             case 409:
                 let body = try parse(response.body)
-                let missing = (body["error"]?["missing"]?.arrayValue ?? []).compactMap(\.stringValue)
-                let held = try store.storedRevisions(ids: missing).map(\.id)
-                guard !held.isEmpty, repushes < 3 else { throw SyncError.missingParents(missing) }
-                // The server lost revisions it had acknowledged (restored from a backup): send them again.
-                repushes += 1
-                try store.markUnpushed(held)
-                after = 0
-                total = try store.unpushedCount()
+                let inBatch = Set(batch.map(\.id))
+                // Revisions of this batch named as missing only follow from a parent missing further up.
+                let missing = (body["error"]?["missing"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !inBatch.contains($0) }
+                let held = try store.storedRevisions(ids: missing)
+                guard !missing.isEmpty, held.count == missing.count else {
+                    throw SyncError.missingParents(missing.isEmpty ? Array(inBatch).sorted() : missing)
+                }
+                let ours = held.filter { $0.isPushable(by: store.author) }.map(\.id)
+                let others = held.filter { !$0.isPushable(by: store.author) }.map(\.id)
+                // Each round must learn something new, or the server and this store disagree: stop.
+                guard !Set(ours).isSubset(of: repushed) || !Set(others).isSubset(of: waiting) else {
+                    throw SyncError.missingParents(missing)
+                }
+                waiting.formUnion(others)
+                if !ours.isEmpty {
+                    // The server lost revisions it had acknowledged (restored from a backup): send them again.
+                    repushed.formUnion(ours)
+                    try store.markUnpushed(ours)
+                    after = 0
+                    total = try store.unpushedCount()
+                }
             case 413 where batch.count > 1:
                 batchSize = max(1, batch.count / 2)
             default:

@@ -45,7 +45,10 @@ enum ArgumentParser {
             } else if arguments[index] == "-h" || arguments[index] == "--help" {
                 return .help(path)
             } else {
-                throw UsageError(message: "Unknown option '\(arguments[index])'.", commandPath: path.map(\.name))
+                // A group takes only --help (and the root --version), so suggest among those.
+                let shown = arguments[index].split(separator: "=", maxSplits: 1).first.map(String.init) ?? arguments[index]
+                let candidates = ["--help"] + (path.count == 1 ? ["--version"] : [])
+                throw UsageError(message: "Unknown option '\(shown)'." + didYouMean(shown, candidates), commandPath: path.map(\.name))
             }
         }
         var parsed = ParsedArguments()

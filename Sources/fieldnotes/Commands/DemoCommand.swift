@@ -1,5 +1,6 @@
 import Foundation
 import NotesCore
+import NotesSync
 
 /// `fieldnotes demo`: a guided tour on a temporary store, explaining each step in a line.
 enum DemoCommand {
@@ -84,9 +85,64 @@ enum DemoCommand {
         tour.step("The codebook, with how many notes use each theme.")
         try tour.run(["codebook"])
 
+        // Sync: a real server on a free local port, two researchers working offline.
+        let server = try DemoServer(path: folder + "/server.sqlite")
+        defer { server.stop() }
+        tour.step("Start the group's sync server on a free local port (as 'fieldnotes serve --db server.sqlite --port 0' does).")
+        out.line("   listening on \(server.url)")
+        tour.step("Create accounts for anna and bo; each gets a random token, shown once.")
+        let annaToken = try tour.capture(["server", "add-user", "anna", "--db", folder + "/server.sqlite"], store: nil)
+        let boToken = try tour.capture(["server", "add-user", "bo", "--db", folder + "/server.sqlite"], store: nil)
+        out.line("   anna: \(annaToken.prefix(6))…   bo: \(boToken.prefix(6))…")
+        let bo = Tour(context: context, store: folder + "/bo.sqlite", counter: tour.counter)
+
+        tour.step("anna connects her store to the server and syncs: her notes go up.")
+        try tour.run(["remote", "set", server.url, "--token", annaToken], echo: ["remote", "set", server.url, "--token", "…"])
+        try tour.run(["sync"])
+
+        tour.step("bo starts his own store on his laptop and syncs: anna's notes come down.")
+        try bo.run(["init", "--author", "bo"])
+        try bo.run(["remote", "set", server.url, "--token", boToken], echo: ["remote", "set", server.url, "--token", "…"])
+        try bo.run(["sync"])
+
+        let shared = String(ids[3].prefix(8)), disputed = String(ids[0].prefix(8))
+        tour.step("Offline, both edit the note \(shared): anna rewrites the first paragraph, bo adds to the second and a theme.")
+        let original = Self.notes[3][Self.notes[3].firstIndex(of: "--body")! + 1]
+        let paragraphs = original.components(separatedBy: "\n\n")
+        try tour.run(["edit", shared, "--body", "En indkøbskonsulent har skrevet verdensmål ind i alle udbud siden 2024. Hun bygger bro mellem økonomi og teknik.\n\n" + paragraphs[1]])
+        try bo.run(["edit", shared, "--add-theme", "forankring", "--body", paragraphs[0] + "\n\n" + paragraphs[1] + " Direktionen kender ikke til det."])
+        out.line("   Both also retitle the note \(disputed), differently: that cannot merge.")
+        try tour.run(["edit", disputed, "--title", "Direktionen ejer målene, forvaltningerne gør arbejdet"])
+        try bo.run(["edit", disputed, "--title", "Verdensmålene er direktionens projekt"])
+
+        tour.step("Both sync (anna, bo, anna again). The paragraphs merge by themselves; the two titles are kept as a conflict.")
+        try tour.run(["sync"])
+        try bo.run(["sync"])
+        try tour.run(["sync"])
+        try tour.run(["show", shared])
+
+        tour.step("The conflict, with both values:")
+        try tour.run(["conflicts"])
+
+        tour.step("anna resolves it by taking bo's title; the resolution syncs like any edit.")
+        try tour.run(["resolve", disputed, "--take", "theirs"])
+        try tour.run(["sync"])
+        try bo.run(["sync"])
+        try bo.run(["list"])
+        server.stop()
+        out.line("   (server stopped)")
+
+        tour.step("A thematic summary for the coordinators, by organisation model, in Markdown:")
+        try tour.run(["export", "--by", "model", "--format", "md"])
+
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("fieldnotes-demo-rapport-\(NoteStore.randomHex(bytes: 3)).html").path
+        tour.step("The same as an HTML report with charts (model × level heat map, notes per theme):")
+        try tour.run(["export", "--by", "theme", "--format", "html", "-o", report])
+        out.line("   Created \(report): open it in a browser. It is the one file the demo leaves behind.")
+
         out.line("")
         if keep {
-            out.line("Done. The demo store is kept at \(folder)/anna.sqlite.")
+            out.line("Done. The demo stores and server database are kept in \(folder).")
         } else {
             out.line("Done. The temporary folder \(folder) has been removed.")
         }
@@ -99,11 +155,12 @@ enum DemoCommand {
 struct Tour {
     let context: Context
     let store: String
-    private let counter = Counter()
+    let counter: Counter
 
-    init(context: Context, store: String) {
+    init(context: Context, store: String, counter: Counter = Counter()) {
         self.context = context
         self.store = store
+        self.counter = counter
     }
 
     final class Counter { var value = 0 }
@@ -115,9 +172,10 @@ struct Tour {
         context.out.line("\(counter.value). \(text)")
     }
 
-    /// Runs a command, echoing it and its output.
-    func run(_ words: [String]) throws {
-        context.out.line("   $ fieldnotes " + words.map(Self.quoted).joined(separator: " "))
+    /// Runs a command, echoing it (or `echo`, to hide a token) and its output.
+    func run(_ words: [String], echo: [String]? = nil) throws {
+        let who = (store as NSString).lastPathComponent.replacingOccurrences(of: ".sqlite", with: "")
+        context.out.line("   \(who)$ fieldnotes " + (echo ?? words).map(Self.quoted).joined(separator: " "))
         let output = try capture(words)
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             context.out.line("   " + line)
@@ -126,10 +184,15 @@ struct Tour {
 
     /// Runs a command and returns what it printed (trimmed).
     func capture(_ words: [String]) throws -> String {
+        try capture(words, store: store)
+    }
+
+    /// Runs a command with `--store` (when given) and returns what it printed (trimmed).
+    func capture(_ words: [String], store: String?) throws -> String {
         let pipe = Pipe()
         let captured = OutputStream(fd: pipe.fileHandleForWriting.fileDescriptor, capacity: 0)
         let inner = Context(out: captured, err: context.err, environment: context.environment)
-        guard case .run(let command, let parsed) = try ArgumentParser.parse(words + ["--store", store], root: Fieldnotes.root) else {
+        guard case .run(let command, let parsed) = try ArgumentParser.parse(words + (store.map { ["--store", $0] } ?? []), root: Fieldnotes.root) else {
             return ""
         }
         // The output is read on another thread so a large listing cannot fill the pipe and block.
@@ -144,6 +207,28 @@ struct Tour {
 
     static func quoted(_ word: String) -> String {
         word.contains(where: { " \"'*\n".contains($0) }) ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" : word
+    }
+}
+
+/// The demo's sync server, running in this process on a free port of 127.0.0.1.
+final class DemoServer {
+    let url: String
+    private let server: HTTPServer
+    private var running = true
+
+    init(path: String) throws {
+        let store = try ServerStore(path: path, readerCount: 2)
+        let service = SyncService(store: store, maxBody: 16 << 20)
+        server = HTTPServer(host: "127.0.0.1", port: 0, limits: HTTPLimits(), handler: service.handle, onLog: { _ in })
+        let port: Int
+        do { port = try server.start() } catch { throw DemoError(message: "The demo server could not start: \(error.message)") }
+        url = "http://127.0.0.1:\(port)"
+    }
+
+    func stop() {
+        guard running else { return }
+        running = false
+        server.stop(grace: .seconds(2))
     }
 }
 

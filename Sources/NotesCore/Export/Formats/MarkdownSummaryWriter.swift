@@ -1,0 +1,157 @@
+import Foundation
+
+/// Writes a thematic summary as Markdown: headings per group, tables for counts and cross-tabs.
+///
+/// User text is escaped where Markdown would read it as markup (table pipes, HTML tags,
+/// emphasis); bodies are quoted as block quotes so their own headings cannot break the outline.
+public enum MarkdownSummaryWriter {
+    /// Writes the summary.
+    public static func write(_ summary: ThematicSummary, to sink: ExportSink) {
+        let l = ReportLabels.labels(summary.language)
+        let lang = summary.language
+        let dimension = summary.by[0]
+        sink.write("# \(l.title): \(summary.by.map { $0.title(lang) }.joined(separator: " × "))\n\n")
+        sink.write("- \(l.generated): \(ExportDates.timestamp(summary.generated)) \(l.fromStore) `\(codeSpan(summary.storePath))`\n")
+        let filters = summary.filterDescription.isEmpty ? l.noFilters
+            : summary.filterDescription.map { "\($0.name) = \(escape($0.value))" }.joined(separator: "; ")
+        sink.write("- \(l.filters): \(filters)\n")
+        sink.write("- \(l.groupedBy): \(summary.by.map { $0.title(lang) }.joined(separator: " × "))\n")
+        sink.write("- \(l.total): \(summary.notes.count) \(summary.notes.count == 1 ? l.note : l.notes), \(summary.groups.count) \(l.groups)")
+        if summary.placements != summary.notes.count {
+            sink.write(" (\(summary.placements) \(l.placements); \(l.placementsExplanation))")
+        }
+        sink.write("\n\n")
+        if summary.notes.isEmpty {
+            sink.write("\(l.emptySelection)\n")
+            return
+        }
+        sink.write("## \(l.contents)\n\n")
+        sink.write("| \(dimension.title(lang)) | \(l.count) |\n|---|---:|\n")
+        for group in summary.groups {
+            sink.write("| [\(escape(group.label))](#\(anchor(group))) | \(group.count) |\n")
+        }
+        sink.write("\n")
+        if summary.by.count > 1 {
+            sink.write("## \(l.crossTab): \(summary.by[0].title(lang)) × \(summary.by[1].title(lang))\n\n")
+            sink.write("| \(summary.by[0].title(lang)) × \(summary.by[1].title(lang)) | " + summary.columns.map { escape($0.label) }.joined(separator: " | ") + " |\n")
+            sink.write("|---|" + String(repeating: "---:|", count: summary.columns.count) + "\n")
+            for group in summary.groups {
+                let counts = summary.columns.map { String(summary.cell(row: group.key, column: $0.key)) }
+                sink.write("| \(escape(group.label)) | " + counts.joined(separator: " | ") + " |\n")
+            }
+            sink.write("\n")
+        }
+        for group in summary.groups {
+            writeGroup(group, summary: summary, labels: l, to: sink)
+        }
+    }
+
+    private static func writeGroup(_ group: ThematicSummary.Group, summary: ThematicSummary, labels l: ReportLabels, to sink: ExportSink) {
+        let lang = summary.language
+        sink.write("<a id=\"\(anchor(group))\"></a>\n\n## \(escape(group.label)) (\(group.count) \(group.count == 1 ? l.note : l.notes))\n\n")
+        if summary.by[0] == .theme, let key = group.key, let description = summary.themeDescriptions[key], !description.isEmpty {
+            sink.write("*\(escape(description))*\n\n")
+        }
+        let kommuner = group.kommuner.sorted { $0.value != $1.value ? $0.value > $1.value : DanishCollation.precedes($0.key, $1.key) }
+        sink.write("- **\(l.kommuner):** " + kommuner.map { "\(escape($0.key)) (\($0.value))" }.joined(separator: ", ") + "\n")
+        if let range = group.dateRange { sink.write("- **\(l.period):** \(range.from) – \(range.to)\n") }
+        let authors = group.authors.keys.sorted { DanishCollation.precedes($0, $1) }
+        sink.write("- **\(l.authors):** " + (authors.isEmpty ? l.none : authors.map(escape).joined(separator: ", ")) + "\n\n")
+        // Organisation model × level.
+        let levels: [String] = Level.allCases.map(\.rawValue) + ["none"]
+        let models: [String] = OrganisationModel.allCases.map(\.rawValue) + ["none"]
+        let usedLevels = levels.filter { level in models.contains { group.modelByLevel[$0]?[level] != nil } }
+        let usedModels = models.filter { group.modelByLevel[$0] != nil }
+        sink.write("| \(GroupDimension.model.title(lang)) × \(GroupDimension.level.title(lang)) | "
+                   + usedLevels.map { levelName($0, lang) }.joined(separator: " | ") + " |\n")
+        sink.write("|---|" + String(repeating: "---:|", count: usedLevels.count) + "\n")
+        for model in usedModels {
+            sink.write("| \(modelName(model, lang)) | " + usedLevels.map { String(group.modelByLevel[model]?[$0] ?? 0) }.joined(separator: " | ") + " |\n")
+        }
+        sink.write("\n")
+        if !group.sdgs.isEmpty {
+            sink.write("| \(l.goals) | \(l.count) |\n|---|---:|\n")
+            for (goal, count) in group.sdgs.sorted(by: { $0.key < $1.key }) {
+                sink.write("| \(SDG(goal)?.label(lang) ?? String(goal)) | \(count) |\n")
+            }
+            sink.write("\n")
+        }
+        for index in group.noteIndexes {
+            let note = summary.notes[index]
+            sink.write("### \(escape(note.title.isEmpty ? l.untitled : note.title))\n\n")
+            var meta = [escape(note.location), note.date, escape(note.author)]
+            if let model = note.model { meta.append(model.label(lang)) }
+            if !note.levels.isEmpty { meta.append(note.levels.map(\.rawValue).joined(separator: ", ")) }
+            if !note.themes.isEmpty { meta.append(note.themes.map(escape).joined(separator: ", ")) }
+            sink.write("*" + meta.joined(separator: " · ") + "*\n\n")
+            let body = note.body.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !body.isEmpty {
+                sink.write(body.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + escapeHTML($0) }.joined(separator: "\n") + "\n\n")
+            }
+        }
+    }
+
+    private static func anchor(_ group: ThematicSummary.Group) -> String {
+        "g-" + (group.key.map { Hex.encode(Array($0.utf8)).prefix(40) } ?? "none")
+    }
+
+    private static func levelName(_ key: String, _ lang: Language) -> String {
+        key == "none" ? GroupDimension.level.noneLabel(lang) : key
+    }
+
+    private static func modelName(_ key: String, _ lang: Language) -> String {
+        OrganisationModel(rawValue: key)?.label(lang) ?? GroupDimension.model.noneLabel(lang)
+    }
+
+    /// Escapes inline user text: backslash-escapes Markdown punctuation, and joins lines.
+    static func escape<S: StringProtocol>(_ text: S) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "<", ">", "#", "|", "!", "~", "&", "$":
+                out.append("\\")
+                out.append(character)
+            case "\n", "\r\n", "\r": out.append(" ")
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Keeps Markdown in bodies but neutralises raw HTML (`<`, `&`) so a body cannot inject markup.
+    static func escapeHTML<S: StringProtocol>(_ text: S) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\r": break
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    private static func codeSpan(_ text: String) -> String {
+        text.replacingOccurrences(of: "`", with: "'")
+    }
+}
+
+/// Formatting of dates in reports.
+enum ExportDates {
+    /// `2026-11-22 14:03 UTC`-style local timestamp.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        formatter.timeZone = TimeZone.current
+        return formatter.string(from: date)
+    }
+
+    /// ISO 8601 with seconds, UTC.
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
