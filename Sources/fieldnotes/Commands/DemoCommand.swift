@@ -163,7 +163,11 @@ struct Tour {
         self.counter = counter
     }
 
-    final class Counter { var value = 0 }
+    /// The step number, shared by the tours of both researchers, and a sink for their informational stderr.
+    final class Counter {
+        var value = 0
+        let quietErrors = OutputStream(fd: open("/dev/null", O_WRONLY | O_CLOEXEC), capacity: 0)
+    }
 
     /// Prints a numbered step.
     func step(_ text: String) {
@@ -191,7 +195,8 @@ struct Tour {
     func capture(_ words: [String], store: String?) throws -> String {
         let pipe = Pipe()
         let captured = OutputStream(fd: pipe.fileHandleForWriting.fileDescriptor, capacity: 0)
-        let inner = Context(out: captured, err: context.err, environment: context.environment)
+        // Informational stderr lines of the steps ("Wrote …") would clutter the tour; errors still surface as thrown errors.
+        let inner = Context(out: captured, err: counter.quietErrors, environment: context.environment)
         guard case .run(let command, let parsed) = try ArgumentParser.parse(words + (store.map { ["--store", $0] } ?? []), root: Fieldnotes.root) else {
             return ""
         }
