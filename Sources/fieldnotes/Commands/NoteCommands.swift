@@ -75,7 +75,12 @@ enum AddCommand {
             }
             draft.body = body
         }
-        let note = try store.addNote(draft, allowNewThemes: arguments.flag("new-theme"))
+        let note: Note
+        do {
+            note = try store.addNote(draft, allowNewThemes: arguments.flag("new-theme"))
+        } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
+            throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
+        }
         context.out.line(note.id)
         return ExitCode.ok
     }
@@ -149,7 +154,23 @@ enum EditCommand {
             }
             changes.body = body
         }
-        let note = try store.editNote(id: arguments.argument("id")!, changes: changes, allowNewThemes: arguments.flag("new-theme"))
+        let note: Note
+        do {
+            note = try store.editNote(id: arguments.argument("id")!, changes: changes, allowNewThemes: arguments.flag("new-theme"))
+        } catch let error as UserFacingError where RecoveryFile.applies(to: error) && changes.body != nil {
+            // The new text is what would be lost; save it with the note's id so an import updates the note.
+            let current = try? store.note(id: arguments.argument("id")!)
+            var draft = NoteDraft(date: current?.date ?? NoteDate.today().text)
+            if let current {
+                let edited = changes.applied(to: current)
+                draft = NoteDraft(id: edited.id, title: edited.title, body: edited.body, kommune: edited.kommune, place: edited.place,
+                                  model: edited.model, levels: edited.levels, sdgs: edited.sdgs, themes: edited.themes,
+                                  date: edited.date, visit: edited.visit)
+            } else {
+                draft.body = changes.body ?? ""
+            }
+            throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
+        }
         context.out.line("Updated \(note.id.prefix(8)): \(note.title)")
         return ExitCode.ok
     }
