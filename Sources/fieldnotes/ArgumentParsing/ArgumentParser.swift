@@ -36,8 +36,12 @@ enum ArgumentParser {
             throw UsageError(message: "Unknown command '\(word)'." + didYouMean(word, names), commandPath: path.map(\.name))
         }
         var command = path.last!
+        // The group whose default subcommand runs (`codebook` → `codebook list`): a stray word is then
+        // more likely a mistyped subcommand than an argument, so it gets a suggestion among them.
+        var defaultedGroup: CommandSpec?
         if command.run == nil {
             if let name = command.defaultSubcommand, let sub = command.subcommands.first(where: { $0.name == name }) {
+                defaultedGroup = command
                 path.append(sub)
                 command = sub
             } else if index >= arguments.count {
@@ -127,10 +131,10 @@ enum ArgumentParser {
             }
         }
         if let extra = remaining.first {
-            let names = command.subcommands.map(\.name)
+            let names = (defaultedGroup ?? command).subcommands.filter { !$0.hidden }.map(\.name)
             var message = "Unexpected argument '\(extra)'."
             if !names.isEmpty { message = "Unknown command '\(extra)'." + didYouMean(extra, names) }
-            throw UsageError(message: message, commandPath: commandPath)
+            throw UsageError(message: message, commandPath: defaultedGroup == nil ? commandPath : Array(commandPath.dropLast()))
         }
         return .run(command, parsed)
     }

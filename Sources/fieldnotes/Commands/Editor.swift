@@ -21,7 +21,7 @@ enum Editor {
         if initial.isEmpty { template += "\n" }
         template += "\n" + scissors + "\n" + help.map { "# " + $0 }.joined(separator: "\n") + "\n"
         guard FileManager.default.createFile(atPath: path, contents: Data(template.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw InputError.other("Cannot write a temporary file for the editor in \(folder).")
+            throw EditorError(message: "Cannot write a temporary file for the editor in \(folder).")
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let process = Process()
@@ -30,11 +30,11 @@ enum Editor {
         do {
             try process.run()
         } catch {
-            throw InputError.other("Cannot start the editor '\(editor)': \(error.localizedDescription). Set $EDITOR, or use --body.")
+            throw EditorError(message: "Cannot start the editor '\(editor)': \(error.localizedDescription). Set $EDITOR, or use --body.")
         }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw InputError.other("The editor '\(editor)' exited with status \(process.terminationStatus); nothing was saved.")
+            throw EditorError(message: "The editor '\(editor)' exited with status \(process.terminationStatus); nothing was saved.")
         }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let text = try NoteInput.body(bytes: Array(data), source: "The edited text")
@@ -45,4 +45,10 @@ enum Editor {
         body = body.trimmingCharacters(in: .whitespacesAndNewlines)
         return body.isEmpty ? nil : body
     }
+}
+
+/// The editor could not be run, or failed: not a mistake on the command line, so exit 1, not 64.
+struct EditorError: UserFacingError {
+    let message: String
+    var exitCode: Int32 { ExitCode.failure }
 }

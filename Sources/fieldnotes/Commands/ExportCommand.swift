@@ -79,7 +79,10 @@ enum ExportCommand {
                 default: HTMLReportWriter.write(summary, to: sink)
                 }
             case .qdpx, .qdc:
-                try QDAExportCommand.write(format: format, store: store, filter: filter, language: language, sink: sink, file: file)
+                // The notes are read two or three times; one read transaction keeps them identical across passes.
+                try store.read {
+                    try QDAExportCommand.write(format: format, store: store, filter: filter, language: language, sink: sink, file: file)
+                }
             }
             try file?.commit()
         } catch {

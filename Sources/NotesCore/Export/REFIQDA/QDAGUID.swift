@@ -1,18 +1,20 @@
 /// A REFI-QDA GUID: 128 bits written as 8-4-4-4-12 lower-case hexadecimal.
 ///
-/// Export GUIDs are name-based, so exporting the same store twice gives the
-/// same GUIDs and a QDA tool can recognise codes, users and sources again:
-/// `named(_:in:)` takes the first 16 bytes of SHA-256 over a fixed domain
-/// label, the store identity and a path such as `code/theme/energi`, then sets
-/// the version nibble to 5 and the variant bits to `10`, as for a name-based
-/// UUID (RFC 9562 §5.5).
+/// Export GUIDs are deterministic, so exporting the same store twice gives
+/// the same GUIDs and a QDA tool can recognise codes, users and sources again:
+/// - `named(_:in:)` takes the first 16 bytes of SHA-256 over a fixed domain
+///   label, the store identity, NUL and a path such as `code/theme/energi`,
+///   then sets the version nibble to 5 and the variant bits to `10`, as for a
+///   name-based UUID (RFC 9562 §5.5). Codes and users are named this way.
+/// - `init(parsing:)` reads a note's own UUID, which becomes its source's GUID.
+/// - `mixed(with:)` derives the GUIDs of selections and codings from those.
 struct QDAGUID: Hashable, Sendable, CustomStringConvertible {
     /// The first 8 bytes, big-endian.
     let high: UInt64
     /// The last 8 bytes, big-endian.
     let low: UInt64
 
-    /// Separates the hash domain from the identity and the path; a store identity never contains NUL.
+    /// Keeps these hashes apart from any other SHA-256 of the same text.
     private static let domain = Array("fieldnotes REFI-QDA GUID\u{0}".utf8)
 
     private init(high: UInt64, low: UInt64) {
@@ -27,8 +29,8 @@ struct QDAGUID: Hashable, Sendable, CustomStringConvertible {
 
     /// The GUID named by `path` within the store `identity`.
     ///
-    /// The path's components are joined with `/`; passing them separately
-    /// saves building the joined string for every coding of every note.
+    /// The components are joined with `/`: `named("code/theme", "energi", in: s)`
+    /// is `named("code/theme/energi", in: s)`, without building the joined string.
     static func named(_ components: String..., in identity: String) -> QDAGUID {
         var hasher = SHA256()
         hasher.update(domain)
@@ -49,27 +51,37 @@ struct QDAGUID: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a canonical 8-4-4-4-12 UUID in either case; nil for anything else.
     init?(parsing text: String) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 36 else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0, nibbles = 0
-        for (index, byte) in utf8.enumerated() {
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
+        var text = text
+        let parsed: (UInt64, UInt64)? = text.withUTF8 { utf8 in
+            guard utf8.count == 36 else { return nil }
+            var high: UInt64 = 0, low: UInt64 = 0, nibbles = 0
+            for index in 0..<36 {
+                let byte = utf8[index]
+                if index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard byte == UInt8(ascii: "-") else { return nil }
+                    continue
+                }
+                guard let value = Self.hexValue(byte) else { return nil }
+                if nibbles < 16 { high = high << 4 | value } else { low = low << 4 | value }
+                nibbles += 1
             }
-            guard let value = Self.hexValue(byte) else { return nil }
-            if nibbles < 16 { high = high << 4 | value } else { low = low << 4 | value }
-            nibbles += 1
+            return (high, low)
         }
-        self.init(high: high, low: low)
+        guard let parsed else { return nil }
+        self.init(high: parsed.0, low: parsed.1)
     }
 
-    /// A GUID derived from this one and `other`, distinct for distinct `other`s.
+    /// A GUID derived from this one and `other`: this one's bits XOR the
+    /// other's, except the version and variant bits, which stay this one's.
     ///
-    /// Codings use it: one hash per note, mixed with each code's GUID, instead
-    /// of one SHA-256 per (note, code) pair.
+    /// For a fixed `other` the mapping is one-to-one, so distinct GUIDs stay
+    /// distinct; and a version-4 or version-5 GUID stays one. Selections and
+    /// codings use it: a selection is its source's GUID mixed with a per-store
+    /// salt, a coding is its selection's GUID mixed with its code's, which
+    /// costs no SHA-256 per note and per coding.
     func mixed(with other: QDAGUID) -> QDAGUID {
-        QDAGUID(stamping: high ^ other.high, low ^ other.low)
+        let versionBits: UInt64 = 0xF000, variantBits: UInt64 = 0xC000 << 48
+        return QDAGUID(high: high ^ (other.high & ~versionBits), low: low ^ (other.low & ~variantBits))
     }
 
     /// The lower-case text form.

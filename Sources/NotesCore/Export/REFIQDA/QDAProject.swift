@@ -16,9 +16,12 @@ import Foundation
 /// beyond that each is a file `Sources/<guid>.txt` in the archive, referenced
 /// as `internal://<guid>.txt`, and the archive uses Zip64 for the entry count.
 ///
-/// GUIDs are name-based (see `QDAGUID`): codes and users are named by paths
-/// within `storeIdentity`, a source takes the note's own UUID, so exporting
-/// the same store again gives the same GUIDs.
+/// GUIDs are deterministic (see `QDAGUID`), so exporting the same store again
+/// gives the same GUIDs: codes and users are name-based UUIDs from SHA-256 of
+/// `storeIdentity` and a path (`code/level/forsyning`, `user/<author>`), a
+/// source takes the note's own UUID (or one named `source/<id>` if the id is
+/// not a UUID), and its selection and codings are derived from that and the
+/// codes' GUIDs.
 ///
 /// Text positions count Unicode scalars (code points): `endPosition` of a
 /// whole-text selection is the text's `unicodeScalars.count`.
@@ -61,6 +64,8 @@ public struct QDAProject {
     private static let flushSize = 256 * 1024
 
     /// An export of the notes in a collection.
+    ///
+    /// Every note given is exported, deleted or not: filter beforehand.
     ///
     /// - Parameters:
     ///   - notes: The notes to export, in the order their sources should appear.
@@ -162,6 +167,7 @@ public struct QDAProject {
         let sizeBound = survey.inlineSizeBound &+ UInt64(xml.bytes.count)
         try zip.beginEntry(path: "project.qde", allowZip64: sizeBound >= 0xFFFF_FFFF)
         if survey.count > 0 {
+            let selectionSalt = QDAGUID.named("selection", in: storeIdentity)
             xml.open("Sources")
             xml.endStartTag()
             var seen = 0
@@ -170,7 +176,8 @@ public struct QDAProject {
                 guard seen <= survey.count, let codes = codebook.codes(for: note), let user = users[note.author] else {
                     throw QDAExportError.notesChangedDuringExport
                 }
-                writeSource(note, codes: codes, user: user, inline: inline, created: created, to: &xml)
+                writeSource(note, codes: codes, user: user, inline: inline, created: created,
+                            selectionSalt: selectionSalt, to: &xml)
                 if xml.bytes.count >= Self.flushSize {
                     try zip.write(xml.bytes)
                     xml.removeAll()
@@ -221,7 +228,7 @@ public struct QDAProject {
 
     /// Writes one `TextSource` with its whole-text selection and codings.
     private func writeSource(_ note: Note, codes: [QDAGUID], user: QDAGUID, inline: Bool, created: String,
-                             to xml: inout QDAXMLWriter) {
+                             selectionSalt: QDAGUID, to xml: inout QDAXMLWriter) {
         let guid = sourceGUID(note)
         xml.open("TextSource")
         xml.attribute("guid", guid)
@@ -236,7 +243,7 @@ public struct QDAProject {
             xml.textElement("PlainTextContent", parts: QDASourceText.parts(of: note))
         }
         if !codes.isEmpty {
-            let selection = QDAGUID.named("selection", note.id, in: storeIdentity)
+            let selection = guid.mixed(with: selectionSalt)
             xml.open("PlainTextSelection")
             xml.attribute("guid", selection)
             xml.attribute("startPosition", 0)

@@ -19,11 +19,6 @@ enum QDASourceText {
         note.title.isEmpty ? [note.body] : [note.title, separator, note.body]
     }
 
-    /// The text as one string (for tests and small exports).
-    static func text(of note: Note) -> String {
-        parts(of: note).joined()
-    }
-
     /// The length of the text in Unicode scalars (code points), the unit of
     /// `startPosition` and `endPosition`.
     ///

@@ -177,14 +177,6 @@ struct QDAXMLWriter {
         }
     }
 
-    /// The text as it reads after escaping and parsing: forbidden characters replaced by U+FFFD.
-    static func sanitized(_ value: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(value.utf8.count)
-        append(value, as: .raw, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     // MARK: - Helpers
 
     private mutating func attributeStart(_ name: String) {
