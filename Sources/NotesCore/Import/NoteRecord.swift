@@ -33,9 +33,7 @@ struct NoteRecord {
         }
         if let id = try string("id") {
             let lower = id.lowercased()
-            guard lower.utf8.count == 36, lower.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || $0 == 0x2D }) else {
-                throw .invalidID(id)
-            }
+            guard Self.isUUID(lower) else { throw .invalidID(id) }
             self.id = lower
         }
         let kommune = try string("kommune")
@@ -68,7 +66,7 @@ struct NoteRecord {
         }
         if let visit = try string("visit") {
             let lower = visit.lowercased()
-            guard lower.utf8.count == 36 else { throw .invalidID(visit) }
+            guard Self.isUUID(lower) else { throw .invalidID(visit) }
             draft.visit = lower
         }
         if let deleted = object["deleted"], !deleted.isNull {
@@ -78,5 +76,19 @@ struct NoteRecord {
             self.deleted = false
         }
         self.draft = draft
+    }
+
+    /// Whether text is a lower-case UUID in its 8-4-4-4-12 text form: ids are UUIDs everywhere.
+    static func isUUID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                guard byte == 0x2D else { return false }
+            } else {
+                guard (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) else { return false }
+            }
+        }
+        return true
     }
 }

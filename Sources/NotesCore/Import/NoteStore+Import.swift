@@ -28,7 +28,10 @@ extension NoteStore {
                         session.problem(ImportProblem(file: display, line: 1, reason: "cannot read the file"))
                         continue
                     }
-                    guard let text = String(validating: Array(data), as: UTF8.self) else {
+                    // A byte-order mark, as some editors write, is not part of the front matter.
+                    var bytes = Array(data)
+                    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                    guard let text = String(validating: bytes, as: UTF8.self) else {
                         session.problem(ImportProblem(file: display, line: 1, reason: "not valid UTF-8"))
                         continue
                     }
@@ -44,7 +47,9 @@ extension NoteStore {
                 }
             } else {
                 let display = (path as NSString).lastPathComponent
-                try forEachLine(of: path) { line, number, offset, total in
+                try forEachLine(of: path) { rawLine, number, offset, total in
+                    // A byte-order mark at the start of the file (Windows editors write one) is not JSON.
+                    let line = number == 1 && rawLine.starts(with: [0xEF, 0xBB, 0xBF]) ? rawLine.dropFirst(3) : rawLine
                     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
                     do {
                         guard case .object(let members) = try JSONParser.parse(line) else {

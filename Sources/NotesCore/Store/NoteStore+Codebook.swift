@@ -96,9 +96,15 @@ extension NoteStore {
 
     /// As `checkedThemes(_:allowNew:)`, reusing a cache of known slugs across calls (for imports).
     func checkedThemes(_ inputs: [String], allowNew: Bool, known: inout Set<String>?) throws -> [String] {
-        var result = Set<String>()
+        // Check every slug before adding any: an import that skips an invalid record must not
+        // keep a theme that record added before its bad slug was seen.
+        var slugs: [(input: String, slug: String)] = []
         for input in inputs {
             guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
+            slugs.append((input, slug))
+        }
+        var result = Set<String>()
+        for (input, slug) in slugs {
             if known == nil { known = try themeSlugs() }
             if !known!.contains(slug) {
                 guard allowNew else {

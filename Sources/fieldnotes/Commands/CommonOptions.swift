@@ -35,6 +35,14 @@ enum CommonOptions {
         filter.authors = arguments.values("author")
         if let store {
             filter.visits = try arguments.values("visit").map { try store.resolveVisitID($0) }
+            // A mistyped theme would silently match nothing; refuse it as add does, with a suggestion.
+            if !filter.themes.isEmpty {
+                let known = try store.codebook().map(\.slug)
+                for (input, slug) in zip(arguments.values("theme"), filter.themes) where !known.contains(slug) {
+                    let suggestion = EditDistance.suggestions(for: slug, among: known, limit: 1).first.map { " Did you mean '\($0)'?" } ?? ""
+                    throw InputError.other("Unknown theme '\(input)'.\(suggestion) See 'fieldnotes codebook list'.")
+                }
+            }
         }
         filter.from = try arguments.value("from").map { try NoteInput.date($0) }
         filter.to = try arguments.value("to").map { try NoteInput.date($0) }
