@@ -1,0 +1,631 @@
+import Foundation
+import Testing
+@testable import NotesCore
+@testable import NotesSync
+
+// A seeded, randomized, in-process simulation of several replicas syncing through the real
+// server handler (`ServerStore` + `SyncService` over `InMemoryTransport`).
+//
+// Each schedule is small, so that a thousand run in one CI run: 3 replicas (4 or 5 in one
+// schedule of five), real `NoteStore` files in memory (/dev/shm), and one server. Replica 0
+// writes a note or two (and maybe a visit) that everyone syncs; then 7–11 random operations
+// on random replicas: adds, edits of every field (title, body lines, kommune/place, model,
+// levels, SDGs, themes, date, visit), deletes, restores, resolves (`--take mine`, `theirs`,
+// `REV`, by hand), visit adds and edits, codebook adds and renames, syncs, syncs cut off at a
+// random request, and in about one schedule in sixteen a server restored from an older copy
+// of its database. In half the schedules everyone then syncs and several replicas resolve
+// the conflicts that appeared. Then everyone syncs in two full rounds (after a restore, until
+// a round changes nothing), a fresh replica syncs from scratch, and guarantees 1–3 are checked.
+//
+// Environment:
+// - FIELDNOTES_SIM_SCHEDULES: how many schedules (default 1000).
+// - FIELDNOTES_SIM_SEED: the seed (default: random, printed on failure).
+// - FIELDNOTES_SIM_ONLY: run only this schedule index (to replay a failure).
+// - FIELDNOTES_SIM_VERBOSE: print every schedule's steps.
+
+private let environment = ProcessInfo.processInfo.environment
+
+/// The wall clock every replica reads, plus its own skew.
+private final class SimulatedClock {
+    var milliseconds: Int64 = RevisionFactory.baseMilliseconds
+}
+
+/// One laptop: a store, its author and the sync engine to the server.
+private final class Replica {
+    let author: String
+    let store: NoteStore
+    var transport: InMemoryTransport?
+    /// Revision ids this replica reported creating.
+    var created: Set<String> = []
+
+    init(author: String, store: NoteStore, transport: InMemoryTransport?) {
+        self.author = author
+        self.store = store
+        self.transport = transport
+    }
+
+    func sync(pullLimit: Int, pushBatch: Int, through wrapper: SyncTransport? = nil) throws -> SyncSummary {
+        let engine = SyncEngine(store: store, transport: wrapper ?? transport!, url: "memory")
+        engine.pullLimit = pullLimit
+        engine.pushBatch = pushBatch
+        return try engine.run()
+    }
+}
+
+/// One schedule of the simulation.
+private final class Simulation {
+    private var random: SyncTestRandom
+    private let directory: SyncTempDirectory
+    private var server: ServerFixture!
+    private var replicas: [Replica] = []
+    private let clock = SimulatedClock()
+    private var backup: String?
+    private(set) var restored = false
+    /// Human-readable steps, shown on failure.
+    private(set) var log: [String] = []
+    private(set) var failures: [String] = []
+    private var counter = 0
+    private var pullLimit = SyncProtocol.defaultPullLimit
+    /// How many merge revisions the server held at the end.
+    private(set) var mergeCount = 0
+    private var pushBatch = 1000
+
+    static let authors = ["anna", "bo", "carl", "dorte", "eva"]
+    static let kommuner = ["Odense", "Aarhus", "Vejle", "Hørsholm", "Ærø"]
+    static let places = ["Bristol", "Malmö"]
+    static let dates = ["2025-03-01", "2025-03-02", "2025-04-15", "2025-05-20"]
+    static let participants = ["borgmester", "direktør", "planlægger", "Åse", "forsyningschef"]
+    static let newThemes = ["energi", "vand", "mobilitet", "affald/genbrug", "klima"]
+    static let words = ["møde", "forsyning", "borgere", "strategi", "mål", "æble", "indsats", "data", "Ørsted", "plan"]
+
+    private let template: StoreTemplate
+
+    init(seed: UInt64, template: StoreTemplate) throws {
+        self.template = template
+        random = SyncTestRandom(seed: seed)
+        directory = try SyncTempDirectory(inMemory: true)
+        server = try ServerFixture(users: Self.authors + ["fresh"], directory: directory)
+    }
+
+    // MARK: - Running
+
+    func run() {
+        do {
+            try setUp()
+            let steps = Int.random(in: 7...11, using: &random)
+            let restoreAt = random.chance(6) ? Int.random(in: 0..<steps, using: &random) : nil
+            let backupAt = restoreAt.map { Int.random(in: 0...$0, using: &random) }
+            for step in 0..<steps {
+                if step == backupAt { try backUpServer() }
+                if step == restoreAt { try restoreServer() }
+                try randomOperation()
+            }
+            if random.chance(50) {
+                // Conflicts mostly appear when everyone syncs: a round, then several laptops resolve
+                // (often the same conflict, differently) or edit, before the final rounds.
+                for replica in replicas { sync(replica, note: "before resolving") }
+                for replica in replicas {
+                    if random.chance(70), try !replica.store.conflictedNotes().isEmpty {
+                        try guarded { try resolveNote(replica) }
+                    } else if random.chance(40) {
+                        try guarded { try editNote(replica) }
+                    }
+                }
+            }
+            // Everyone syncs in two full rounds; one round is not enough (the first replica to sync
+            // never sees the last one's edits).
+            for round in 1...2 {
+                for replica in replicas { sync(replica, note: "final round \(round)") }
+            }
+            if restored {
+                // After a restore, a revision can only be sent again by its author (or, for a merge, by
+                // anyone holding it), so a chain of edits by different authors comes back one link per
+                // sync of its author: sync in rounds until a whole round changes nothing.
+                var round = 3
+                while !quietRound(round) {
+                    round += 1
+                    if round > 40 {
+                        fail("no quiet round after 40 rounds of syncs following the restore")
+                        break
+                    }
+                }
+            }
+            try check()
+        } catch {
+            fail("unexpected error: \(error)")
+        }
+    }
+
+    private func fail(_ message: String) {
+        failures.append(message)
+    }
+
+    /// The server's checkpoint after the built-in codebook.
+    private var genesisCheckpoint: (seq: Int64, revision: String) {
+        (Int64(Codebook.genesisRevisions.count), Codebook.genesisRevisions.last!.id)
+    }
+
+    private func setUp() throws {
+        let pulled = try server.store.pull(since: 0, after: "", excludeReplica: nil, limit: 100)
+        guard pulled.next == genesisCheckpoint.seq, pulled.last == genesisCheckpoint.revision,
+              pulled.revisions.map(\.id) == Codebook.genesisRevisions.map(\.id) else {
+            throw SimulationError.unexpectedServer
+        }
+        // Mostly three replicas, which keeps a schedule small enough for a thousand per run.
+        let count = Int.random(in: 0..<20, using: &random) < 16 ? 3 : (Int.random(in: 0..<4, using: &random) < 3 ? 4 : 5)
+        pullLimit = [5, 2000].randomElement(using: &random)!
+        pushBatch = [2, 1000].randomElement(using: &random)!
+        for index in 0..<count {
+            let author = Self.authors[index]
+            let skew = Int64.random(in: -3_000...3_000, using: &random)
+            let store = try template.make(at: directory.file("\(author).sqlite"), author: author,
+                                          replica: random.hex(bytes: 16)) { [clock] in clock.milliseconds + skew }
+            try store.setRemote(.init(url: "memory", token: server.tokens[author]!, verified: true))
+            // Every store and a new server start with the same built-in codebook revisions, at the
+            // server's sequence 1...12. The replicas start past them, which halves the revisions a
+            // schedule decodes; the fresh replica of `check()` pulls from 0, as a first sync does.
+            try store.write { try store.setPullCheckpoint(seq: genesisCheckpoint.seq, revision: genesisCheckpoint.revision) }
+            replicas.append(Replica(author: author, store: store, transport: server.transport(author)))
+        }
+        // A shared starting point, so that concurrent edits meet on the same notes.
+        let first = replicas[0]
+        try addNote(first)
+        if random.chance(30) { try addNote(first) }
+        if random.chance(30) { try addVisit(first) }
+        for replica in replicas { sync(replica, note: "setup") }
+    }
+
+    // MARK: - Operations
+
+    private func randomOperation() throws {
+        clock.milliseconds += Int64.random(in: 0...40, using: &random)
+        let replica = replicas.randomElement(using: &random)!
+        let roll = Int.random(in: 0..<100, using: &random)
+        try guarded {
+            switch roll {
+            case 0..<15: sync(replica, note: "sync")
+            case 15..<18: interruptedSync(replica)
+            case 18..<28: try addNote(replica)
+            case 28..<58: try editNote(replica)
+            case 58..<64: try deleteNote(replica)
+            case 64..<69: try restoreNote(replica)
+            case 69..<82: try resolveNote(replica)
+            case 82..<87: try addVisit(replica)
+            case 87..<93: try editVisit(replica)
+            case 93..<97: try addTheme(replica)
+            default: try renameTheme(replica)
+            }
+        }
+    }
+
+    /// Runs a local operation; refusals a user could meet (nothing changed, already deleted, …) are logged, not failures.
+    private func guarded(_ operation: () throws -> Void) throws {
+        do {
+            try operation()
+        } catch let error as StoreError {
+            switch error {
+            case .noChanges, .deleted, .notDeleted, .notConflicted, .themeExists, .themeMissing, .notFound:
+                log.append("  (refused: \(error.message))")
+            default: throw error
+            }
+        } catch let error as InputError {
+            log.append("  (refused: \(error.message))")
+        }
+    }
+
+    @discardableResult
+    private func sync(_ replica: Replica, note: String) -> SyncSummary? {
+        do {
+            // Small pages in some schedules, so that paging is exercised too.
+            let summary = try replica.sync(pullLimit: pullLimit, pushBatch: pushBatch)
+            log.append("\(replica.author): sync (\(note)): \(summary.line)")
+            return summary
+        } catch {
+            log.append("\(replica.author): sync (\(note)) FAILED: \(error)")
+            fail("\(replica.author): sync (\(note)) failed: \((error as? UserFacingError)?.message ?? "\(error)")")
+            return nil
+        }
+    }
+
+    /// A sync whose connection breaks at a random request, before the server sees it or after it
+    /// did the work. The sync fails (that is expected); a later sync must finish the work.
+    private func interruptedSync(_ replica: Replica) {
+        let cut = CountingTransport(replica.transport!)
+        cut.failAt = (index: Int.random(in: 0...5, using: &random), afterSending: random.chance(50))
+        do {
+            let summary = try replica.sync(pullLimit: pullLimit, pushBatch: pushBatch, through: cut)
+            log.append("\(replica.author): sync not cut (\(cut.requests.count) requests): \(summary.line)")
+        } catch let error as SyncError {
+            guard case .unreachable = error else {
+                log.append("\(replica.author): cut sync FAILED: \(error)")
+                fail("\(replica.author): a cut sync failed with \(error.message)")
+                return
+            }
+            log.append("\(replica.author): sync cut at request \(cut.failAt!.index)\(cut.failAt!.afterSending ? " after sending" : "")")
+        } catch {
+            fail("\(replica.author): a cut sync failed with \(error)")
+        }
+    }
+
+    /// Everyone syncs once; true when nobody pushed, pulled or merged anything and nothing is left to push.
+    private func quietRound(_ round: Int) -> Bool {
+        var quiet = true
+        for replica in replicas {
+            guard let summary = sync(replica, note: "round \(round)") else { return true }
+            if summary.pushed + summary.pulled + summary.merged > 0 || (try? replica.store.unpushedCount()) != 0 { quiet = false }
+        }
+        return quiet
+    }
+
+    private func pick<T>(_ items: [T]) -> T? { items.randomElement(using: &random) }
+
+    private func notes(_ replica: Replica, deleted: Bool? = nil) throws -> [Note] {
+        var filter = NoteFilter()
+        filter.includeDeleted = true
+        return try replica.store.notes(matching: filter).filter { deleted == nil || $0.deleted == deleted }
+            .sorted { $0.id < $1.id }
+    }
+
+    private func themeSlugs(_ replica: Replica) throws -> [String] {
+        try replica.store.codebook().map(\.slug)
+    }
+
+    private func text() -> String {
+        counter += 1
+        return "\(pick(Self.words)!) \(pick(Self.words)!) \(counter)"
+    }
+
+    private func body(lines: Int) -> String {
+        (0..<lines).map { _ in text() }.joined(separator: "\n") + (random.chance(50) ? "\n" : "")
+    }
+
+    private func record(_ replica: Replica, _ revision: String) {
+        replica.created.insert(revision)
+    }
+
+    private func addNote(_ replica: Replica) throws {
+        var draft = NoteDraft(id: random.uuid(), date: pick(Self.dates)!)
+        draft.title = random.chance(70) ? text() : ""
+        draft.body = body(lines: Int.random(in: 2...5, using: &random))
+        if random.chance(80) { draft.kommune = pick(Self.kommuner) } else { draft.place = pick(Self.places) }
+        if random.chance(50) { draft.model = pick(OrganisationModel.allCases) }
+        draft.levels = Level.allCases.filter { _ in random.chance(40) }
+        draft.sdgs = (1...17).filter { _ in random.chance(10) }
+        draft.themes = try themeSlugs(replica).filter { _ in random.chance(15) }
+        if random.chance(30) { draft.visit = pick(try replica.store.visits().map(\.id)) }
+        let note = try replica.store.addNote(draft)
+        record(replica, note.revision)
+        log.append("\(replica.author): add note \(note.id.prefix(8))")
+    }
+
+    private func editedBody(_ body: String) -> String {
+        var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let index = Int.random(in: 0..<lines.count, using: &random)
+        switch Int.random(in: 0..<4, using: &random) {
+        case 0: lines[index] = text()
+        case 1: lines.insert(text(), at: index)
+        case 2 where lines.count > 1: lines.remove(at: index)
+        default: lines.append(text())
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func randomChanges(_ replica: Replica, note: Note) throws -> NoteChanges {
+        var changes = NoteChanges()
+        for _ in 0..<Int.random(in: 1...3, using: &random) {
+            switch Int.random(in: 0..<11, using: &random) {
+            case 0: changes.title = text()
+            case 1, 2: changes.body = editedBody(changes.body ?? note.body)
+            case 3: changes.kommune = pick(Self.kommuner)
+            case 4: changes.place = pick(Self.places)
+            case 5: changes.model = random.chance(25) ? .clear : .set(pick(OrganisationModel.allCases)!)
+            case 6:
+                if random.chance(50) { changes.addLevels = [pick(Level.allCases)!] } else { changes.removeLevels = note.levels.isEmpty ? [] : [pick(note.levels)!] }
+            case 7:
+                if random.chance(50) { changes.addSDGs = [Int.random(in: 1...17, using: &random)] } else { changes.removeSDGs = note.sdgs.isEmpty ? [] : [pick(note.sdgs)!] }
+            case 8:
+                if random.chance(50) { changes.addThemes = [pick(try themeSlugs(replica))!] } else { changes.removeThemes = note.themes.isEmpty ? [] : [pick(note.themes)!] }
+            case 9: changes.date = pick(Self.dates)
+            default:
+                let visits = try replica.store.visits().map(\.id)
+                changes.visit = visits.isEmpty || random.chance(30) ? .clear : .set(pick(visits)!)
+            }
+        }
+        if changes.kommune != nil && changes.place != nil { changes.place = nil }
+        return changes
+    }
+
+    private func editNote(_ replica: Replica) throws {
+        guard let note = pick(try notes(replica, deleted: false)) else { return }
+        let changes = try randomChanges(replica, note: note)
+        log.append("\(replica.author): edit note \(note.id.prefix(8))")
+        let edited = try replica.store.editNote(id: note.id, changes: changes)
+        record(replica, edited.revision)
+    }
+
+    private func deleteNote(_ replica: Replica) throws {
+        guard let note = pick(try notes(replica, deleted: false)) else { return }
+        log.append("\(replica.author): delete note \(note.id.prefix(8))")
+        record(replica, try replica.store.deleteNote(id: note.id).revision)
+    }
+
+    private func restoreNote(_ replica: Replica) throws {
+        if random.chance(60), let note = pick(try notes(replica, deleted: true)) {
+            log.append("\(replica.author): restore note \(note.id.prefix(8))")
+            record(replica, try replica.store.restoreNote(id: note.id).revision)
+        } else if let note = pick(try notes(replica)) {
+            let earlier = try replica.store.revisions(kind: .note, doc: note.id).filter { $0.id != note.revision }
+            guard let revision = pick(earlier) else { return }
+            log.append("\(replica.author): restore note \(note.id.prefix(8)) to \(revision.id.prefix(8))")
+            record(replica, try replica.store.restoreNote(id: note.id, revision: String(revision.id.prefix(12))).revision)
+        }
+    }
+
+    private func resolveNote(_ replica: Replica) throws {
+        let conflicted = try replica.store.conflictedNotes().filter { !$0.unmerged }.sorted { $0.note.id < $1.note.id }
+        guard let entry = pick(conflicted) else {
+            // Nothing to resolve here: edit instead, which makes conflicts likelier.
+            try editNote(replica)
+            return
+        }
+        var take: NoteStore.Take?
+        var changes = NoteChanges()
+        let variant = Int.random(in: 0..<5, using: &random)
+        switch variant {
+        case 0: take = .mine
+        case 1: take = .theirs
+        case 2:
+            // A side by revision id, as a coordinator who wrote neither would choose.
+            if let side = pick(entry.conflicts.first!.values) { take = .revision(String(side.revision.prefix(10))) }
+        case 3:
+            changes.title = text()
+            changes.body = body(lines: 2)
+        default:
+            take = random.chance(50) ? .mine : .theirs
+            changes.title = text()
+        }
+        log.append("\(replica.author): resolve note \(entry.note.id.prefix(8)) (\(variant))")
+        let resolved = try replica.store.resolveNote(id: entry.note.id, take: take, changes: changes)
+        record(replica, resolved.revision)
+        if resolved.conflicted { fail("\(replica.author): note \(entry.note.id) is still conflicted after resolve") }
+    }
+
+    private func addVisit(_ replica: Replica) throws {
+        let participants = Self.participants.filter { _ in random.chance(30) }
+        let visit = try replica.store.addVisit(kommune: pick(Self.kommuner)!, date: pick(Self.dates)!,
+                                               purpose: random.chance(50) ? text() : nil, participants: participants,
+                                               id: random.uuid())
+        record(replica, visit.revision)
+        log.append("\(replica.author): add visit \(visit.id.prefix(8))")
+    }
+
+    private func editVisit(_ replica: Replica) throws {
+        guard let visit = pick(try replica.store.visits().sorted { $0.id < $1.id }) else { return }
+        let add = random.chance(50) ? [pick(Self.participants)!] : []
+        let remove = random.chance(40) && !visit.participants.isEmpty ? [pick(visit.participants)!] : []
+        log.append("\(replica.author): edit visit \(visit.id.prefix(8))")
+        let edited = try replica.store.editVisit(id: visit.id, kommune: random.chance(30) ? pick(Self.kommuner) : nil,
+                                                 date: random.chance(30) ? pick(Self.dates) : nil,
+                                                 purpose: random.chance(40) ? text() : nil,
+                                                 addParticipants: add, removeParticipants: remove)
+        record(replica, edited.revision)
+    }
+
+    private func addTheme(_ replica: Replica) throws {
+        let slug = pick(Self.newThemes)!
+        log.append("\(replica.author): add theme \(slug)")
+        let entry = try replica.store.addTheme(slug, description: random.chance(50) ? "" : "Beskrivelse af \(slug)")
+        record(replica, entry.revision)
+    }
+
+    private func renameTheme(_ replica: Replica) throws {
+        guard let old = pick(try themeSlugs(replica)) else { return }
+        let new = pick(Self.newThemes)!
+        log.append("\(replica.author): rename theme \(old) to \(new)")
+        try replica.store.renameTheme(old, to: new)
+    }
+
+    // MARK: - Server backup and restore
+
+    private func backUpServer() throws {
+        let path = directory.file("server-backup.sqlite")
+        try? FileManager.default.removeItem(atPath: path)
+        try server.store.withWriter { try $0.execute("VACUUM INTO '\(path)'") }
+        backup = path
+        log.append("server: backed up")
+    }
+
+    /// Replaces the server's database by the older copy, as an operator restoring a backup would.
+    private func restoreServer() throws {
+        guard let backup else { return }
+        if random.chance(60) {
+            // The server ran on after the backup: everyone synced, so checkpoints and revisions
+            // (their own and others') are past what the backup holds.
+            for replica in replicas { sync(replica, note: "before the restore") }
+        }
+        let tokens = server.tokens
+        let serverPath = directory.file("server.sqlite")
+        // Stop the server: drop every reference to its store, which closes its connections.
+        for replica in replicas { replica.transport = nil }
+        server = nil
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: serverPath + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: serverPath)
+        server = try ServerFixture(existing: directory, tokens: tokens)
+        for replica in replicas { replica.transport = server.transport(replica.author) }
+        restored = true
+        log.append("server: restored from the backup")
+    }
+
+    // MARK: - Checks
+
+    /// Everything a user can see of a store, as comparable lines.
+    private func state(_ store: NoteStore) throws -> [String] {
+        var lines: [String] = []
+        var filter = NoteFilter()
+        filter.includeDeleted = true
+        for note in try store.notes(matching: filter).sorted(by: { $0.id < $1.id }) {
+            lines.append("note " + JSONWriter.string(note.json))
+        }
+        for visit in try store.visits(includeDeleted: true).sorted(by: { $0.id < $1.id }) {
+            lines.append("visit \(visit.revision) deleted=\(visit.deleted) conflicted=\(visit.conflicted) " + JSONWriter.string(visit.json))
+        }
+        let statement = try store.database.statement("SELECT slug, revision, description, deleted, conflicted FROM codebook ORDER BY slug")
+        defer { statement.reset() }
+        while try statement.step() {
+            lines.append("codebook \(statement.text(0)) \(statement.text(1)) \(statement.text(2)) \(statement.int(3)) \(statement.int(4))")
+        }
+        return lines
+    }
+
+    private func revisionIDs(_ store: NoteStore) throws -> Set<String> {
+        let statement = try store.database.statement("SELECT id FROM revisions")
+        defer { statement.reset() }
+        var ids = Set<String>()
+        while try statement.step() { ids.insert(statement.text(0)) }
+        return ids
+    }
+
+    private func check() throws {
+        // A replica that never synced before: what it gets from scratch must be the same.
+        let fresh = try template.make(at: directory.file("fresh.sqlite"), author: "fresh", replica: random.hex(bytes: 16)) {
+            RevisionFactory.baseMilliseconds
+        }
+        let freshReplica = Replica(author: "fresh", store: fresh, transport: server.transport("fresh"))
+        sync(freshReplica, note: "from scratch")
+
+        let serverIDs = try server.revisionIDs()
+        let everyone = replicas + [freshReplica]
+        let reference = try state(replicas[0].store)
+
+        // Guarantee 1: convergence.
+        for replica in everyone {
+            if let pending = try replica.store.documentsWithSeveralHeads().first {
+                fail("\(replica.author): \(pending.kind.rawValue) \(pending.doc) still has several heads")
+            }
+            let mine = try state(replica.store)
+            if mine != reference {
+                let difference = zip(mine, reference).first { $0 != $1 }
+                fail("""
+                    \(replica.author) differs from \(replicas[0].author) (\(mine.count) vs \(reference.count) lines); first difference:
+                      \(difference?.0 ?? mine.last ?? "-")
+                      \(difference?.1 ?? reference.last ?? "-")
+                    """)
+            }
+            let unpushed = try replica.store.unpushedCount()
+            if unpushed != 0 && replica !== freshReplica { fail("\(replica.author): \(unpushed) revisions still unpushed") }
+        }
+
+        // Guarantee 2: no lost writes.
+        var created = Set<String>()
+        for replica in replicas {
+            created.formUnion(replica.created)
+            created.formUnion(try revisionIDs(replica.store))
+        }
+        let missingOnServer = created.subtracting(serverIDs)
+        if !missingOnServer.isEmpty {
+            fail("the server lacks \(missingOnServer.count) revisions made on replicas: \(missingOnServer.sorted().prefix(3).map { $0.prefix(8) })")
+        }
+        for replica in everyone {
+            let ids = try revisionIDs(replica.store)
+            let missing = serverIDs.subtracting(ids)
+            if !missing.isEmpty {
+                fail("\(replica.author) lacks \(missing.count) revisions: \(missing.sorted().prefix(3).map { $0.prefix(8) })")
+            }
+            if ids != serverIDs && missing.isEmpty {
+                fail("\(replica.author) has \(ids.subtracting(serverIDs).count) revisions the server does not")
+            }
+        }
+
+        // Guarantee 3: every merge on the server (which recomputed it from its parents before
+        // accepting it) has exactly two parents, no author or replica, and its parents' later clock.
+        let badMerges = try server.store.withReader { database in
+            try database.scalar("""
+                SELECT count(*) FROM revisions m WHERE instr(m.parents, ' ') > 0 AND (
+                    m.author != '' OR m.replica != '' OR length(m.parents) != 129
+                    OR m.clock != (SELECT max(p.clock) FROM revisions p WHERE instr(m.parents, p.id) > 0)
+                    OR (SELECT count(*) FROM revisions p WHERE instr(m.parents, p.id) > 0) != 2)
+                """)?.integer ?? -1
+        }
+        if badMerges != 0 { fail("\(badMerges) merge revisions on the server name a machine, or have wrong parents or clock") }
+        let merges = try server.store.withReader { try $0.scalar("SELECT count(*) FROM revisions WHERE instr(parents, ' ') > 0")?.integer ?? 0 }
+        mergeCount = Int(merges)
+    }
+}
+
+private enum SimulationError: Error {
+    case unexpectedServer
+}
+
+extension ServerFixture {
+    /// Opens the server database already in `directory`, with known tokens.
+    convenience init(existing directory: SyncTempDirectory, tokens: [String: String]) throws {
+        try self.init(users: [], directory: directory)
+        for (user, token) in tokens { setToken(token, for: user) }
+    }
+}
+
+@Suite("Sync simulation")
+struct SyncSimulationTests {
+    /// The seed of one schedule: the run's seed and the index, mixed so that schedules do not share streams.
+    static func scheduleSeed(_ seed: UInt64, _ index: Int) -> UInt64 {
+        var mixer = SyncTestRandom(seed: seed ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
+        return mixer.next()
+    }
+
+    /// The seed of this run: FIELDNOTES_SIM_SEED, else random (and printed on failure).
+    static let runSeed: UInt64 = environment["FIELDNOTES_SIM_SEED"].flatMap { UInt64($0) } ?? {
+        var system = SystemRandomNumberGenerator()
+        return system.next()
+    }()
+
+    /// The schedules run in this many parts, side by side.
+    static let parts = 2
+
+    @Test("random schedules of 3-5 replicas converge, lose no revision and merge deterministically",
+          arguments: 0..<parts)
+    func randomSchedules(part: Int) {
+        let seed = Self.runSeed
+        let count = environment["FIELDNOTES_SIM_SCHEDULES"].flatMap { Int($0) } ?? 1000
+        let only = environment["FIELDNOTES_SIM_ONLY"].flatMap { Int($0) }
+        var failed = 0
+        var restores = 0
+        var merges = 0
+        let template: StoreTemplate
+        do {
+            template = try StoreTemplate(inMemory: true)
+        } catch {
+            Issue.record("cannot create the template store: \(error)")
+            return
+        }
+        let indices = only.map { $0 % Self.parts == part ? [$0] : [] } ?? Array(stride(from: part, to: count, by: Self.parts))
+        for index in indices {
+            let simulation: Simulation
+            do {
+                simulation = try Simulation(seed: Self.scheduleSeed(seed, index), template: template)
+            } catch {
+                Issue.record("seed \(seed), schedule \(index): cannot set up: \(error)")
+                return
+            }
+            simulation.run()
+            if simulation.restored { restores += 1 }
+            merges += simulation.mergeCount
+            if environment["FIELDNOTES_SIM_VERBOSE"] != nil {
+                print("schedule \(index):\n" + simulation.log.joined(separator: "\n"))
+            }
+            if environment["FIELDNOTES_SIM_VERBOSE"] != nil {
+                print("schedule \(index):\n" + simulation.log.joined(separator: "\n"))
+            }
+            guard !simulation.failures.isEmpty else { continue }
+            failed += 1
+            Issue.record("""
+                Sync simulation failed: seed \(seed), schedule \(index). \
+                Replay with FIELDNOTES_SIM_SEED=\(seed) FIELDNOTES_SIM_ONLY=\(index).
+                \(simulation.failures.prefix(5).joined(separator: "\n"))
+                Steps:
+                \(simulation.log.joined(separator: "\n"))
+                """)
+            if failed >= 3 { break }
+        }
+        print("sync simulation part \(part + 1)/\(Self.parts): seed \(seed), \(indices.count) schedules, \(restores) with a server restore, \(merges) merges checked, \(failed) failed")
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import Testing
+@testable import NotesCore
+@testable import NotesSync
+
+// Shared helpers of the sync tests (merge, server, service and simulation).
+
+/// SplitMix64: a small deterministic generator, so a seeded test repeats exactly.
+struct SyncTestRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A lower-case hex string of `count` random bytes.
+    mutating func hex(bytes count: Int) -> String {
+        (0..<count).map { _ in String(format: "%02x", UInt8(truncatingIfNeeded: next())) }.joined()
+    }
+
+    /// A lower-case UUID-shaped id made from the generator.
+    mutating func uuid() -> String {
+        let h = hex(bytes: 16)
+        let c = Array(h)
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
+
+    /// True with probability `percent`/100.
+    mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
+}
+
+/// A temporary folder removed when the value goes away.
+final class SyncTempDirectory {
+    let path: String
+
+    init(base: String = FileManager.default.temporaryDirectory.path) throws {
+        path = base + "/notessync-tests-\(UUID().uuidString.lowercased())"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// A path inside the folder.
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+// MARK: - Revisions by hand
+
+/// Builds revisions the way `NoteStore` does, without a store, for merge and server tests.
+enum RevisionFactory {
+    /// Base wall-clock milliseconds of test clocks (2025-10-09), well behind the server's clock.
+    static let baseMilliseconds: Int64 = 1_760_000_000_000
+
+    /// A clock value `ms` milliseconds after the base.
+    static func clock(_ ms: Int64) -> Int64 { HybridClock.value(milliseconds: baseMilliseconds + ms) }
+
+    /// The fields of a valid note; `overrides` replace single fields.
+    static func noteFields(_ overrides: [String: JSONValue] = [:]) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [
+            "author": .string("anna"), "body": .string(""), "date": .string("2025-03-01"), "kommune": .string("Odense"),
+            "levels": .array([]), "model": .null, "place": .null, "sdgs": .array([]), "themes": .array([]),
+            "title": .string("Title"), "visit": .null,
+        ]
+        for (key, value) in overrides { fields[key] = value }
+        return fields
+    }
+
+    /// A set value in canonical order for a field of `kind`.
+    static func set(_ elements: [String], field: String, kind: DocumentKind = .note) -> JSONValue {
+        .array(FieldSchema.canonicalSet(elements.map { .string($0) }, type: kind.schema.type(of: field)!))
+    }
+
+    /// A creation revision.
+    static func create(_ kind: DocumentKind = .note, doc: String, fields: [String: JSONValue], clock: Int64,
+                       replica: String, author: String) -> Revision {
+        Revision(kind: kind, doc: doc, parents: [], clock: clock, replica: replica, author: author, deleted: false, fields: fields)
+    }
+
+    /// An edit on top of `parent`: fields in `changes` replace the parent's; unchanged stamped
+    /// fields keep the parent's stamp (as `NoteStore.commitLocal` does); open conflicts are kept
+    /// unless `conflicts` is given.
+    static func edit(_ parent: Revision, _ changes: [String: JSONValue] = [:], clock: Int64, replica: String, author: String,
+                     deleted: Bool? = nil, conflicts: [FieldConflict]? = nil) -> Revision {
+        var fields = parent.fields
+        for (key, value) in changes { fields[key] = value }
+        var stamps: [String: Stamp] = [:]
+        for (name, type) in parent.kind.schema.fields where type.isStamped && parent.fields[name] == fields[name] {
+            stamps[name] = parent.stamp(for: name)
+        }
+        return Revision(kind: parent.kind, doc: parent.doc, parents: [parent.id], clock: clock, replica: replica, author: author,
+                        deleted: deleted ?? parent.deleted, fields: fields, stamps: stamps,
+                        conflicts: conflicts ?? parent.conflicts)
+    }
+
+    /// A history dictionary of revisions.
+    static func history(_ revisions: [Revision]) -> [String: Revision] {
+        Dictionary(revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The wire body of a push: `{"protocol": 1, "revisions": [...]}`.
+    static func pushBody(_ revisions: [Revision], protocolVersion: Int64 = SyncProtocol.version) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.append("{\"protocol\":")
+        writer.writeInt(protocolVersion)
+        writer.append(",\"revisions\":[")
+        for (index, revision) in revisions.enumerated() {
+            if index > 0 { writer.append(",") }
+            SyncProtocol.writeWireRevision(id: revision.id, canonicalBytes: revision.canonicalBytes, to: &writer)
+        }
+        writer.append("]}")
+        return writer.bytes
+    }
+}
+
+// MARK: - Stores and a server
+
+/// Makes a local store with a chosen replica id and a wall clock the caller controls.
+enum TestStores {
+    /// Creates a store at `path` whose replica id is `replica` and whose clock reads `clock()`.
+    static func make(at path: String, author: String, replica: String, clock: @escaping () -> Int64) throws -> NoteStore {
+        do {
+            let created = try NoteStore.create(at: path, author: author)
+            try created.write { try created.setMeta("replica", replica) }
+        }
+        // Reopen so the store reads the replica id back from its meta table.
+        let store = try NoteStore(path: path)
+        store.now = clock
+        return store
+    }
+}
+
+/// A freshly created store file to copy, which is much cheaper than creating each store.
+///
+/// The copy is the bytes `NoteStore.create` writes, with its own replica id and author.
+final class StoreTemplate {
+    private let directory: SyncTempDirectory
+    private let path: String
+
+    init(inMemory: Bool = false) throws {
+        directory = try SyncTempDirectory(inMemory: inMemory)
+        path = directory.file("template.sqlite")
+        let store = try NoteStore.create(at: path, author: "template")
+        // Move everything out of the write-ahead log into the file, so the file alone is the store.
+        try store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// A store at `path` with this author, replica id and wall clock.
+    func make(at target: String, author: String, replica: String, clock: @escaping () -> Int64) throws -> NoteStore {
+        try FileManager.default.copyItem(atPath: path, toPath: target)
+        do {
+            let database = try Database(path: target, mode: .init(create: false))
+            try database.run("UPDATE meta SET value = ? WHERE key = 'replica'", [.text(replica)])
+            try database.run("UPDATE meta SET value = ? WHERE key = 'author'", [.text(author)])
+        }
+        let store = try NoteStore(path: target)
+        store.now = clock
+        return store
+    }
+}
+
+extension SyncTempDirectory {
+    /// A folder in memory (/dev/shm) when there is one, for tests that write many small databases.
+    convenience init(inMemory: Bool) throws {
+        if inMemory, FileManager.default.isWritableFile(atPath: "/dev/shm") {
+            try self.init(base: "/dev/shm")
+        } else {
+            try self.init()
+        }
+    }
+}
+
+/// A server database with its service and users, in a temporary folder.
+final class ServerFixture {
+    let directory: SyncTempDirectory
+    let store: ServerStore
+    let service: SyncService
+    private(set) var tokens: [String: String] = [:]
+
+    init(users: [String] = ["anna", "bo"], maxBody: Int = 1 << 20, directory: SyncTempDirectory? = nil) throws {
+        self.directory = try directory ?? SyncTempDirectory()
+        store = try ServerStore(path: self.directory.file("server.sqlite"), readerCount: 1)
+        service = SyncService(store: store, maxBody: maxBody)
+        for user in users { tokens[user] = try store.addUser(user, role: .researcher) }
+    }
+
+    /// Records the token of a user created elsewhere (in an earlier copy of the database).
+    func setToken(_ token: String, for user: String) { tokens[user] = token }
+
+    /// A transport that authenticates as `user`.
+    func transport(_ user: String) -> InMemoryTransport {
+        InMemoryTransport(service: service, token: tokens[user]!)
+    }
+
+    /// Every revision id the server holds.
+    func revisionIDs() throws -> Set<String> {
+        try store.withReader { database in
+            let statement = try database.statement("SELECT id FROM revisions")
+            defer { statement.reset() }
+            var ids = Set<String>()
+            while try statement.step() { ids.insert(statement.text(0)) }
+            return ids
+        }
+    }
+
+    /// A raw request to the service, as the HTTP layer would hand it over.
+    func request(_ method: String, _ path: String, query: [String: String] = [:], body: [UInt8] = [],
+                 token: String?) -> HTTPResponse {
+        var headers: HTTPHeaders = ["Host": "memory"]
+        if let token { headers["Authorization"] = "Bearer \(token)" }
+        let target = query.isEmpty ? path : path + "?" + query.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        var http = HTTPRequest(method: method, target: target, headers: headers, body: body)
+        http.path = path
+        http.query = query
+        return service.handle(http)
+    }
+}
+
+/// A transport that counts requests and bytes on their way to another transport.
+final class CountingTransport: SyncTransport {
+    let inner: SyncTransport
+    private(set) var requests: [TransportRequest] = []
+    private(set) var bytesSent = 0
+    private(set) var bytesReceived = 0
+    /// Revisions carried by push bodies and pull responses.
+    private(set) var revisionsPushed = 0
+    private(set) var revisionsPulled = 0
+    /// When set, the request with this index (0-based) fails: before it reaches the server, or
+    /// after (the server did the work but the answer was lost).
+    var failAt: (index: Int, afterSending: Bool)?
+    /// The statuses of the answers, in order.
+    private(set) var statuses: [Int] = []
+
+    init(_ inner: SyncTransport) { self.inner = inner }
+
+    func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
+        defer { requests.append(request) }
+        let failing = failAt?.index == requests.count
+        if failing && failAt?.afterSending == false { throw .unreachable("connection refused (test)") }
+        bytesSent += request.body?.count ?? 0
+        if request.path == "/v1/push", let body = request.body, let value = try? JSONParser.parse(body) {
+            revisionsPushed += value["revisions"]?.arrayValue?.count ?? 0
+        }
+        let response = try inner.send(request)
+        if failing { throw .unreachable("connection reset (test)") }
+        statuses.append(response.status)
+        bytesReceived += response.body.count
+        if request.path == "/v1/pull", response.status == 200, let value = try? JSONParser.parse(response.body) {
+            revisionsPulled += value["revisions"]?.arrayValue?.count ?? 0
+        }
+        return response
+    }
+
+    /// Forgets what was counted.
+    func reset() {
+        requests = []
+        bytesSent = 0
+        bytesReceived = 0
+        revisionsPushed = 0
+        revisionsPulled = 0
+        statuses = []
+    }
+}
+
+extension HTTPResponse {
+    /// The body parsed as JSON.
+    var jsonBody: JSONValue? { try? JSONParser.parse(body) }
+    /// `error.code` of an error body.
+    var errorCode: String? { jsonBody?["error"]?["code"]?.stringValue }
+}
