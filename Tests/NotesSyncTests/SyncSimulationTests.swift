@@ -105,7 +105,7 @@ private final class Simulation {
                 // (often the same conflict, differently) or edit, before the final rounds.
                 for replica in replicas { sync(replica, note: "before resolving") }
                 for replica in replicas {
-                    if random.chance(70), try !replica.store.conflictedNotes().isEmpty {
+                    if random.chance(70), try !replica.store.conflictedDocuments().isEmpty {
                         try guarded { try resolveNote(replica) }
                     } else if random.chance(40) {
                         try guarded { try editNote(replica) }
@@ -362,7 +362,7 @@ private final class Simulation {
     }
 
     private func resolveNote(_ replica: Replica) throws {
-        let conflicted = try replica.store.conflictedNotes().filter { !$0.unmerged }.sorted { $0.note.id < $1.note.id }
+        let conflicted = try replica.store.conflictedDocuments().filter { !$0.unmerged }.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
         guard let entry = pick(conflicted) else {
             // Nothing to resolve here: edit instead, which makes conflicts likelier.
             try editNote(replica)
@@ -384,10 +384,18 @@ private final class Simulation {
             take = random.chance(50) ? .mine : .theirs
             changes.title = text()
         }
-        log.append("\(replica.author): resolve note \(entry.note.id.prefix(8)) (\(variant))")
-        let resolved = try replica.store.resolveNote(id: entry.note.id, take: take, changes: changes)
+        log.append("\(replica.author): resolve \(entry.kind.rawValue) \(entry.id.prefix(8)) (\(variant))")
+        guard entry.kind == .note else {
+            // Visits and codebook entries are resolved by taking a side.
+            try replica.store.resolveOther(kind: entry.kind, id: entry.id, take: take ?? .theirs)
+            let head = try #require(try replica.store.heads(kind: entry.kind, doc: entry.id).first)
+            record(replica, head.id)
+            if !head.conflicts.isEmpty { fail("\(replica.author): \(entry.kind.rawValue) \(entry.id) is still conflicted after resolve") }
+            return
+        }
+        let resolved = try replica.store.resolveNote(id: entry.id, take: take, changes: changes)
         record(replica, resolved.revision)
-        if resolved.conflicted { fail("\(replica.author): note \(entry.note.id) is still conflicted after resolve") }
+        if resolved.conflicted { fail("\(replica.author): note \(entry.id) is still conflicted after resolve") }
     }
 
     private func addVisit(_ replica: Replica) throws {

@@ -157,6 +157,8 @@ final class StoreTemplate {
             let database = try Database(path: target, mode: .init(create: false))
             try database.run("UPDATE meta SET value = ? WHERE key = 'replica'", [.text(replica)])
             try database.run("UPDATE meta SET value = ? WHERE key = 'author'", [.text(author)])
+            // The copy keeps the replica id chosen above instead of renewing it as a copied file would.
+            try database.run("DELETE FROM meta WHERE key = 'file_identity'")
         }
         let store = try NoteStore(path: target)
         store.now = clock

@@ -1,19 +1,24 @@
 /// Listing and resolving the conflicts that concurrent edits left.
 extension NoteStore {
-    /// A conflicted note with its open conflicts.
-    public struct NoteConflicts: Sendable {
-        /// The note as shown (the merged head).
-        public let note: Note
+    /// A conflicted document (note, visit or codebook entry) with its open conflicts.
+    public struct DocumentConflicts: Sendable {
+        /// What kind of document.
+        public let kind: DocumentKind
+        /// Its id (a note or visit UUID, a theme slug).
+        public let id: String
+        /// A title for people: the note title, "kommune date" for a visit, the slug for a theme.
+        public let title: String
         /// The conflicting fields, each with both values.
         public let conflicts: [FieldConflict]
-        /// Whether the note still has several heads (a sync was interrupted before merging).
+        /// Whether it still has several heads (a sync was interrupted before merging).
         public let unmerged: Bool
 
-        /// The `conflicts --json` form: `{"id", "title", "fields": [{"field", "values": [{"revision", "author", "value"}]}]}`.
+        /// The `conflicts --json` form: `{"id", "kind", "title", "fields": [{"field", "values": [{"revision", "author", "value"}]}]}`.
         public var json: JSONValue {
             .object([
-                "id": .string(note.id),
-                "title": .string(note.title),
+                "id": .string(id),
+                "kind": .string(kind.rawValue),
+                "title": .string(title),
                 "fields": .array(conflicts.map { conflict in
                     .object([
                         "field": .string(conflict.field),
@@ -36,84 +41,131 @@ extension NoteStore {
         case revision(String)
     }
 
-    /// Every conflicted note, newest first.
-    public func conflictedNotes() throws -> [NoteConflicts] {
+    /// Every conflicted note (newest first), then visits and codebook entries.
+    public func conflictedDocuments() throws -> [DocumentConflicts] {
         var filter = NoteFilter()
         filter.conflictedOnly = true
         filter.includeDeleted = true
-        return try notes(matching: filter).map { note in
-            let heads = try heads(kind: .note, doc: note.id)
-            let head = Self.displayHead(heads)
-            return NoteConflicts(note: note, conflicts: head?.conflicts ?? [], unmerged: heads.count > 1)
+        var result: [DocumentConflicts] = try notes(matching: filter).map { note in
+            try documentConflicts(kind: .note, id: note.id, title: note.title)
+        }
+        for visit in try visits(includeDeleted: true) where visit.conflicted {
+            result.append(try documentConflicts(kind: .visit, id: visit.id, title: "\(visit.kommune) \(visit.date)"))
+        }
+        let statement = try database.statement("SELECT slug FROM codebook WHERE conflicted = 1 ORDER BY slug")
+        var slugs: [String] = []
+        while try statement.step() { slugs.append(statement.text(0)) }
+        statement.reset()
+        for slug in slugs {
+            result.append(try documentConflicts(kind: .codebook, id: slug, title: slug))
+        }
+        return result
+    }
+
+    private func documentConflicts(kind: DocumentKind, id: String, title: String) throws -> DocumentConflicts {
+        let heads = try heads(kind: kind, doc: id)
+        return DocumentConflicts(kind: kind, id: id, title: title, conflicts: Self.displayHead(heads)?.conflicts ?? [],
+                                 unmerged: heads.count > 1)
+    }
+
+    /// Finds what `resolve ID` names: a note id (or prefix), else a visit id (or prefix), else a theme slug.
+    public func resolveConflictTarget(_ input: String) throws -> (kind: DocumentKind, id: String) {
+        do {
+            return (.note, try resolveNoteID(input))
+        } catch StoreError.notFound {
+            if let visit = try? resolveVisitID(input) { return (.visit, visit) }
+            if let slug = Codebook.normalizedSlug(input), !(try heads(kind: .codebook, doc: slug)).isEmpty { return (.codebook, slug) }
+            throw StoreError.notFound(kind: "note, visit or theme", id: input)
         }
     }
 
-    /// Records a resolving revision: the chosen side for every conflicting field, then any
-    /// values given by hand, with no open conflicts left.
-    ///
-    /// - Throws: `StoreError.notConflicted` when there is nothing to resolve, `InputError`
-    ///   when the side asked for cannot be found or the body still has conflict markers.
+    /// Records a resolving revision of a note: the chosen side for every conflicting field,
+    /// then any values given by hand, with no open conflicts left.
     @discardableResult
     public func resolveNote(id prefix: String, take: Take?, changes: NoteChanges, allowNewThemes: Bool = false) throws -> Note {
         try write {
             let id = try resolveNoteID(prefix)
-            let heads = try heads(kind: .note, doc: id)
-            guard heads.count == 1, let head = heads.first else {
-                throw InputError.other("The note \(id.prefix(8)) has unmerged versions; run 'fieldnotes sync' first, which merges them.")
-            }
-            guard !head.conflicts.isEmpty else { throw StoreError.notConflicted(id: id) }
-            guard take != nil || !changes.isEmpty else {
-                throw InputError.other("Say how to resolve: --take mine, --take theirs, --take REV, or field options such as --title or --body-file.")
-            }
-            var fields = head.fields
-            var deleted = head.deleted
-            if let take {
-                var chosenRevisions: Set<String> = []
-                for conflict in head.conflicts {
-                    let value = try chosenSide(of: conflict, take: take)
-                    chosenRevisions.insert(value.revision)
-                    switch conflict.field {
-                    case "body": break
-                    case "deleted": deleted = value.value.boolValue ?? deleted
-                    default: fields[conflict.field] = value.value
-                    }
-                }
-                if head.conflicts.contains(where: { $0.field == "body" }), let body = fields["body"]?.stringValue {
-                    fields["body"] = .string(ConflictMarkers.resolve(body, keeping: chosenRevisions))
-                }
-            }
-            var note = Note(id: id, revision: head.id, deleted: deleted, conflicted: false, fields: fields)
             var checked = changes
             checked.addThemes = try checkedThemes(changes.addThemes, allowNew: allowNewThemes)
-            note = checked.applied(to: note)
-            if changes.body == nil, ConflictMarkers.containsBlock(note.body) {
-                throw InputError.other("The body still has conflict markers; give --take, or --body-file with the text you want.")
+            try resolveDocument(kind: .note, id: id, take: take, hasChanges: !changes.isEmpty) { fields, deleted in
+                let note = checked.applied(to: Note(id: id, revision: "", deleted: deleted, conflicted: false, fields: fields))
+                if changes.body == nil, ConflictMarkers.containsBlock(note.body) {
+                    throw InputError.other("The body still has conflict markers; give --take, or --body-file with the text you want.")
+                }
+                fields = note.fields
             }
-            try commitLocal(kind: .note, doc: id, parent: head, fields: note.fields, deleted: deleted, conflicts: [])
             return try self.note(id: id)
         }
     }
 
-    private func chosenSide(of conflict: FieldConflict, take: Take) throws -> FieldConflict.Value {
+    /// Resolves a conflicted visit or codebook entry by taking a side (`--take`).
+    public func resolveOther(kind: DocumentKind, id: String, take: Take) throws {
+        try write {
+            try resolveDocument(kind: kind, id: id, take: take, hasChanges: false) { _, _ in }
+        }
+    }
+
+    /// The common part of resolving: take sides, let the caller apply its changes, write a revision without conflicts.
+    ///
+    /// A conflict that has no side matching `take` (it came from a merge the chosen side was
+    /// not part of) keeps its current, merged value; at least one conflict must match.
+    private func resolveDocument(kind: DocumentKind, id: String, take: Take?, hasChanges: Bool,
+                                 apply: (inout [String: JSONValue], inout Bool) throws -> Void) throws {
+        let heads = try heads(kind: kind, doc: id)
+        guard heads.count == 1, let head = heads.first else {
+            throw InputError.other("The \(kind.rawValue) \(id.prefix(8)) has unmerged versions; run 'fieldnotes sync' first, which merges them.")
+        }
+        guard !head.conflicts.isEmpty else { throw StoreError.notConflicted(id: id) }
+        guard take != nil || hasChanges else {
+            throw InputError.other("Say how to resolve: --take mine, --take theirs, --take REV, or field options such as --title or --body-file.")
+        }
+        var fields = head.fields
+        var deleted = head.deleted
+        if let take {
+            let own = try ownReplicaIDs()
+            var chosenRevisions: Set<String> = []
+            var matched = 0
+            for conflict in head.conflicts {
+                guard let value = chosenSide(of: conflict, take: take, own: own) else { continue }
+                matched += 1
+                chosenRevisions.insert(value.revision)
+                switch conflict.field {
+                case "body": break
+                case "deleted": deleted = value.value.boolValue ?? deleted
+                default: fields[conflict.field] = value.value
+                }
+            }
+            guard matched > 0 else { throw noSide(take, conflicts: head.conflicts) }
+            if head.conflicts.contains(where: { $0.field == "body" }), let body = fields["body"]?.stringValue {
+                fields["body"] = .string(ConflictMarkers.resolve(body, keeping: chosenRevisions))
+            }
+        }
+        try apply(&fields, &deleted)
+        try commitLocal(kind: kind, doc: id, parent: head, fields: fields, deleted: deleted, conflicts: [])
+    }
+
+    private func chosenSide(of conflict: FieldConflict, take: Take, own: Set<String>) -> FieldConflict.Value? {
         switch take {
-        case .mine, .theirs:
-            let mine = conflict.values.filter { $0.replica == replicaID }
-            guard mine.count == 1 else {
-                throw InputError.other("Neither side of the '\(conflict.field)' conflict was written on this store; choose a side with --take REV (see 'fieldnotes conflicts').")
-            }
-            if take == .mine { return mine[0] }
-            guard let theirs = conflict.values.first(where: { $0.replica != replicaID }) else {
-                throw InputError.other("The '\(conflict.field)' conflict has no other side.")
-            }
-            return theirs
+        case .mine:
+            let mine = conflict.values.filter { own.contains($0.replica) }
+            return mine.count == 1 ? mine[0] : nil
+        case .theirs:
+            guard conflict.values.filter({ own.contains($0.replica) }).count == 1 else { return nil }
+            return conflict.values.first { !own.contains($0.replica) }
         case .revision(let prefix):
             let wanted = prefix.lowercased()
             let matches = conflict.values.filter { $0.revision.hasPrefix(wanted) }
-            guard wanted.count >= 4, matches.count == 1 else {
-                let sides = conflict.values.map { String($0.revision.prefix(8)) }.joined(separator: ", ")
-                throw InputError.other("No single side of the '\(conflict.field)' conflict has the revision '\(prefix)'; the sides are \(sides).")
-            }
-            return matches[0]
+            return wanted.count >= 4 && matches.count == 1 ? matches[0] : nil
+        }
+    }
+
+    private func noSide(_ take: Take, conflicts: [FieldConflict]) -> InputError {
+        let sides = Set(conflicts.flatMap { $0.values.map { String($0.revision.prefix(8)) } }).sorted().joined(separator: ", ")
+        switch take {
+        case .mine, .theirs:
+            return .other("No side of the conflicts was written on this store; choose one with --take REV (the sides are \(sides)).")
+        case .revision(let prefix):
+            return .other("'\(prefix)' is not a side of the conflicts; the sides are \(sides).")
         }
     }
 }

@@ -121,7 +121,47 @@ public final class NoteStore {
             }
             self.replicaID = replica
             self.author = author
+            try renewReplicaIfCopied()
         }
+    }
+
+    /// The file's identity on disk (device and inode), which a copy does not share.
+    private func fileIdentity() -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_dev):\(info.st_ino)"
+    }
+
+    /// Gives a copied store file its own replica id.
+    ///
+    /// Two copies of one file (a new laptop, a backup restored while the original lives on)
+    /// would otherwise write revisions under the same replica id, and each would skip the
+    /// other's revisions when pulling. A copy has a new inode, so it is noticed on open and
+    /// from then on writes under a fresh id; the earlier ids stay known as this store's own.
+    private func renewReplicaIfCopied() throws {
+        guard let identity = fileIdentity() else { return }
+        let recorded = try meta("file_identity")
+        if recorded == identity { return }
+        do {
+            try database.write {
+                if let recorded, recorded != identity {
+                    let previous = try meta("previous_replicas").map { $0 + " " } ?? ""
+                    try setMeta("previous_replicas", previous + replicaID)
+                    let fresh = Self.randomHex(bytes: 16)
+                    try setMeta("replica", fresh)
+                    replicaID = fresh
+                }
+                try setMeta("file_identity", identity)
+            }
+        } catch let error as SQLiteError where error.isReadOnly || error.isBusy {
+            // A read-only or busy store cannot write revisions now anyway; the next writable open renews the id.
+            replicaID = try meta("replica") ?? replicaID
+        }
+    }
+
+    /// Every replica id this store has written under: the current one and those before a copy.
+    public func ownReplicaIDs() throws -> Set<String> {
+        Set([replicaID] + (try meta("previous_replicas") ?? "").split(separator: " ").map(String.init))
     }
 
     private func initialize(author: String) throws {
@@ -131,6 +171,7 @@ public final class NoteStore {
             try setMeta("author", author)
             try setMeta("clock", "0")
             try setMeta("created", String(HybridClock.nowMilliseconds()))
+            if let identity = fileIdentity() { try setMeta("file_identity", identity) }
             try insertReceived(Codebook.genesisRevisions, pushed: true)
             self.replicaID = replica
             self.author = author

@@ -115,11 +115,11 @@ enum SyncCommand {
 /// `fieldnotes conflicts`.
 enum ConflictsCommand {
     static let spec = CommandSpec(
-        name: "conflicts", abstract: "List notes whose concurrent edits could not be merged, with both values.",
+        name: "conflicts", abstract: "List notes (and visits, themes) whose concurrent edits could not be merged, with both values.",
         options: [CommonOptions.json, CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStore(arguments)
-            let conflicted = try store.conflictedNotes()
+            let conflicted = try store.conflictedDocuments()
             if arguments.flag("json") {
                 NoteFormatting.jsonList(conflicted.map(\.json), to: context.out)
                 return ExitCode.ok
@@ -129,7 +129,8 @@ enum ConflictsCommand {
                 return ExitCode.ok
             }
             for entry in conflicted {
-                context.out.line("\(entry.note.id.prefix(8))  \(entry.note.title)\(entry.unmerged ? "  (unmerged: run 'fieldnotes sync')" : "")")
+                let label = entry.kind == .note ? "" : entry.kind.rawValue + " "
+                context.out.line("\(label)\(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8)))  \(entry.title)\(entry.unmerged ? "  (unmerged: run 'fieldnotes sync')" : "")")
                 for conflict in entry.conflicts {
                     context.out.line("  \(conflict.field):")
                     for value in conflict.values {
@@ -167,7 +168,7 @@ enum ResolveCommand {
           'theirs' the other, REV a side by revision id as shown by 'fieldnotes conflicts'); field options set
           values by hand. The result is an ordinary revision that syncs like any other.
           """,
-        arguments: [ArgumentSpec(name: "id", help: "The note id or a unique prefix.")],
+        arguments: [ArgumentSpec(name: "id", help: "The note id or a unique prefix (or a conflicted visit's id, or a theme's slug).")],
         options: [.option("take", value: "mine|theirs|rev", help: "Which side's values to keep.")]
             + EditCommand.spec.options.filter { $0.name != "store" } + [CommonOptions.store],
         run: { arguments, context in
@@ -180,8 +181,17 @@ enum ResolveCommand {
                 }
             }
             let changes = try EditCommand.changes(arguments, store: store)
-            let note = try store.resolveNote(id: arguments.argument("id")!, take: take, changes: changes,
-                                             allowNewThemes: arguments.flag("new-theme"))
+            let target = try store.resolveConflictTarget(arguments.argument("id")!)
+            guard target.kind == .note else {
+                guard let take, changes.isEmpty else {
+                    throw UsageError(message: "A conflicted \(target.kind.rawValue) is resolved with --take mine|theirs|REV; field options apply to notes.",
+                                     commandPath: arguments.commandPath)
+                }
+                try store.resolveOther(kind: target.kind, id: target.id, take: take)
+                context.out.line("Resolved \(target.kind.rawValue) \(target.kind == .codebook ? target.id : String(target.id.prefix(8))).")
+                return ExitCode.ok
+            }
+            let note = try store.resolveNote(id: target.id, take: take, changes: changes, allowNewThemes: arguments.flag("new-theme"))
             context.out.line("Resolved \(note.id.prefix(8)): \(note.title)")
             return ExitCode.ok
         })
