@@ -17,6 +17,7 @@ let package = Package(
         .target(name: "NotesCore", dependencies: ["CSQLite"]),
         .target(name: "NotesSync", dependencies: ["NotesCore"]),
         .executableTarget(name: "fieldnotes", dependencies: ["NotesCore", "NotesSync"]),
+        .executableTarget(name: "fieldnotes-bench", dependencies: ["NotesCore"], path: "Benchmarks/FieldnotesBench"),
         .testTarget(name: "NotesCoreTests", dependencies: ["NotesCore"]),
         .testTarget(name: "NotesSyncTests", dependencies: ["NotesSync", "NotesCore"]),
         .testTarget(name: "FieldnotesTests", dependencies: ["NotesCore"]),

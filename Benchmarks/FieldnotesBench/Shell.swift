@@ -1,0 +1,99 @@
+import Foundation
+
+/// Runs programs for the benchmark: with arguments (no shell quoting), in a folder, with an environment.
+struct Shell {
+    /// The result of one run.
+    struct Result {
+        let status: Int32
+        let output: String
+        let error: String
+    }
+
+    var environment: [String: String]
+
+    init() {
+        var environment = ProcessInfo.processInfo.environment
+        // The git baseline commits; give it an identity and keep it from reading the user's config.
+        environment["GIT_AUTHOR_NAME"] = "bench"
+        environment["GIT_AUTHOR_EMAIL"] = "bench@example.org"
+        environment["GIT_COMMITTER_NAME"] = "bench"
+        environment["GIT_COMMITTER_EMAIL"] = "bench@example.org"
+        environment["GIT_CONFIG_NOSYSTEM"] = "1"
+        environment["HOME"] = FileManager.default.temporaryDirectory.path
+        environment.removeValue(forKey: "FIELDNOTES_TOKEN")
+        environment.removeValue(forKey: "FIELDNOTES_STORE")
+        self.environment = environment
+    }
+
+    /// Runs a program to completion and returns its status and output.
+    @discardableResult
+    func run(_ program: String, _ arguments: [String], in folder: String? = nil, input: String? = nil,
+             captureOutput: Bool = true) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : try locate(program))
+        process.arguments = arguments
+        process.environment = environment
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+        let outPipe = Pipe(), errPipe = Pipe()
+        process.standardOutput = captureOutput ? outPipe : FileHandle.nullDevice
+        process.standardError = errPipe
+        let inPipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
+        try process.run()
+        if let input {
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        }
+        let reader = DataReader(captureOutput ? outPipe.fileHandleForReading : nil)
+        let errors = errPipe.fileHandleForReading.readDataToEndOfFile()
+        let output = reader.finish()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                      error: String(decoding: errors, as: UTF8.self))
+    }
+
+    /// Runs a program and fails unless it exits 0.
+    @discardableResult
+    func check(_ program: String, _ arguments: [String], in folder: String? = nil, input: String? = nil) throws -> String {
+        let result = try run(program, arguments, in: folder, input: input)
+        guard result.status == 0 else {
+            throw BenchError("\(program) \(arguments.joined(separator: " ")) exited \(result.status): \(result.error.prefix(500))")
+        }
+        return result.output
+    }
+
+    /// Finds a program on PATH.
+    func locate(_ name: String) throws -> String {
+        for folder in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw BenchError("'\(name)' is not installed (needed as a baseline); install it with apt-get")
+    }
+}
+
+/// Reads a pipe to its end on another thread, so a large output cannot block the child.
+final class DataReader: @unchecked Sendable {
+    // `data` is written once by the reader thread before `done` is signalled and read only after waiting on it.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle?) {
+        guard let handle else { done.signal(); return }
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func finish() -> Data {
+        done.wait()
+        return data
+    }
+}
+
+/// A benchmark step that could not run.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
