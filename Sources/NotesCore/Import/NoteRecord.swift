@@ -1,5 +1,5 @@
 /// One imported note's values, checked as the CLI checks typed values.
-struct NoteRecord {
+struct NoteRecord: Sendable {
     var id: String?
     var draft: NoteDraft
     var deleted: Bool
@@ -20,7 +20,7 @@ struct NoteRecord {
         }
         func list(_ key: String) throws(InputError) -> [String] {
             guard let value = object[key], !value.isNull else { return [] }
-            if let text = value.stringValue { return text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            if let text = value.stringValue { return text.split(separator: ",").map { $0.trimmed }.filter { !$0.isEmpty } }
             if value.intValue != nil { return [String(value.intValue!)] }
             guard let items = value.arrayValue else { throw .other("'\(key)' must be a list") }
             var result: [String] = []

@@ -18,7 +18,11 @@ extension NoteStore {
         }
         let today = NoteDate.today().text
         var session = ImportSession(store: self, skipInvalid: skipInvalid)
-        return try write {
+        // One transaction for the whole import: a big page cache keeps SQLite from spilling and
+        // rewriting the same index pages to the log, and the search index is built once at the end.
+        try database.execute("PRAGMA cache_size = -262144")
+        defer { try? database.execute("PRAGMA cache_size = -2000") }
+        return try write { try withDeferredSearchIndex {
             if isDirectory.boolValue {
                 let files = try markdownFiles(in: path)
                 guard !files.isEmpty else { throw ImportError.nothingToImport(path) }
@@ -47,20 +51,23 @@ extension NoteStore {
                 }
             } else {
                 let display = (path as NSString).lastPathComponent
-                try forEachLine(of: path) { rawLine, number, offset, total in
-                    // A byte-order mark at the start of the file (Windows editors write one) is not JSON.
-                    let line = number == 1 && rawLine.starts(with: [0xEF, 0xBB, 0xBF]) ? rawLine.dropFirst(3) : rawLine
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-                    do {
-                        guard case .object(let members) = try JSONParser.parse(line) else {
-                            session.problem(ImportProblem(file: display, line: number, reason: "expected a JSON object"))
-                            return
+                // Reading and checking records runs on a second thread; this one only writes.
+                let reader = try JSONLinesReader(path: path, file: display, defaultDate: today)
+                defer { reader.cancel() }
+                while let batch = reader.next() {
+                    for item in batch {
+                        switch item {
+                        case .record(let record, let line):
+                            try session.accept(record, file: display, line: line)
+                        case .problem(let problem):
+                            session.records += 1
+                            session.problem(problem)
+                        case .progress(let done, let total):
+                            progress?(done, total)
+                        case .failed(let error):
+                            throw error
                         }
-                        try session.record(members, file: display, line: number, defaultDate: today)
-                    } catch let error as JSONParser.Error {
-                        session.problem(ImportProblem(file: display, line: number, reason: "invalid JSON: \(error.description)"))
                     }
-                    if number % 1000 == 0 { progress?(offset, total) }
                 }
                 if session.records == 0 && session.problems.isEmpty { throw ImportError.nothingToImport(path) }
             }
@@ -70,7 +77,7 @@ extension NoteStore {
             session.report.skipped = session.problems
             session.report.newThemes = session.newThemes.sorted()
             return session.report
-        }
+        } }
     }
 
     private func markdownFiles(in folder: String) throws -> [String] {
@@ -83,42 +90,6 @@ extension NoteStore {
             if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { files.append(folder + "/" + item) }
         }
         return files.sorted()
-    }
-
-    /// Streams a file line by line (split on LF) without reading it whole.
-    private func forEachLine(of path: String, _ body: (ArraySlice<UInt8>, Int, Int, Int) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ImportError.unreadable(path, reason: "permission denied or not a file")
-        }
-        defer { try? handle.close() }
-        let total = Int((try? handle.seekToEnd()) ?? 0)
-        try? handle.seek(toOffset: 0)
-        var pending: [UInt8] = []
-        var lineNumber = 0
-        var consumed = 0
-        while true {
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            } catch {
-                throw ImportError.unreadable(path, reason: error.localizedDescription)
-            }
-            if chunk.isEmpty { break }
-            pending.append(contentsOf: chunk)
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                lineNumber += 1
-                consumed += newline - start + 1
-                try body(pending[start..<newline], lineNumber, consumed, total)
-                start = newline + 1
-            }
-            pending.removeFirst(start)
-        }
-        if !pending.isEmpty {
-            lineNumber += 1
-            consumed += pending.count
-            try body(pending[...], lineNumber, consumed, total)
-        }
     }
 }
 
@@ -143,14 +114,20 @@ private struct ImportSession {
 
     /// Checks and writes one record; an invalid one becomes a problem.
     mutating func record(_ members: [String: JSONValue], file: String, line: Int, defaultDate: String) throws {
-        records += 1
         let record: NoteRecord
         do {
             record = try NoteRecord(members, defaultDate: defaultDate)
         } catch {
+            records += 1
             problem(ImportProblem(file: file, line: line, reason: error.message))
             return
         }
+        try accept(record, file: file, line: line)
+    }
+
+    /// Writes a record that passed its checks (themes are still checked against the codebook).
+    mutating func accept(_ record: NoteRecord, file: String, line: Int) throws {
+        records += 1
         // Once a problem means nothing will be written, only checking continues.
         if !problems.isEmpty && !skipInvalid { return }
         let before = try knownThemes ?? store.themeSlugs()
@@ -169,7 +146,7 @@ private struct ImportSession {
 extension NoteStore {
     /// Writes one checked record: a new note, an update of an existing one, or nothing if it is unchanged.
     func importRecord(_ draft: NoteDraft, deleted: Bool, report: inout ImportReport) throws {
-        if let id = draft.id, let existing = try? note(id: id), existing.id == id {
+        if let id = draft.id, let existing = try noteIfPresent(id: id) {
             guard let head = try revision(id: existing.revision) else { throw StoreError.revisionNotFound(existing.revision) }
             let updated = draft.note(id: id, author: draft.author ?? existing.author)
             if updated.fields == head.fields && head.deleted == deleted {

@@ -11,7 +11,7 @@ public enum Level: String, Sendable, CaseIterable, Comparable {
 
     /// Parses the Danish name or its English alias (`organisation`, `utilities`, `municipality`).
     public init?(parsing text: String) {
-        let key = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let key = text.trimmed.lowercased()
         switch key {
         case "virksomhed", "organisation", "organization": self = .virksomhed
         case "forsyning", "utilities", "utility": self = .forsyning

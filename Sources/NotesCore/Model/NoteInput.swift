@@ -30,13 +30,13 @@ public enum NoteInput {
 
     /// A goal number 1…17.
     public static func sdg(_ text: String) throws(InputError) -> Int {
-        guard let goal = SDG(parsing: text.trimmingCharacters(in: .whitespaces)) else { throw .invalidSDG(text) }
+        guard let goal = SDG(parsing: text.trimmed) else { throw .invalidSDG(text) }
         return goal.number
     }
 
     /// A day, YYYY-MM-DD.
     public static func date(_ text: String) throws(InputError) -> String {
-        guard let date = NoteDate(text.trimmingCharacters(in: .whitespaces)) else { throw .invalidDate(text) }
+        guard let date = NoteDate(text.trimmed) else { throw .invalidDate(text) }
         return date.text
     }
 
@@ -58,15 +58,18 @@ public enum NoteInput {
 
     /// A title: one line, trimmed, in NFC.
     public static func title(_ text: String) throws(InputError) -> String {
-        let line = normalize(text).replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
-            .trimmingCharacters(in: .whitespaces)
+        var line = normalize(text)
+        if line.contains(where: \.isNewline) {
+            line = String(line.map { $0.isNewline ? " " : $0 })
+        }
+        line = line.trimmed
         guard line.count <= maxTitleLength else { throw .tooLong(field: "title", limit: maxTitleLength) }
         return line
     }
 
     /// A short free text (place, purpose, participant): trimmed, in NFC, bounded.
     public static func shortText(_ text: String, field: String) throws(InputError) -> String {
-        let value = normalize(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = normalize(text).trimmed
         guard value.count <= maxShortTextLength else { throw .tooLong(field: field, limit: maxShortTextLength) }
         return value
     }
@@ -74,16 +77,18 @@ public enum NoteInput {
     /// A title derived from the body when none was given: its first non-empty line, without Markdown heading marks.
     public static func derivedTitle(fromBody body: String) -> String {
         for line in body.split(separator: "\n", omittingEmptySubsequences: true) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces).drop { $0 == "#" || $0 == " " || $0 == ">" || $0 == "-" || $0 == "*" }
-            if !trimmed.isEmpty { return String(trimmed.prefix(80)).trimmingCharacters(in: .whitespaces) }
+            let trimmed = line.trimmed.drop { $0 == "#" || $0 == " " || $0 == ">" || $0 == "-" || $0 == "*" }
+            if !trimmed.isEmpty { return String(trimmed.prefix(80)).trimmed }
         }
         return ""
     }
 
     /// Unicode NFC, the form every stored string is in (revision ids hash the bytes).
     public static func normalize(_ text: String) -> String {
-        // Most text is already NFC, and checking is much cheaper than converting.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        // Text whose scalars are all below U+0300 (ASCII, Latin-1, Latin Extended: all Danish
+        // letters) is already NFC: combining marks and every character that NFC changes start at
+        // U+0300. In UTF-8 such text has no byte of 0xCC or above, which is cheap to check.
+        if text.utf8.allSatisfy({ $0 < 0xCC }) { return text }
         return text.precomposedStringWithCanonicalMapping
     }
 }

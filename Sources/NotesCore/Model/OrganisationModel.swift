@@ -8,7 +8,7 @@ public enum OrganisationModel: String, Sendable, CaseIterable, Comparable {
 
     /// Parses `top-down`, `bottom-up` or `mixed` (also the Danish `blandet`), ignoring case.
     public init?(parsing text: String) {
-        let key = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "-")
+        let key = String(text.trimmed.lowercased().map { $0 == " " ? "-" : $0 })
         switch key {
         case "top-down", "topdown": self = .topDown
         case "bottom-up", "bottomup": self = .bottomUp

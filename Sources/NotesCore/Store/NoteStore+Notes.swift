@@ -7,7 +7,7 @@ extension NoteStore {
     public func addNote(_ draft: NoteDraft, allowNewThemes: Bool = false) throws -> Note {
         try write {
             let id = draft.id ?? Self.newID()
-            if try database.scalar("SELECT 1 FROM notes WHERE id = ?", [.text(id)]) != nil {
+            if try noteIfPresent(id: id) != nil {
                 throw InputError.other("A note with id \(id) already exists.")
             }
             let themes = try checkedThemes(draft.themes, allowNew: allowNewThemes)
@@ -91,6 +91,14 @@ extension NoteStore {
         defer { statement.reset() }
         guard try statement.step() else { throw StoreError.notFound(kind: "note", id: prefix) }
         return NoteRow.note(from: statement)
+    }
+
+    /// The note with exactly this id, or nil.
+    func noteIfPresent(id: String) throws -> Note? {
+        let statement = try database.statement("SELECT \(NoteRow.columns) FROM notes WHERE id = ?")
+        try statement.bind([.text(id)])
+        defer { statement.reset() }
+        return try statement.step() ? NoteRow.note(from: statement) : nil
     }
 
     /// The note and its displayed head revision.

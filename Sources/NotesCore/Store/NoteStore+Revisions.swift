@@ -75,10 +75,18 @@ extension NoteStore {
                                 replica: replicaID, author: author, deleted: deleted, fields: fields, stamps: stamps,
                                 conflicts: conflicts)
         try insert(revision, pushed: false)
-        try moveHeads(for: revision)
-        let headIDs = try headIDs(kind: kind, doc: doc)
-        let heads = headIDs == [revision.id] ? [revision] : try headIDs.compactMap { try self.revision(id: $0) }
-        try project(kind: kind, doc: doc, heads: heads)
+        if parent == nil && extraParents.isEmpty {
+            // A new document: no heads to replace and nothing to merge.
+            try database.run("INSERT OR IGNORE INTO heads(kind, doc, rev) VALUES (?, ?, ?)",
+                             [.text(kind.rawValue), .text(doc), .text(revision.id)])
+            try project(kind: kind, doc: doc, heads: [revision], isNew: true)
+        } else {
+            // A local revision is new content: no stored revision can be its child.
+            try moveHeads(for: revision, childMayExist: false)
+            let headIDs = try headIDs(kind: kind, doc: doc)
+            let heads = headIDs == [revision.id] ? [revision] : try headIDs.compactMap { try self.revision(id: $0) }
+            try project(kind: kind, doc: doc, heads: heads)
+        }
         return revision
     }
 
@@ -88,6 +96,14 @@ extension NoteStore {
     /// - Returns: the number of revisions that were new.
     @discardableResult
     public func insertReceived(_ revisions: [Revision], pushed: Bool) throws -> Int {
+        // A large batch (a first sync) indexes its notes for search in one statement at the end.
+        if revisions.count >= 200 && database.isInTransaction {
+            return try withDeferredSearchIndex { try insertReceivedNow(revisions, pushed: pushed) }
+        }
+        return try insertReceivedNow(revisions, pushed: pushed)
+    }
+
+    private func insertReceivedNow(_ revisions: [Revision], pushed: Bool) throws -> Int {
         var touched: [String: (DocumentKind, String)] = [:]
         var known: [String: Revision] = [:]
         var inserted = 0
@@ -135,12 +151,12 @@ extension NoteStore {
     }
 
     /// A new revision replaces its parents as heads, unless a child of it is already stored.
-    private func moveHeads(for revision: Revision) throws {
+    private func moveHeads(for revision: Revision, childMayExist: Bool = true) throws {
         let kind = SQLValue.text(revision.kind.rawValue), doc = SQLValue.text(revision.doc)
         for parent in revision.parents {
             try database.run("DELETE FROM heads WHERE kind = ? AND doc = ? AND rev = ?", [kind, doc, .text(parent)])
         }
-        let childKnown = try database.scalar(
+        let childKnown = try childMayExist && database.scalar(
             "SELECT 1 FROM revisions WHERE kind = ? AND doc = ? AND instr(parents, ?) > 0 LIMIT 1",
             [kind, doc, .text(revision.id)]) != nil
         if !childKnown {
@@ -154,53 +170,87 @@ extension NoteStore {
     }
 
     /// Rewrites the derived row of a document from its heads.
-    func project(kind: DocumentKind, doc: String, heads: [Revision]) throws {
+    ///
+    /// - Parameter isNew: the document has no derived row yet (a creation), so there is nothing to replace.
+    func project(kind: DocumentKind, doc: String, heads: [Revision], isNew: Bool = false) throws {
         guard let head = Self.displayHead(heads) else { return }
         let conflicted = heads.count > 1 || !head.conflicts.isEmpty
-        if heads.count > 1 {
+        if isNew {
+            // Nothing pending for a document that did not exist.
+        } else if heads.count > 1 {
             try database.run("INSERT OR IGNORE INTO pending_merges(kind, doc) VALUES (?, ?)", [.text(kind.rawValue), .text(doc)])
         } else {
             try database.run("DELETE FROM pending_merges WHERE kind = ? AND doc = ?", [.text(kind.rawValue), .text(doc)])
         }
         switch kind {
-        case .note: try projectNote(head, conflicted: conflicted)
+        case .note: try projectNote(head, conflicted: conflicted, isNew: isNew)
         case .visit: try projectVisit(head, conflicted: conflicted)
         case .codebook: try projectCodebook(head, conflicted: conflicted)
         }
     }
 
-    private func projectNote(_ head: Revision, conflicted: Bool) throws {
+    private func projectNote(_ head: Revision, conflicted: Bool, isNew: Bool) throws {
         let note = Note(id: head.doc, revision: head.id, deleted: head.deleted, conflicted: conflicted, fields: head.fields)
         let fields = head.fields
-        let statement = try database.statement("""
-            INSERT INTO notes(id, revision, title, body, kommune, place, model, levels, sdgs, themes, date, author, visit, deleted, conflicted)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET revision = excluded.revision, title = excluded.title, body = excluded.body,
-                kommune = excluded.kommune, place = excluded.place, model = excluded.model, levels = excluded.levels,
-                sdgs = excluded.sdgs, themes = excluded.themes, date = excluded.date, author = excluded.author,
-                visit = excluded.visit, deleted = excluded.deleted, conflicted = excluded.conflicted
-            RETURNING rowid
-            """)
-        try statement.bind([
-            .text(note.id), .text(note.revision), .text(note.title), .text(note.body), SQLValue(note.kommune),
-            SQLValue(note.place), SQLValue(note.model?.rawValue), jsonText(fields["levels"]),
-            jsonText(fields["sdgs"]), jsonText(fields["themes"]),
-            .text(note.date), .text(note.author), SQLValue(note.visit), SQLValue(note.deleted), SQLValue(conflicted),
-        ])
-        guard try statement.step() else { statement.reset(); return }
-        let rowid = SQLValue.integer(statement.int(0))
-        statement.reset()
-        try database.run("DELETE FROM note_levels WHERE note = ?", [rowid])
-        try database.run("DELETE FROM note_sdgs WHERE note = ?", [rowid])
-        try database.run("DELETE FROM note_themes WHERE note = ?", [rowid])
-        for level in note.levels {
-            try database.run("INSERT OR IGNORE INTO note_levels(level, note) VALUES (?, ?)", [.text(level.rawValue), rowid])
+        var values: [SQLValue] = [
+            .text(note.revision), .text(note.title), .text(note.body), SQLValue(note.kommune),
+            SQLValue(note.place), SQLValue(note.model?.rawValue), jsonText(fields["levels"]), jsonText(fields["sdgs"]),
+            jsonText(fields["themes"]), .text(note.date), .text(note.author), SQLValue(note.visit), SQLValue(note.deleted),
+            SQLValue(conflicted),
+        ]
+        // The row as it was, so only the set members that changed are touched.
+        var previous: Note?
+        var rowid: Int64 = 0
+        if !isNew {
+            let old = try database.statement("SELECT rowid, \(NoteRow.columns) FROM notes WHERE id = ?")
+            try old.bind([.text(note.id)])
+            if try old.step() {
+                rowid = old.int(0)
+                previous = NoteRow.note(from: old, offset: 1)
+            }
+            old.reset()
         }
-        for goal in note.sdgs {
-            try database.run("INSERT OR IGNORE INTO note_sdgs(sdg, note) VALUES (?, ?)", [SQLValue(goal), rowid])
+        if let previous {
+            values.append(.integer(rowid))
+            try database.run("""
+                UPDATE notes SET revision = ?, title = ?, body = ?, kommune = ?, place = ?, model = ?, levels = ?, sdgs = ?,
+                    themes = ?, date = ?, author = ?, visit = ?, deleted = ?, conflicted = ? WHERE rowid = ?
+                """, values)
+            // While the search index is deferred, an older row's text must leave the index by hand.
+            if let from = deferredSearchIndexFrom, rowid <= from, previous.title != note.title || previous.body != note.body {
+                try database.run("INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                                 [.integer(rowid), .text(previous.title), .text(previous.body)])
+                try database.run("INSERT INTO notes_fts(rowid, title, body) VALUES (?, ?, ?)",
+                                 [.integer(rowid), .text(note.title), .text(note.body)])
+            }
+        } else {
+            try database.run("""
+                INSERT INTO notes(id, revision, title, body, kommune, place, model, levels, sdgs, themes, date, author, visit, deleted, conflicted)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.text(note.id)] + values)
+            rowid = database.lastInsertRowID
         }
-        for theme in note.themes {
-            try database.run("INSERT OR IGNORE INTO note_themes(theme, note) VALUES (?, ?)", [.text(theme), rowid])
+        let row = SQLValue.integer(rowid)
+        let oldLevels = Set(previous?.levels.map(\.rawValue) ?? []), newLevels = Set(note.levels.map(\.rawValue))
+        for level in oldLevels.subtracting(newLevels) {
+            try database.run("DELETE FROM note_levels WHERE level = ? AND note = ?", [.text(level), row])
+        }
+        for level in newLevels.subtracting(oldLevels) {
+            try database.run("INSERT OR IGNORE INTO note_levels(level, note) VALUES (?, ?)", [.text(level), row])
+        }
+        let oldGoals = Set(previous?.sdgs ?? []), newGoals = Set(note.sdgs)
+        for goal in oldGoals.subtracting(newGoals) {
+            try database.run("DELETE FROM note_sdgs WHERE sdg = ? AND note = ?", [SQLValue(goal), row])
+        }
+        for goal in newGoals.subtracting(oldGoals) {
+            try database.run("INSERT OR IGNORE INTO note_sdgs(sdg, note) VALUES (?, ?)", [SQLValue(goal), row])
+        }
+        let oldThemes = Set(previous?.themes ?? []), newThemes = Set(note.themes)
+        for theme in oldThemes.subtracting(newThemes) {
+            try database.run("DELETE FROM note_themes WHERE theme = ? AND note = ?", [.text(theme), row])
+        }
+        for theme in newThemes.subtracting(oldThemes) {
+            try database.run("INSERT OR IGNORE INTO note_themes(theme, note) VALUES (?, ?)", [.text(theme), row])
         }
     }
 
@@ -229,5 +279,22 @@ extension NoteStore {
 
     private func jsonText(_ value: JSONValue?) -> SQLValue {
         .text(String(decoding: JSONWriter.canonical(value ?? .array([])), as: UTF8.self))
+    }
+
+    /// Runs a bulk change (an import, a large pulled batch) with the search index updated once at the end.
+    ///
+    /// Indexing row by row through triggers, interleaved with the other tables, costs several
+    /// times more than indexing the new rows in one statement. Must run inside a write
+    /// transaction; if `body` fails, the transaction's rollback restores the triggers too.
+    func withDeferredSearchIndex<T>(_ body: () throws -> T) throws -> T {
+        if deferredSearchIndexFrom != nil { return try body() }
+        let before = try database.scalar("SELECT coalesce(max(rowid), 0) FROM notes")?.integer ?? 0
+        try database.execute("DROP TRIGGER notes_fts_insert; DROP TRIGGER notes_fts_update;")
+        deferredSearchIndexFrom = before
+        defer { deferredSearchIndexFrom = nil }
+        let result = try body()
+        try database.run("INSERT INTO notes_fts(rowid, title, body) SELECT rowid, title, body FROM notes WHERE rowid > ?", [.integer(before)])
+        try database.execute(StoreSchema.searchTriggers)
+        return result
     }
 }

@@ -17,6 +17,10 @@ public final class NoteStore {
     public private(set) var author: String
     /// The wall clock in milliseconds; replaceable in tests.
     var now: () -> Int64 = HybridClock.nowMilliseconds
+    /// The hybrid clock while a write transaction runs; written back when it ends.
+    private var transactionClock: TransactionClock?
+    /// While a bulk change defers the search index: the last `notes` rowid before it began.
+    var deferredSearchIndexFrom: Int64?
 
     /// The first bytes of every SQLite database file.
     static let sqliteHeader = Array("SQLite format 3\0".utf8)
@@ -190,9 +194,21 @@ public final class NoteStore {
     }
 
     /// Runs `body` in one write transaction, translating SQLite errors into store errors.
+    ///
+    /// The hybrid clock is read once per transaction and written back once at its end, so an
+    /// import of many notes does not read and write the meta table for every revision.
     public func write<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try database.write(body)
+            return try database.write {
+                let outermost = transactionClock == nil
+                if outermost { transactionClock = TransactionClock() }
+                defer { if outermost { transactionClock = nil } }
+                let result = try body()
+                if outermost, let clock = transactionClock, clock.changed {
+                    try setMeta("clock", String(clock.value))
+                }
+                return result
+            }
         } catch {
             throw Self.translate(error, path: path)
         }
@@ -232,16 +248,31 @@ public final class NoteStore {
 
     /// Advances the hybrid clock for a local change and returns the new value.
     func tickClock() throws -> Int64 {
-        let last = Int64(try meta("clock") ?? "0") ?? 0
+        let last = try currentClock()
         let next = HybridClock.tick(last: last, nowMilliseconds: now())
-        try setMeta("clock", String(next))
+        try storeClock(next)
         return next
     }
 
     /// Moves the clock past revisions received from elsewhere.
     func observeClock(_ received: Int64) throws {
-        let last = Int64(try meta("clock") ?? "0") ?? 0
-        if received > last { try setMeta("clock", String(HybridClock.receive(last: last, received: received))) }
+        let last = try currentClock()
+        if received > last { try storeClock(HybridClock.receive(last: last, received: received)) }
+    }
+
+    private func currentClock() throws -> Int64 {
+        if let clock = transactionClock, clock.loaded { return clock.value }
+        let value = Int64(try meta("clock") ?? "0") ?? 0
+        transactionClock?.load(value)
+        return value
+    }
+
+    private func storeClock(_ value: Int64) throws {
+        if transactionClock != nil {
+            transactionClock?.set(value)
+        } else {
+            try setMeta("clock", String(value))
+        }
     }
 
     /// Random bytes from the system, as hex.
@@ -253,5 +284,23 @@ public final class NoteStore {
     /// A new lower-case UUID.
     public static func newID() -> String {
         UUID().uuidString.lowercased()
+    }
+}
+
+/// The hybrid clock's value during one write transaction.
+struct TransactionClock {
+    private(set) var value: Int64 = 0
+    private(set) var loaded = false
+    private(set) var changed = false
+
+    mutating func load(_ value: Int64) {
+        self.value = value
+        loaded = true
+    }
+
+    mutating func set(_ value: Int64) {
+        self.value = value
+        loaded = true
+        changed = true
     }
 }

@@ -3,6 +3,18 @@ enum StoreSchema {
     /// Identifies a fieldnotes store among SQLite files ("FNot").
     static let applicationID: Int32 = 0x464E_6F74
 
+    /// The triggers that keep the search index in step with `notes` on insert and update.
+    /// Bulk operations drop them and index their rows in one statement (see `withDeferredSearchIndex`).
+    static let searchTriggers = """
+        CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+            INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+        END;
+        CREATE TRIGGER notes_fts_update AFTER UPDATE OF title, body ON notes BEGIN
+            INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+            INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+        END;
+        """
+
     static let migrations: [Migration] = [
         Migration(version: 1, name: "revision log, current state, search", sql: """
             PRAGMA application_id = \(applicationID);
@@ -47,30 +59,21 @@ enum StoreSchema {
             );
             CREATE INDEX notes_by_date ON notes(deleted, date DESC, id);
             CREATE INDEX notes_by_kommune ON notes(kommune, date DESC);
-            CREATE INDEX notes_by_place ON notes(place);
+            CREATE INDEX notes_by_place ON notes(place) WHERE place IS NOT NULL;
             CREATE INDEX notes_by_model ON notes(model, date DESC);
             CREATE INDEX notes_by_author ON notes(author, date DESC);
-            CREATE INDEX notes_by_visit ON notes(visit);
+            CREATE INDEX notes_by_visit ON notes(visit) WHERE visit IS NOT NULL;
             CREATE INDEX notes_conflicted ON notes(conflicted) WHERE conflicted = 1;
             CREATE TABLE note_levels(level TEXT NOT NULL, note INTEGER NOT NULL, PRIMARY KEY(level, note)) WITHOUT ROWID;
-            CREATE INDEX note_levels_by_note ON note_levels(note);
             CREATE TABLE note_sdgs(sdg INTEGER NOT NULL, note INTEGER NOT NULL, PRIMARY KEY(sdg, note)) WITHOUT ROWID;
-            CREATE INDEX note_sdgs_by_note ON note_sdgs(note);
             CREATE TABLE note_themes(theme TEXT NOT NULL, note INTEGER NOT NULL, PRIMARY KEY(theme, note)) WITHOUT ROWID;
-            CREATE INDEX note_themes_by_note ON note_themes(note);
             CREATE VIRTUAL TABLE notes_fts USING fts5(
                 title, body, content='notes', content_rowid='rowid',
                 tokenize='unicode61 remove_diacritics 0'
             );
-            CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
-                INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
-            END;
+            \(searchTriggers)
             CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
                 INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
-            END;
-            CREATE TRIGGER notes_fts_update AFTER UPDATE OF title, body ON notes BEGIN
-                INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
-                INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
             END;
             CREATE TABLE visits(
                 id TEXT PRIMARY KEY NOT NULL,

@@ -12,14 +12,15 @@ enum HTMLReportStyle {
     html { background: var(--page); }
     body {
       margin: 0; color: var(--ink); background: var(--page);
-      font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", "DejaVu Sans", Arial, sans-serif;
+      font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", "DejaVu Sans", Arial, sans-serif,
+        "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
       -webkit-print-color-adjust: exact; print-color-adjust: exact;
       -webkit-text-size-adjust: 100%; text-rendering: optimizeLegibility;
     }
     .page { max-width: 1080px; margin: 0 auto; padding: 36px 28px 72px; }
     a { color: var(--accent); text-decoration: none; }
     a:hover { text-decoration: underline; }
-    h1, h2, h3 { line-height: 1.25; margin: 0; font-weight: 650; }
+    h1, h2, h3 { line-height: 1.25; margin: 0; font-weight: 650; overflow-wrap: break-word; }
     h1 { font-size: 30px; letter-spacing: -0.015em; }
     h2 { font-size: 21px; letter-spacing: -0.01em; }
     h3 { font-size: 16px; }
@@ -44,6 +45,7 @@ enum HTMLReportStyle {
     .stats li { border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; background: #fafbfd; }
     .stats .value { display: block; font-size: 26px; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums; }
     .stats .value.small { font-size: 16px; padding-top: 7px; padding-bottom: 3px; }
+    .stats .value .date { white-space: nowrap; }
     .stats .label { display: block; color: var(--muted); font-size: 13px; margin-top: 2px; }
     .totals { margin: 16px 0 0; font-size: 14px; color: var(--muted); }
     .empty { margin: 22px 0 0; padding: 18px 20px; border: 1px dashed #b9c3d1; border-radius: 10px; background: #fafbfd;
@@ -72,6 +74,8 @@ enum HTMLReportStyle {
     svg.heat-map .row-label { font-weight: 650; }
     svg.heat-map .cell text { font-size: 16px; font-weight: 650; font-variant-numeric: tabular-nums; }
     .scroll { overflow-x: auto; }
+    svg.bar-chart { min-width: 540px; }
+    svg.heat-map { min-width: 600px; }
 
     /* Tables */
     table { border-collapse: collapse; font-size: 13.5px; font-variant-numeric: tabular-nums; }
@@ -89,7 +93,7 @@ enum HTMLReportStyle {
     section.group h2 .count { color: var(--muted); font-weight: 500; font-size: 16px; margin-left: 8px; white-space: nowrap; }
     .top-link { font-size: 13px; white-space: nowrap; }
     .description { margin: -4px 0 16px; color: #35404f; font-style: italic; }
-    .facts { display: grid; grid-template-columns: minmax(0, 1.15fr) minmax(0, 1fr); gap: 18px 32px; margin-bottom: 8px; }
+    .facts { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 18px 32px; margin-bottom: 8px; }
     .facts dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 6px 14px; font-size: 14px; align-content: start; }
     .facts dt { color: var(--muted); font-weight: 600; }
     .facts dd { margin: 0; min-width: 0; }
@@ -98,7 +102,8 @@ enum HTMLReportStyle {
     .tally { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 6px; }
     .tally li { background: #f2f4f7; border-radius: 6px; padding: 0 8px; white-space: nowrap; }
     .tally .n { color: var(--muted); font-size: 12.5px; margin-left: 4px; font-variant-numeric: tabular-nums; }
-    table.mini { font-size: 13px; }
+    table.mini { font-size: 13px; width: 100%; }
+    table.mini thead th { white-space: nowrap; font-size: 12px; }
     table.mini th, table.mini td { padding: 4px 9px; }
     table.sdgs { border: none; width: 100%; font-size: 13px; }
     table.sdgs td, table.sdgs th { border: none; padding: 2px 6px 2px 0; }
@@ -119,7 +124,7 @@ enum HTMLReportStyle {
     .chip { border: 1px solid var(--line); border-radius: 999px; padding: 0 8px; font-size: 12px; color: #3a4556; background: #fff; white-space: nowrap; }
     .chip.model { border-color: #c9d8e8; background: var(--accent-soft); color: #17476f; }
     .chip.theme { border-color: #d8d2ea; background: #f4f1fa; color: #4a3b73; }
-    .body { max-width: 46em; color: #242c38; }
+    .body { max-width: 50em; color: #242c38; }
     .body p { margin: 0 0 8px; overflow-wrap: break-word; }
 
     @page { size: A4; margin: 16mm 15mm 18mm; }
@@ -134,12 +139,26 @@ enum HTMLReportStyle {
       .page { max-width: none; padding: 0; }
       .card { border: none; border-radius: 0; box-shadow: none; padding: 0; margin: 0 0 16pt; }
       header.report { border-top: 3pt solid var(--accent); padding-top: 10pt; }
-      .stats li, .empty, .code { background: #ffffff; }
+      .stats { grid-template-columns: repeat(auto-fit, minmax(110px, 1fr)); gap: 8pt; }
+      .stats li { padding: 6pt 9pt; }
+      .stats .value { font-size: 17pt; }
+      .stats .value.small { font-size: 10pt; }
+      .stats li, .empty, code { background: #ffffff; }
       section.group { break-before: page; }
       section.group > header { break-after: avoid; }
       .top-link { display: none; }
       a { color: inherit; }
-      figure, svg.chart, table, .facts { break-inside: avoid; }
+      h2, h3, .card > header { break-after: avoid; }
+      section.overview, figure, svg.chart, table { break-inside: avoid; }
+      .facts { grid-template-columns: 1fr; gap: 10pt; break-inside: avoid; }
+      .panels { display: flex; gap: 20pt; align-items: flex-start; }
+      .panels .panel { flex: none; }
+      .panels .panel + .panel { margin-top: 0; flex: 1; }
+      table.mini { width: auto; font-size: 8.5pt; }
+      table.mini th, table.mini td { padding: 2pt 5pt; }
+      table.mini thead th { font-size: 8pt; }
+      table.sdgs { font-size: 8.5pt; }
+      table.sdgs td.bar { width: 22%; }
       ol.notes > li { break-inside: avoid; }
       .toc ol { columns: 2; }
       .scroll { overflow: visible; }
@@ -150,18 +169,17 @@ enum HTMLReportStyle {
 /// Words of the HTML report that `ReportLabels` does not have.
 struct HTMLReportWords {
     let heatMapCaption: String
-    let groupTableCaption: String
     let firstParagraphOnly: String
     let wholeBodies: String
     let largestGroups: (Int, Int) -> String
     let crossTabCaption: String
 
+    /// The words for a language.
     static func words(_ language: Language) -> HTMLReportWords {
         switch language {
         case .da:
             HTMLReportWords(
                 heatMapCaption: "Noter i hele udvalget. En note med flere niveauer tæller på hvert niveau; mørkere felter rummer flere noter.",
-                groupTableCaption: "Noter pr. organisationsmodel og niveau",
                 firstParagraphOnly: "Noterne vises med deres første afsnit.",
                 wholeBodies: "Noterne vises i fuld længde.",
                 largestGroups: { "De \($0) største af \($1) grupper." },
@@ -169,7 +187,6 @@ struct HTMLReportWords {
         case .en:
             HTMLReportWords(
                 heatMapCaption: "Notes in the whole selection. A note with several levels counts at each level; darker cells hold more notes.",
-                groupTableCaption: "Notes by organisation model and level",
                 firstParagraphOnly: "Notes are shown with their first paragraph.",
                 wholeBodies: "Notes are shown in full.",
                 largestGroups: { "The \($0) largest of \($1) groups." },

@@ -131,14 +131,19 @@ private struct HTMLReport {
         if summary.placements != noteCount { stat(String(summary.placements), label: l.placements, kind: "placements") }
         if noteCount > 0 {
             stat(String(places.count), label: l.kommuner, kind: "kommuner")
-            if let first, let last { stat(first == last ? first : "\(first) – \(last)", label: l.period, kind: "period", small: true) }
+            if let first, let last {
+                // Each date unbroken: the range wraps at the dash, never inside a date.
+                let dates = first == last ? [first] : [first, last]
+                stat(markup: dates.map { "<span class=\"date\">\(HTMLOutput.escape($0))</span>" }.joined(separator: " – "),
+                     label: l.period, kind: "period", small: true)
+            }
         }
         out.raw("</ul>\n<p class=\"totals\">\(l.total): \(noteCount) \(noteCount == 1 ? l.note : l.notes), \(summary.groups.count) \(l.groups)")
         if summary.placements != noteCount {
             out.raw(" (\(summary.placements) \(l.placements); \(l.placementsExplanation))")
         }
-        out.raw(". ")
-        out.raw(summary.full ? words.wholeBodies : words.firstParagraphOnly)
+        out.raw(".")
+        if noteCount > 0 { out.raw(" " + (summary.full ? words.wholeBodies : words.firstParagraphOnly)) }
         out.raw("</p>\n")
         if noteCount == 0 {
             out.raw("<p class=\"empty\" role=\"status\">\(l.emptySelection)</p>\n")
@@ -146,9 +151,14 @@ private struct HTMLReport {
         out.raw("</header>\n")
     }
 
-    private func stat(_ value: String, label: String, kind: String, small: Bool = false) {
+    private func stat(_ value: String, label: String, kind: String) {
+        stat(markup: HTMLOutput.escape(value), label: label, kind: kind)
+    }
+
+    /// A figure in the header; `markup` is already escaped.
+    private func stat(markup: String, label: String, kind: String, small: Bool = false) {
         out.raw("<li class=\"stat-\(kind)\"><span class=\"value\(small ? " small" : "")\">")
-        out.text(value)
+        out.raw(markup)
         out.raw("</span><span class=\"label\">")
         out.text(label)
         out.raw("</span></li>\n")
@@ -171,22 +181,24 @@ private struct HTMLReport {
     }
 
     private func barChart() {
-        var groups = summary.groups
-        // Ordered dimensions keep their order; for the others the largest groups come first.
-        switch summary.by[0] {
-        case .sdg, .model, .level: break
-        case .theme, .kommune, .visit, .author:
-            let order = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($0.element.key, $0.offset) })
-            groups.sort { a, b in
-                if (a.key == nil) != (b.key == nil) { return b.key == nil }
-                return a.count != b.count ? a.count > b.count : order[a.key]! < order[b.key]!
+        let groups = summary.groups
+        // Largest first (ties in the groups' own order), the group without a value last.
+        let bySize = groups.indices.sorted { a, b in
+            if (groups[a].key == nil) != (groups[b].key == nil) { return groups[b].key == nil }
+            return groups[a].count != groups[b].count ? groups[a].count > groups[b].count : a < b
+        }.map { groups[$0] }
+        let shown: [ThematicSummary.Group]
+        if groups.count > Self.maxBars {
+            shown = Array(bySize.prefix(Self.maxBars))
+        } else {
+            switch summary.by[0] {
+            // Ordered dimensions keep their order; for the others the largest groups come first.
+            case .sdg, .model, .level: shown = groups
+            case .theme, .kommune, .visit, .author: shown = bySize
             }
         }
-        let shown = groups.count > Self.maxBars
-            ? groups.sorted { $0.count > $1.count }.prefix(Self.maxBars).map { $0 }
-            : groups
-        out.raw("<section class=\"card\" aria-labelledby=\"chart-title\">\n<h2 id=\"chart-title\">\(l.notesPerGroup)</h2>\n")
-        out.raw("<figure class=\"chart-figure\">\n")
+        out.raw("<section class=\"card overview\" aria-labelledby=\"chart-title\">\n<h2 id=\"chart-title\">\(l.notesPerGroup)</h2>\n")
+        out.raw("<figure class=\"chart-figure scroll\">\n")
         SVGChart.barChart(shown.map { SVGChart.Bar(label: $0.label, count: $0.count) },
                           title: "\(l.notesPerGroup): \(summary.by[0].title(lang))", unit: notesPhrase, to: out)
         if shown.count < groups.count {
@@ -229,7 +241,7 @@ private struct HTMLReport {
             return SVGChart.Axis(key: key, lines: [key] + SVGChart.wrapped(level.label(lang), width: 22), full: "\(key): \(level.label(lang))")
         }
         let counts = models.map { model in levels.map { table[model]?[$0] ?? 0 } }
-        out.raw("<section class=\"card\" aria-labelledby=\"heat-title\">\n<h2 id=\"heat-title\">\(l.modelByLevel)</h2>\n")
+        out.raw("<section class=\"card overview\" aria-labelledby=\"heat-title\">\n<h2 id=\"heat-title\">\(l.modelByLevel)</h2>\n")
         out.raw("<figure class=\"chart-figure scroll\">\n")
         SVGChart.heatMap(rows: rows, columns: columns, counts: counts, rowTitle: GroupDimension.model.title(lang),
                          columnTitle: GroupDimension.level.title(lang), title: l.modelByLevel, unit: notesPhrase, to: out)
@@ -245,7 +257,7 @@ private struct HTMLReport {
             counts[cell.row, default: [:]][cell.column] = cell.count
             maximum = max(maximum, cell.count)
         }
-        out.raw("<section class=\"card\" aria-labelledby=\"crosstab-title\">\n<h2 id=\"crosstab-title\">\(l.crossTab): ")
+        out.raw("<section class=\"card overview\" aria-labelledby=\"crosstab-title\">\n<h2 id=\"crosstab-title\">\(l.crossTab): ")
         out.text("\(rowTitle) × \(columnTitle)")
         out.raw("</h2>\n<p class=\"lead\">\(words.crossTabCaption)</p>\n<div class=\"scroll\" style=\"margin-top:14px\">\n<table class=\"crosstab\">\n<thead><tr><th class=\"corner\" scope=\"col\">")
         out.text("\(rowTitle) \\ \(columnTitle)")
@@ -316,7 +328,7 @@ private struct HTMLReport {
             }
             out.raw("</ul>")
         }
-        out.raw("</dd>\n</dl>\n<div>\n")
+        out.raw("</dd>\n</dl>\n<div class=\"panels\">\n")
         groupModelByLevel(group)
         groupGoals(group)
         out.raw("</div>\n</div>\n<ol class=\"notes\">\n")
@@ -334,12 +346,16 @@ private struct HTMLReport {
             if let known = Level(rawValue: level) {
                 out.raw("<th scope=\"col\" title=\"\(HTMLOutput.escape(known.label(lang)))\">\(level)</th>")
             } else {
-                out.raw("<th scope=\"col\">\(GroupDimension.level.noneLabel(lang))</th>")
+                out.raw("<th scope=\"col\" title=\"\(HTMLOutput.escape(GroupDimension.level.noneLabel(lang)))\">\(l.none)</th>")
             }
         }
         out.raw("</tr></thead>\n<tbody>\n")
         for model in models {
-            out.raw("<tr data-model=\"\(model)\"><th scope=\"row\">\(HTMLOutput.escape(modelName(model)))</th>")
+            if model == "none" {
+                out.raw("<tr data-model=\"none\"><th scope=\"row\" title=\"\(HTMLOutput.escape(modelName(model)))\">\(l.none)</th>")
+            } else {
+                out.raw("<tr data-model=\"\(model)\"><th scope=\"row\">\(HTMLOutput.escape(modelName(model)))</th>")
+            }
             for level in levels { shadedCell(group.modelByLevel[model]?[level] ?? 0, maximum: maximum) }
             out.raw("</tr>\n")
         }

@@ -7,7 +7,7 @@ import Foundation
 /// `role="img"`, an `aria-label`, a `<title>` and a `<desc>` that states every value in words.
 /// Every shape carries its numbers as `data-` attributes, so tests and scripts can read them.
 enum SVGChart {
-    /// One bar: the label, its full text when the label was shortened, and the value.
+    /// One bar: its label (shortened when drawn, in full in its tooltip) and its value.
     struct Bar {
         let label: String
         let count: Int
@@ -18,7 +18,7 @@ enum SVGChart {
 
     /// Writes a horizontal bar chart, one bar per entry, in the order given.
     static func barChart(_ bars: [Bar], title: String, unit: (Int) -> String, to out: HTMLOutput) {
-        let width = 760, labelWidth = 250, countWidth = 56, rowHeight = 26, barHeight = 16, top = 26
+        let width = 900, labelWidth = 260, countWidth = 56, rowHeight = 26, barHeight = 16, top = 26
         let plotWidth = width - labelWidth - countWidth - 12
         let height = top + bars.count * rowHeight + 6
         let maximum = max(bars.map(\.count).max() ?? 0, 1)
@@ -65,7 +65,7 @@ enum SVGChart {
         out.raw("</svg>\n")
     }
 
-    /// One row or column of a heat map: its key (for data attributes) and the label lines drawn.
+    /// One row or column of a heat map: its key (for data attributes), the label lines drawn, and the full label.
     struct Axis {
         let key: String
         let lines: [String]
@@ -75,7 +75,7 @@ enum SVGChart {
     /// Writes a heat map: `counts[row][column]` for the given rows and columns, counts printed in the cells.
     static func heatMap(rows: [Axis], columns: [Axis], counts: [[Int]], rowTitle: String, columnTitle: String,
                         title: String, unit: (Int) -> String, to out: HTMLOutput) {
-        let rowHeaderWidth = 170, cellWidth = 150, cellHeight = 46, gap = 3
+        let rowHeaderWidth = 230, cellWidth = 150, cellHeight = 46, gap = 3
         let headerLines = max(columns.map(\.lines.count).max() ?? 1, 1)
         let top = 30 + headerLines * 16 + 8
         let width = rowHeaderWidth + columns.count * (cellWidth + gap)
@@ -128,7 +128,7 @@ enum SVGChart {
                 out.raw("\" data-count=\"\(count)\"><title>")
                 out.text("\(row.full) × \(column.full): \(unit(count))")
                 out.raw("</title><rect x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth)\" height=\"\(cellHeight)\" rx=\"3\" fill=\"\(shade.background)\"/>")
-                out.raw("<text x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 6)\" text-anchor=\"middle\" fill=\"\(shade.text)\">\(count)</text></g>\n")
+                out.raw("<text x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 6)\" text-anchor=\"middle\" style=\"fill:\(shade.text)\">\(count)</text></g>\n")
             }
         }
         // Legend: the scale from 0 to the largest count.
