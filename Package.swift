@@ -7,6 +7,8 @@ let package = Package(
         .executable(name: "fieldnotes", targets: ["fieldnotes"]),
         .library(name: "NotesCore", targets: ["NotesCore"]),
         .library(name: "NotesSync", targets: ["NotesSync"]),
+        // Loaded at run time by `fieldnotes sync`, so other commands start without FoundationNetworking.
+        .library(name: "FieldnotesURLSession", type: .dynamic, targets: ["FieldnotesURLSession"]),
     ],
     targets: [
         .systemLibrary(
@@ -15,7 +17,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "NotesCore", dependencies: ["CSQLite"]),
-        .target(name: "NotesSync", dependencies: ["NotesCore"]),
+        .target(name: "NotesSync", dependencies: ["NotesCore"], exclude: ["URLSessionPlugin"]),
+        .target(name: "FieldnotesURLSession", path: "Sources/NotesSync/URLSessionPlugin"),
         .executableTarget(name: "fieldnotes", dependencies: ["NotesCore", "NotesSync"]),
         .executableTarget(name: "fieldnotes-bench", dependencies: ["NotesCore"], path: "Benchmarks/FieldnotesBench"),
         .testTarget(name: "NotesCoreTests", dependencies: ["NotesCore"]),

@@ -77,8 +77,17 @@ extension NoteStore {
         }
     }
 
+    /// Every theme's description by slug, without counting notes (cheap on a large store).
+    public func themeDescriptions() throws -> [String: String] {
+        let statement = try database.statement("SELECT slug, description FROM codebook WHERE deleted = 0")
+        defer { statement.reset() }
+        var result: [String: String] = [:]
+        while try statement.step() { result[statement.text(0)] = statement.text(1) }
+        return result
+    }
+
     /// The slugs of every theme that is not deleted.
-    func themeSlugs() throws -> Set<String> {
+    public func themeSlugs() throws -> Set<String> {
         let statement = try database.statement("SELECT slug FROM codebook WHERE deleted = 0")
         defer { statement.reset() }
         var result = Set<String>()

@@ -15,6 +15,7 @@ public enum SyncError: UserFacingError, Equatable {
     case invalidResponse(String)
     case invalidURL(String)
     case revisionTooLarge(id: String, bytes: Int, limit: Int)
+    case tlsUnavailable(String)
 
     /// The message.
     public var message: String {
@@ -43,6 +44,8 @@ public enum SyncError: UserFacingError, Equatable {
             "The server sent a response that is not valid: \(detail). Nothing was stored from it."
         case .invalidURL(let url):
             "'\(url)' is not a usable server URL: give http://HOST:PORT or https://HOST."
+        case .tlsUnavailable(let url):
+            "Syncing with \(url) needs \(URLSessionPluginLibrary.fileName) beside the fieldnotes binary (it provides HTTPS through URLSession); build everything with 'swift build' and keep the library with the binary."
         case .revisionTooLarge(let id, let bytes, let limit):
             "The revision \(id.prefix(8)) is \(bytes) bytes, larger than the server's limit of \(limit) bytes."
         }

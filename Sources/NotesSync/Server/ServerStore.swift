@@ -67,7 +67,7 @@ public final class ServerStore: Sendable {
             let reader = try Database(path: path, mode: .init(create: false), busyTimeoutMilliseconds: 10_000)
             try reader.execute("PRAGMA query_only = 1")
             return reader
-        } catch let error as SQLiteError {
+        } catch {
             throw ServerStoreError.cannotOpen(path: path, reason: error.message)
         }
     }

@@ -37,7 +37,7 @@ enum CommonOptions {
             filter.visits = try arguments.values("visit").map { try store.resolveVisitID($0) }
             // A mistyped theme would silently match nothing; refuse it as add does, with a suggestion.
             if !filter.themes.isEmpty {
-                let known = try store.codebook().map(\.slug)
+                let known = try store.themeSlugs().sorted()
                 for (input, slug) in zip(arguments.values("theme"), filter.themes) where !known.contains(slug) {
                     let suggestion = EditDistance.suggestions(for: slug, among: known, limit: 1).first.map { " Did you mean '\($0)'?" } ?? ""
                     throw InputError.other("Unknown theme '\(input)'.\(suggestion) See 'fieldnotes codebook list'.")

@@ -29,7 +29,7 @@ enum RemoteCommand {
             if RemoteURL.isUnencryptedPublic(url) {
                 context.warn("\(url.absoluteString) uses http://: notes and the token would travel unencrypted. Use https:// (the server belongs behind a TLS proxy).")
             }
-            let engine = SyncEngine(store: store, transport: URLSessionTransport(baseURL: url, token: token, deadline: 15),
+            let engine = SyncEngine(store: store, transport: try SyncTransports.make(url: url, token: token, deadline: 15),
                                     url: url.absoluteString)
             do {
                 try engine.checkServer()
@@ -90,7 +90,7 @@ enum SyncCommand {
             signal(SIGPIPE, SIG_IGN)
             let showProgress = context.err.isTerminal && !arguments.flag("json")
             var lastShown = Date.distantPast
-            let engine = SyncEngine(store: store, transport: URLSessionTransport(baseURL: url, token: token), url: remote.url) { text in
+            let engine = SyncEngine(store: store, transport: try SyncTransports.make(url: url, token: token), url: remote.url) { text in
                 guard showProgress, Date().timeIntervalSince(lastShown) > 0.2 else { return }
                 lastShown = Date()
                 context.err.write("\r\(text)\u{1B}[K")

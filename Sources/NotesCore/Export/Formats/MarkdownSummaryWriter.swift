@@ -84,10 +84,7 @@ public enum MarkdownSummaryWriter {
             if !note.levels.isEmpty { meta.append(note.levels.map(\.rawValue).joined(separator: ", ")) }
             if !note.themes.isEmpty { meta.append(note.themes.map(escape).joined(separator: ", ")) }
             sink.write("*" + meta.joined(separator: " · ") + "*\n\n")
-            let body = note.body.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !body.isEmpty {
-                sink.write(body.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + escapeHTML($0) }.joined(separator: "\n") + "\n\n")
-            }
+            sink.write(bytes: quotedBody(note.body))
         }
     }
 
@@ -105,31 +102,49 @@ public enum MarkdownSummaryWriter {
 
     /// Escapes inline user text: backslash-escapes Markdown punctuation, and joins lines.
     static func escape<S: StringProtocol>(_ text: S) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\", "`", "*", "_", "{", "}", "[", "]", "<", ">", "#", "|", "!", "~", "&", "$":
-                out.append("\\")
-                out.append(character)
-            case "\n", "\r\n", "\r": out.append(" ")
-            default: out.append(character)
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+                 UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "#"), UInt8(ascii: "|"),
+                 UInt8(ascii: "!"), UInt8(ascii: "~"), UInt8(ascii: "&"), UInt8(ascii: "$"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            case 0x0A: out.append(UInt8(ascii: " "))
+            case 0x0D: break
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Keeps Markdown in bodies but neutralises raw HTML (`<`, `&`) so a body cannot inject markup.
-    static func escapeHTML<S: StringProtocol>(_ text: S) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\r": break
-            default: out.append(character)
+    /// A body as a Markdown block quote: Markdown kept, raw HTML neutralised (`<`, `>`, `&`),
+    /// every line prefixed with `> ` so the body's own headings cannot break the outline.
+    static func quotedBody(_ body: String) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(body.utf8.count + 64)
+        var copy = body
+        return copy.withUTF8 { bytes in quoted(bytes, into: &out) }
+    }
+
+    private static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> [UInt8] {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x0A || bytes[start] == 0x0D || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D || bytes[end - 1] == 0x09 { end -= 1 }
+        guard start < end else { return [] }
+        out.append(contentsOf: [UInt8(ascii: ">"), UInt8(ascii: " ")])
+        for byte in bytes[start..<end] {
+            switch byte {
+            case UInt8(ascii: "<"): out.append(contentsOf: Array("&lt;".utf8))
+            case UInt8(ascii: ">"): out.append(contentsOf: Array("&gt;".utf8))
+            case UInt8(ascii: "&"): out.append(contentsOf: Array("&amp;".utf8))
+            case 0x0D: break
+            case 0x0A: out.append(contentsOf: [0x0A, UInt8(ascii: ">"), UInt8(ascii: " ")])
+            default: out.append(byte)
             }
         }
+        out.append(contentsOf: [0x0A, 0x0A])
         return out
     }
 
