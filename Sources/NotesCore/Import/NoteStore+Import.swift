@@ -20,8 +20,7 @@ extension NoteStore {
         var session = ImportSession(store: self, skipInvalid: skipInvalid)
         // One transaction for the whole import: a big page cache keeps SQLite from spilling and
         // rewriting the same index pages to the log, and the search index is built once at the end.
-        try database.execute("PRAGMA cache_size = -262144")
-        defer { try? database.execute("PRAGMA cache_size = -2000") }
+        try useLargeCache()
         return try write { try withDeferredSearchIndex {
             if isDirectory.boolValue {
                 let files = try markdownFiles(in: path)

@@ -105,6 +105,8 @@ extension NoteStore {
 
     private func insertReceivedNow(_ revisions: [Revision], pushed: Bool) throws -> Int {
         var touched: [String: (DocumentKind, String)] = [:]
+        // Documents this batch creates: they have no derived row yet, so projecting them only inserts.
+        var created: Set<String> = []
         var known: [String: Revision] = [:]
         var inserted = 0
         var maxClock: Int64 = 0
@@ -113,14 +115,21 @@ extension NoteStore {
             inserted += 1
             known[revision.id] = revision
             maxClock = max(maxClock, revision.clock)
-            try moveHeads(for: revision)
-            touched[revision.kind.rawValue + "\u{0}" + revision.doc] = (revision.kind, revision.doc)
+            let key = revision.kind.rawValue + "\u{0}" + revision.doc
+            if revision.parents.isEmpty, try headIDs(kind: revision.kind, doc: revision.doc).isEmpty {
+                try database.run("INSERT INTO heads(kind, doc, rev) VALUES (?, ?, ?)",
+                                 [.text(revision.kind.rawValue), .text(revision.doc), .text(revision.id)])
+                created.insert(key)
+            } else {
+                try moveHeads(for: revision)
+            }
+            touched[key] = (revision.kind, revision.doc)
         }
         if maxClock > 0 { try observeClock(maxClock) }
-        for (kind, doc) in touched.values {
+        for (key, (kind, doc)) in touched {
             let headIDs = try headIDs(kind: kind, doc: doc)
             let heads = try headIDs.map { id in try known[id] ?? revision(id: id) ?? { throw StoreError.revisionNotFound(id) }() }
-            try project(kind: kind, doc: doc, heads: heads)
+            try project(kind: kind, doc: doc, heads: heads, isNew: created.contains(key))
         }
         return inserted
     }
@@ -211,11 +220,21 @@ extension NoteStore {
             old.reset()
         }
         if let previous {
-            values.append(.integer(rowid))
-            try database.run("""
-                UPDATE notes SET revision = ?, title = ?, body = ?, kommune = ?, place = ?, model = ?, levels = ?, sdgs = ?,
-                    themes = ?, date = ?, author = ?, visit = ?, deleted = ?, conflicted = ? WHERE rowid = ?
-                """, values)
+            // Only the columns that changed are written, so untouched indexes (and, when title and
+            // body stay, the search index) are not rewritten: a synced title edit touches few pages.
+            let old: [SQLValue] = [
+                .text(previous.revision), .text(previous.title), .text(previous.body), SQLValue(previous.kommune),
+                SQLValue(previous.place), SQLValue(previous.model?.rawValue), jsonText(previous.fields["levels"]),
+                jsonText(previous.fields["sdgs"]), jsonText(previous.fields["themes"]), .text(previous.date),
+                .text(previous.author), SQLValue(previous.visit), SQLValue(previous.deleted), SQLValue(previous.conflicted),
+            ]
+            let columns = ["revision", "title", "body", "kommune", "place", "model", "levels", "sdgs", "themes", "date", "author",
+                           "visit", "deleted", "conflicted"]
+            let changed = columns.indices.filter { values[$0] != old[$0] }
+            if !changed.isEmpty {
+                let assignments = changed.map { "\(columns[$0]) = ?" }.joined(separator: ", ")
+                try database.run("UPDATE notes SET \(assignments) WHERE rowid = ?", changed.map { values[$0] } + [.integer(rowid)])
+            }
             // While the search index is deferred, an older row's text must leave the index by hand.
             if let from = deferredSearchIndexFrom, rowid <= from, previous.title != note.title || previous.body != note.body {
                 try database.run("INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",

@@ -226,6 +226,12 @@ public final class NoteStore {
         }
     }
 
+    /// Gives this connection a large page cache (allocated only as used) for bulk work such as a
+    /// first sync, so SQLite does not spill and rewrite index pages again and again.
+    public func useLargeCache() throws {
+        try database.execute("PRAGMA cache_size = -262144")
+    }
+
     // MARK: - Meta
 
     /// A value from the `meta` table.

@@ -14,7 +14,7 @@ public final class SyncEngine {
     private var maxBody = 1 << 20
 
     /// Revisions per pull request.
-    public var pullLimit = SyncProtocol.defaultPullLimit
+    public var pullLimit = SyncProtocol.maxPullLimit
     /// Revisions per push request (also bounded by the server's body limit).
     public var pushBatch = 1_000
 
@@ -39,6 +39,7 @@ public final class SyncEngine {
             summary.pulled = try countPullable()
             return summary
         }
+        try store.useLargeCache()
         summary.pushed += try pushAll()
         summary.pulled += try pullAll()
         summary.merged += try mergeHeads()
