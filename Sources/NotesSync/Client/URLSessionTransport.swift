@@ -137,9 +137,14 @@ final class URLSessionPluginLibrary: Sendable {
 public enum SyncTransports {
     /// URLSession when its library is installed; otherwise a plain socket client for `http://`.
     ///
-    /// - Throws: `SyncError.invalidURL` for an `https://` server without the URLSession library.
-    public static func make(url: URL, token: String, deadline: TimeInterval = 60) throws -> SyncTransport {
-        if let transport = URLSessionTransport(baseURL: url, token: token, deadline: deadline) { return transport }
+    /// `FIELDNOTES_TRANSPORT=urlsession` or `=socket` forces one (for tests and diagnosis).
+    /// - Throws: `SyncError.tlsUnavailable` for an `https://` server (or a forced URLSession)
+    ///   without the URLSession library.
+    public static func make(url: URL, token: String, deadline: TimeInterval = 60,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SyncTransport {
+        let forced = environment["FIELDNOTES_TRANSPORT"]?.lowercased()
+        if forced != "socket", let transport = URLSessionTransport(baseURL: url, token: token, deadline: deadline) { return transport }
+        if forced == "urlsession" { throw SyncError.tlsUnavailable(url.absoluteString) }
         if url.scheme?.lowercased() == "https" {
             throw SyncError.tlsUnavailable(url.absoluteString)
         }
