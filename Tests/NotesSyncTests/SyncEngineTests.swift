@@ -265,8 +265,8 @@ struct SyncEngineTests {
         #expect(try group.notes("anna") == group.notes("bo"))
     }
 
-    /// Known gap: the sides of a `deleted` conflict are named by their head revisions; when the
-    /// editing side's head is a merge, its replica is empty, so nobody's `--take mine` finds it.
+    /// The sides of a `deleted` conflict are named by their head revisions; when the editing
+    /// side's head is a merge (no replica), "mine" is found in that side's history instead.
     @Test("resolve --take mine works for a laptop whose edit reached the conflict through a merge")
     func takeMineThroughMerge() throws {
         let group = try Group(["anna", "bo", "carl"])
@@ -285,15 +285,17 @@ struct SyncEngineTests {
         try group.sync("bo")
         let conflict = try #require(try group["bo"].conflictedDocuments().first?.conflicts.first)
         #expect(conflict.field == "deleted")
-        // The merge of bo's and carl's edits answers for them both: --take REV works ...
+        // The merge of bo's and carl's edits answers for them both; its replica is empty ...
         let editSide = try #require(conflict.values.first { $0.value == .bool(false) })
         #expect(editSide.replica == "")
-        withKnownIssue("a merge side of a 'deleted' conflict has no replica, so --take mine cannot find it") {
-            _ = try group["bo"].resolveNote(id: note.id, take: .mine, changes: NoteChanges())
-        }
-        // ... so bo resolves by revision, and the note stays.
-        let resolved = try group["bo"].resolveNote(id: note.id, take: .revision(String(editSide.revision.prefix(8))), changes: NoteChanges())
+        // ... yet --take mine finds it for bo (and for carl), and --take theirs finds anna's delete.
+        try group.sync("carl")
+        #expect(try group["carl"].resolveNote(id: note.id, take: .theirs, changes: NoteChanges()).deleted)
+        let resolved = try group["bo"].resolveNote(id: note.id, take: .mine, changes: NoteChanges())
         #expect(!resolved.deleted && !resolved.conflicted && resolved.title == "Bos titel" && resolved.kommune == "Vejle")
+        // anna wrote the delete; her --take mine keeps it deleted.
+        let annas = try group["anna"].resolveNote(id: note.id, take: .mine, changes: NoteChanges())
+        #expect(annas.deleted && !annas.conflicted)
     }
 
     /// Pulls leave out revisions written by the caller's replica id, so two copies of one store file

@@ -123,10 +123,12 @@ extension NoteStore {
         var deleted = head.deleted
         if let take {
             let own = try ownReplicaIDs()
+            let history = Dictionary(try revisions(kind: kind, doc: id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             var chosenRevisions: Set<String> = []
             var matched = 0
             for conflict in head.conflicts {
-                guard let value = chosenSide(of: conflict, take: take, own: own) else { continue }
+                let sides = Self.sidesWrittenHere(conflict, own: own, history: history)
+                guard let value = chosenSide(of: conflict, take: take, mine: sides) else { continue }
                 matched += 1
                 chosenRevisions.insert(value.revision)
                 switch conflict.field {
@@ -144,19 +146,41 @@ extension NoteStore {
         try commitLocal(kind: kind, doc: id, parent: head, fields: fields, deleted: deleted, conflicts: [])
     }
 
-    private func chosenSide(of conflict: FieldConflict, take: Take, own: Set<String>) -> FieldConflict.Value? {
+    private func chosenSide(of conflict: FieldConflict, take: Take, mine: [Int]) -> FieldConflict.Value? {
         switch take {
         case .mine:
-            let mine = conflict.values.filter { own.contains($0.replica) }
-            return mine.count == 1 ? mine[0] : nil
+            return mine.count == 1 ? conflict.values[mine[0]] : nil
         case .theirs:
-            guard conflict.values.filter({ own.contains($0.replica) }).count == 1 else { return nil }
-            return conflict.values.first { !own.contains($0.replica) }
+            guard mine.count == 1 else { return nil }
+            return conflict.values.indices.first { $0 != mine[0] }.map { conflict.values[$0] }
         case .revision(let prefix):
             let wanted = prefix.lowercased()
             let matches = conflict.values.filter { $0.revision.hasPrefix(wanted) }
             return wanted.count >= 4 && matches.count == 1 ? matches[0] : nil
         }
+    }
+
+    /// The sides of a conflict this store wrote: the value's own replica is one of ours, or, for a
+    /// side whose head is a merge (no replica), its history holds a revision of ours that the
+    /// other side's does not.
+    static func sidesWrittenHere(_ conflict: FieldConflict, own: Set<String>, history: [String: Revision]) -> [Int] {
+        let direct = conflict.values.indices.filter { own.contains(conflict.values[$0].replica) }
+        if !direct.isEmpty || conflict.values.count != 2 { return direct }
+        let ancestry = conflict.values.map { ancestors(of: $0.revision, in: history) }
+        return conflict.values.indices.filter { index in
+            ancestry[index].subtracting(ancestry[1 - index]).contains { history[$0].map { own.contains($0.replica) } ?? false }
+        }
+    }
+
+    /// A revision and all its ancestors present in `history`.
+    static func ancestors(of id: String, in history: [String: Revision]) -> Set<String> {
+        var seen: Set<String> = []
+        var stack = [id]
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted, let revision = history[next] else { continue }
+            stack.append(contentsOf: revision.parents)
+        }
+        return seen
     }
 
     private func noSide(_ take: Take, conflicts: [FieldConflict]) -> InputError {
