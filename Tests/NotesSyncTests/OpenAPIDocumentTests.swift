@@ -1,0 +1,88 @@
+import Foundation
+@testable import NotesCore
+@testable import NotesSync
+import Testing
+
+/// `docs/openapi.json` describes exactly what the server serves.
+@Suite("OpenAPI document")
+struct OpenAPIDocumentTests {
+    /// The document, read from the repository.
+    static func document() throws -> [String: Any] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("docs/openapi.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test("every route the server serves is in the document, and every documented route is served")
+    func routesMatch() throws {
+        let document = try Self.document()
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var documented: Set<SyncService.Route> = []
+        for (path, operations) in paths {
+            for method in operations.keys where ["get", "post", "put", "delete", "patch", "head", "options"].contains(method) {
+                documented.insert(SyncService.Route(method: method.uppercased(), path: path))
+            }
+        }
+        #expect(documented == Set(SyncService.routes))
+    }
+
+    @Test("the documented responses match what the server answers: statuses and the keys of each body")
+    func responsesMatch() throws {
+        let document = try Self.document()
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        func required(_ name: String) -> Set<String> { Set(schemas[name]?["required"] as? [String] ?? []) }
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try ServerStore(path: directory + "/server.sqlite", readerCount: 1)
+        let token = try store.addUser("anna", role: .researcher)
+        let service = SyncService(store: store, maxBody: 1 << 20)
+        func call(_ method: String, _ target: String, body: [UInt8] = [], auth: Bool = true) -> (Int, [String: Any]) {
+            var request = HTTPRequest(method: method, target: target, headers: auth ? ["Authorization": "Bearer \(token)", "Host": "x"] : ["Host": "x"], body: body)
+            let parts = target.split(separator: "?", maxSplits: 1)
+            request.path = String(parts[0])
+            request.query = parts.count > 1 ? Dictionary(parts[1].split(separator: "&").map {
+                let pair = $0.split(separator: "=", maxSplits: 1)
+                return (String(pair[0]), pair.count > 1 ? String(pair[1]) : "")
+            }, uniquingKeysWith: { _, b in b }) : [:]
+            let response = service.handle(request)
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        func documentedStatuses(_ path: String, _ method: String) -> Set<String> {
+            Set((paths[path]?[method]?["responses"] as? [String: Any])?.keys.map { $0 } ?? [])
+        }
+
+        let health = call("GET", "/v1/health", auth: false)
+        #expect(health.0 == 200 && Set(health.1.keys) == required("Health"))
+        let whoami = call("GET", "/v1/whoami")
+        #expect(whoami.0 == 200 && Set(whoami.1.keys) == required("Whoami"))
+        let pull = call("GET", "/v1/pull?since=0")
+        #expect(pull.0 == 200 && Set(pull.1.keys) == required("PullResult"))
+        let revision = Codebook.genesisRevisions[0]
+        let pushBody = Array("{\"protocol\":1,\"revisions\":[{\"id\":\"\(revision.id)\",\"revision\":".utf8) + revision.canonicalBytes + Array("}]}".utf8)
+        let push = call("POST", "/v1/push", body: pushBody)
+        #expect(push.0 == 200 && Set(push.1.keys) == required("PushResult"))
+
+        // Every error status the server gives here is documented for that operation, with the error shape.
+        let errors: [(String, String, String, [UInt8], Bool, Int)] = [
+            ("GET", "/v1/whoami", "get", [], false, 401),
+            ("GET", "/v1/pull?since=-1", "get", [], true, 400),
+            ("GET", "/v1/pull?since=99", "get", [], true, 409),
+            ("POST", "/v1/push", "post", Array("{".utf8), true, 400),
+            ("POST", "/v1/push", "post", [], false, 401),
+        ]
+        for (method, target, operation, body, auth, status) in errors {
+            let (got, object) = call(method, target, body: body, auth: auth)
+            #expect(got == status, "\(method) \(target)")
+            let path = String(target.split(separator: "?")[0])
+            #expect(documentedStatuses(path, operation).contains(String(status)), "\(status) is not documented for \(method) \(path)")
+            let error = object["error"] as? [String: Any]
+            #expect(error?["code"] is String && error?["message"] is String, "\(object)")
+        }
+        #expect(call("GET", "/v1/push").0 == 405 && documentedStatuses("/v1/push", "post").contains("405"))
+    }
+}
