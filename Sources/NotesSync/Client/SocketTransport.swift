@@ -38,14 +38,7 @@ public final class SocketTransport: SyncTransport {
 
     /// Sends a request, retrying a 503 with exponential backoff.
     public func send(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
-        var attempt = 0
-        while true {
-            let response = try sendOnce(request)
-            if response.status != 503 || attempt >= maxRetries { return response }
-            attempt += 1
-            let delay = min(5.0, 0.2 * pow(2.0, Double(attempt - 1))) * Double.random(in: 0.75...1.25)
-            Thread.sleep(forTimeInterval: delay)
-        }
+        try ServerBusyRetry.send(maxRetries: maxRetries) { () throws(TransportError) in try sendOnce(request) }
     }
 
     private func sendOnce(_ request: TransportRequest) throws(TransportError) -> TransportResponse {
