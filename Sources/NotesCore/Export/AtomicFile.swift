@@ -28,9 +28,10 @@ public final class AtomicFile: ExportSink {
         }
         let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
             throw ExportError.folderMissing(folder)
         }
+        guard isDirectory.boolValue else { throw ExportError.notWritable(folder, reason: "it is a file, not a folder") }
         let name = (path as NSString).lastPathComponent
         temporaryPath = folder + "/.\(name).\(NoteStore.randomHex(bytes: 4)).tmp"
         fd = open(temporaryPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)

@@ -42,8 +42,19 @@ public enum CSVSummaryWriter {
     }
 
     /// One RFC 4180 field.
+    ///
+    /// Looks at UTF-8 bytes, not Characters: a comma or quote followed by a combining mark or a
+    /// joiner is one Character that is neither `,` nor `"`, yet a CSV reader still sees the byte.
     static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
+        guard value.utf8.contains(where: { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }) else { return value }
+        var out: [UInt8] = [quote]
+        out.reserveCapacity(value.utf8.count + 8)
+        for byte in value.utf8 {
+            out.append(byte)
+            if byte == quote { out.append(quote) }
+        }
+        out.append(quote)
+        return String(decoding: out, as: UTF8.self)
     }
 }

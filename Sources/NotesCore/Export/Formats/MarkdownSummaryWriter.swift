@@ -88,8 +88,9 @@ public enum MarkdownSummaryWriter {
         }
     }
 
+    /// The group's anchor: its whole key in hex, so keys sharing a prefix (`tema`, `tema/under`) get different anchors.
     private static func anchor(_ group: ThematicSummary.Group) -> String {
-        "g-" + (group.key.map { Hex.encode(Array($0.utf8)).prefix(40) } ?? "none")
+        "g-" + (group.key.map { Hex.encode(Array($0.utf8)) } ?? "none")
     }
 
     private static func levelName(_ key: String, _ lang: Language) -> String {
