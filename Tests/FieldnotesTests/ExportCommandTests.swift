@@ -731,18 +731,60 @@ struct ExportCommandTests {
         #expect(mask(reexported.stdout) == mask(exported.stdout))
     }
 
-    @Test("jsonl round trip keeps the visits the notes refer to")
+    @Test("jsonl --backup round trip keeps the visits the notes refer to and the codebook")
     func jsonlRoundTripVisits() throws {
         let known = try KnownCLIStore()
         let fresh = try CLI.withStore(author: "zoe")
-        let file = try fresh.write("backup.jsonl", try known.export("--format", "jsonl").stdoutBytes)
+        let file = try fresh.write("backup.jsonl", try known.export("--format", "jsonl", "--backup").stdoutBytes)
         #expect(try fresh.run("import", file).status == 0)
         let original = try known.cli.run("visit", "list", "--json").stdout
         let copied = try fresh.run("visit", "list", "--json").stdout
         let byVisit = try fresh.run("list", "--visit", known.visit)
-        withKnownIssue("export --format jsonl writes notes only: the visits they refer to are not in the backup") {
-            #expect(copied == original)
-            #expect(byVisit.status == 0, "\(byVisit)")
+        // The backup carries the visits the notes belong to and the codebook, before the notes.
+        #expect(copied == original)
+        #expect(byVisit.status == 0, "\(byVisit)")
+        #expect(byVisit.stdout == (try known.cli.run("list", "--visit", known.visit)).stdout)
+        #expect(try fresh.run("codebook", "list", "--json").stdout == (try known.cli.run("codebook", "list", "--json")).stdout)
+    }
+
+    @Test("-o naming the store itself is refused and the store stays intact")
+    func outputOntoStore() throws {
+        let known = try KnownCLIStore()
+        let before = try known.cli.run("list", "--json").stdout
+        let result = try known.cli.run("export", "--by", "theme", "--format", "md", "-o", known.cli.storePath, "--force")
+        #expect(result.status == 1 && result.stderr.contains("is the store itself"), "\(result)")
+        #expect(try known.cli.run("list", "--json").stdout == before)
+    }
+
+    @Test("an export interrupted by SIGTERM leaves neither the target nor a temporary file")
+    func interruptedExport() throws {
+        let cli = try CLI.withStore(author: "anna")
+        // Enough notes that writing the report takes a moment.
+        var lines = ""
+        for index in 0..<3000 {
+            lines += #"{"kommune":"Aarhus","title":"Note \#(index)","body":"\#(String(repeating: "Tekst om forsyningen. ", count: 40))","themes":["ejerskab"]}"# + "\n"
         }
+        let file = try cli.write("many.jsonl", lines)
+        #expect(try cli.run("import", file).status == 0)
+        let target = cli.root + "/report.html"
+        let running = try cli.start(["export", "--by", "theme", "--format", "html", "--full", "-o", target, "--store", cli.storePath])
+        // Wait until the temporary file appears, then interrupt.
+        let deadline = Date().addingTimeInterval(20)
+        func temporaryFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: cli.root)) ?? []).filter { $0.hasPrefix(".report.html.") }
+        }
+        while running.process.isRunning && temporaryFiles().isEmpty && Date() < deadline { usleep(2_000) }
+        if running.process.isRunning { kill(running.process.processIdentifier, SIGTERM) }
+        running.process.waitUntilExit()
+        let result = running.finish()
+        // Either the signal won (no report) or the export had just finished (a whole report);
+        // a temporary file is never left behind.
+        if result.status == 128 + SIGTERM {
+            #expect(!FileManager.default.fileExists(atPath: target))
+        } else {
+            #expect(result.status == 0, "\(result)")
+            #expect(FileManager.default.fileExists(atPath: target))
+        }
+        #expect(temporaryFiles().isEmpty)
     }
 }

@@ -9,6 +9,7 @@ public enum ExportError: UserFacingError, Equatable {
     case outputRequired(String)
     case byRequired(String)
     case tooManyDimensions
+    case targetIsStore(String)
 
     /// The message.
     public var message: String {
@@ -22,6 +23,7 @@ public enum ExportError: UserFacingError, Equatable {
         case .outputRequired(let format): "--format \(format) needs -o FILE."
         case .byRequired(let format): "--format \(format) needs --by (theme, sdg, model, level, kommune, visit or author)."
         case .tooManyDimensions: "Give --by once for groups or twice for a cross-tabulation, not more."
+        case .targetIsStore(let path): "\(path) is the store itself; write the export to another file."
         }
     }
 

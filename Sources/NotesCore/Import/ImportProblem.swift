@@ -48,6 +48,10 @@ public struct ImportReport: Sendable, Equatable {
     public var unchanged = 0
     /// Records skipped with `--skip-invalid`.
     public var skipped: [ImportProblem] = []
-    /// Themes added to the codebook because records used them.
+    /// Themes added to the codebook (from theme records, or because notes used them).
     public var newThemes: [String] = []
+    /// Visits added from visit records.
+    public var visitsAdded = 0
+    /// Visits that existed and were changed.
+    public var visitsUpdated = 0
 }

@@ -10,6 +10,7 @@ final class JSONLinesReader: Sendable {
     /// One line's outcome.
     enum Item: Sendable {
         case record(NoteRecord, line: Int)
+        case side(SideRecord, line: Int)
         case problem(ImportProblem)
         case progress(done: Int, total: Int)
         case failed(ImportError)
@@ -69,7 +70,11 @@ final class JSONLinesReader: Sendable {
                     batch.append(.problem(ImportProblem(file: file, line: lineNumber, reason: "expected a JSON object")))
                     return
                 }
-                batch.append(.record(try NoteRecord(members, defaultDate: defaultDate), line: lineNumber))
+                if members["record"] != nil {
+                    batch.append(.side(try SideRecord(members), line: lineNumber))
+                } else {
+                    batch.append(.record(try NoteRecord(members, defaultDate: defaultDate), line: lineNumber))
+                }
             } catch let error as JSONParser.Error {
                 batch.append(.problem(ImportProblem(file: file, line: lineNumber, reason: "invalid JSON: \(error.description)")))
             } catch let error as InputError {

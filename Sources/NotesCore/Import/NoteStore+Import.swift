@@ -58,6 +58,8 @@ extension NoteStore {
                         switch item {
                         case .record(let record, let line):
                             try session.accept(record, file: display, line: line)
+                        case .side(let record, _):
+                            try session.accept(record)
                         case .problem(let problem):
                             session.records += 1
                             session.problem(problem)
@@ -122,6 +124,25 @@ private struct ImportSession {
             return
         }
         try accept(record, file: file, line: line)
+    }
+
+    /// Writes a theme or visit of a backup (unless a problem means nothing will be written).
+    mutating func accept(_ record: SideRecord) throws {
+        records += 1
+        if !problems.isEmpty && !skipInvalid { return }
+        switch record {
+        case .theme(let slug, let description):
+            if try store.importTheme(slug, description: description) {
+                newThemes.insert(slug)
+                knownThemes?.insert(slug)
+            }
+        case .visit(let id, let kommune, let date, let purpose, let participants):
+            switch try store.importVisit(id: id, kommune: kommune, date: date, purpose: purpose, participants: participants) {
+            case .added: report.visitsAdded += 1
+            case .updated: report.visitsUpdated += 1
+            case .unchanged: break
+            }
+        }
     }
 
     /// Writes a record that passed its checks (themes are still checked against the codebook).

@@ -26,6 +26,16 @@ extension NoteStore {
         return result
     }
 
+    /// The visits that the selected notes belong to.
+    public func visitIDs(matching filter: NoteFilter) throws -> Set<String> {
+        let (condition, arguments) = filter.whereClause()
+        let statement = try database.uncachedStatement("SELECT DISTINCT n.visit FROM notes n WHERE \(condition) AND n.visit IS NOT NULL")
+        try statement.bind(arguments)
+        var result = Set<String>()
+        while try statement.step() { result.insert(statement.text(0)) }
+        return result
+    }
+
     /// How many notes a filter selects.
     public func count(matching filter: NoteFilter) throws -> Int {
         let (condition, arguments) = filter.whereClause()

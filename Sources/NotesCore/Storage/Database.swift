@@ -44,9 +44,10 @@ public final class Database {
         let rc = sqlite3_open_v2(path, &raw, flags, nil)
         guard rc == SQLITE_OK, let raw else {
             let message = raw.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            let systemErrno = raw.map { sqlite3_system_errno($0) } ?? 0
             // The handle must be closed even when opening failed, or it leaks.
             if let raw { sqlite3_close_v2(raw) }
-            throw SQLiteError(code: rc, message: message, sql: nil)
+            throw SQLiteError(code: rc, message: message, sql: nil, systemErrno: systemErrno)
         }
         self.handle = raw
         self.path = path
@@ -71,7 +72,7 @@ public final class Database {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, systemErrno: sqlite3_system_errno(handle))
         }
     }
 
@@ -167,6 +168,7 @@ public final class Database {
 
     /// The error SQLite reports for the last call on this connection.
     func lastError(sql: String?) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql,
+                    systemErrno: sqlite3_system_errno(handle))
     }
 }

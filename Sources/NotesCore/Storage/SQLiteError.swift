@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// An error reported by SQLite, with the statement that caused it.
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
@@ -8,6 +9,16 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The SQL that failed, if a statement was involved.
     public let sql: String?
+    /// The operating system's error number behind an I/O error (`sqlite3_system_errno`), or 0.
+    public let systemErrno: Int32
+
+    /// Creates an error value.
+    public init(code: Int32, message: String, sql: String?, systemErrno: Int32 = 0) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+        self.systemErrno = systemErrno
+    }
 
     /// The primary result code (the low byte of the extended code).
     public var primaryCode: Int32 { code & 0xFF }
@@ -22,7 +33,13 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public var isReadOnly: Bool { primaryCode == SQLITE_READONLY }
 
     /// Whether the disk or the page limit is full.
-    public var isFull: Bool { primaryCode == SQLITE_FULL }
+    ///
+    /// SQLite reports `SQLITE_FULL` only when a write to the database or its journal comes up short;
+    /// when the disk is full before that (growing the WAL index on open, or a write that fails
+    /// outright), the result is `SQLITE_IOERR` with `ENOSPC` (or `EDQUOT`) as the system error.
+    public var isFull: Bool {
+        primaryCode == SQLITE_FULL || (primaryCode == SQLITE_IOERR && (systemErrno == ENOSPC || systemErrno == EDQUOT))
+    }
 
     /// Whether a constraint failed.
     public var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }

@@ -77,6 +77,22 @@ extension NoteStore {
         }
     }
 
+    /// Adds a theme from a backup if it is missing, or fills in its description if it has none.
+    ///
+    /// - Returns: whether the theme was added.
+    func importTheme(_ slug: String, description: String) throws -> Bool {
+        let head = Self.displayHead(try heads(kind: .codebook, doc: slug))
+        if let head, !head.deleted {
+            if head.string("description")?.isEmpty == true && !description.isEmpty {
+                try commitLocal(kind: .codebook, doc: slug, parent: head, fields: ["description": .string(description)], deleted: false,
+                                conflicts: head.conflicts)
+            }
+            return false
+        }
+        try addThemeInTransaction(slug, description: description)
+        return true
+    }
+
     /// Every theme's description by slug, without counting notes (cheap on a large store).
     public func themeDescriptions() throws -> [String: String] {
         let statement = try database.statement("SELECT slug, description FROM codebook WHERE deleted = 0")

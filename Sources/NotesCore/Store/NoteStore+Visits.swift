@@ -86,4 +86,25 @@ extension NoteStore {
         visit.participants = ((try? JSONParser.parse(statement.bytes(5)))?.arrayValue ?? []).compactMap(\.stringValue)
         return visit
     }
+
+    /// What importing a visit did.
+    enum ImportOutcome {
+        case added, updated, unchanged
+    }
+
+    /// Creates a visit with this id, or brings an existing one to these values (one revision).
+    func importVisit(id: String, kommune: String, date: String, purpose: String?, participants: [String]) throws -> ImportOutcome {
+        var wanted = Visit(id: id, revision: "", deleted: false, conflicted: false, fields: [:])
+        wanted.kommune = kommune
+        wanted.date = date
+        wanted.purpose = purpose
+        wanted.participants = Array(Set(participants)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        guard let head = Self.displayHead(try heads(kind: .visit, doc: id)) else {
+            try commitLocal(kind: .visit, doc: id, parent: nil, fields: wanted.fields, deleted: false)
+            return .added
+        }
+        if head.fields == wanted.fields && !head.deleted { return .unchanged }
+        try commitLocal(kind: .visit, doc: id, parent: head, fields: wanted.fields, deleted: false, conflicts: head.conflicts)
+        return .updated
+    }
 }

@@ -115,6 +115,11 @@ public final class NoteStore {
         } else if applicationID != StoreSchema.applicationID {
             throw StoreError.notFieldnotesStore(path: path)
         }
+        if version == 0 && creating {
+            // Larger pages hold more notes and index entries each, so big stores have shallower
+            // trees and a bulk import writes fewer pages. Only possible before the first table.
+            try database.execute("PRAGMA page_size = 8192")
+        }
         // WAL lets readers run beside a writer; NORMAL is durable across application crashes in WAL mode.
         try database.execute("PRAGMA journal_mode = WAL")
         try database.execute("PRAGMA synchronous = NORMAL")

@@ -12,7 +12,7 @@ enum ExportCommand {
           jsonl writes every selected note (full) for 'fieldnotes import'; qdpx is a REFI-QDA project for
           NVivo, ATLAS.ti, MAXQDA and QualCoder; qdc its codebook alone.
           """,
-        usage: "--by <key> [--by <key>] --format md|csv|json|jsonl|html|qdpx|qdc [filters] [-o <file>] [--force] [--full] [--excel] [--lang da|en]",
+        usage: "--by <key> [--by <key>] --format md|csv|json|jsonl|html|qdpx|qdc [filters] [-o <file>] [--force] [--full] [--excel] [--backup] [--lang da|en]",
         options: [
             .option("by", value: "key", help: "Group by theme, sdg, model, level, kommune, visit or author (twice for a cross-tab).", repeating: true),
             .option("format", value: "format", help: "md, csv, json, jsonl, html, qdpx or qdc."),
@@ -20,6 +20,7 @@ enum ExportCommand {
             .flag("force", help: "Replace the output file if it exists."),
             .flag("full", help: "Include whole bodies, not only the first paragraph."),
             .flag("excel", help: "CSV: add a byte-order mark so Excel reads Danish letters correctly."),
+            .flag("backup", help: "JSON Lines: also write the codebook and the notes' visits first, so an import recreates them."),
             .option("lang", value: "da|en", help: "The language of labels (default: da)."),
         ] + CommonOptions.filters + [CommonOptions.store],
         run: run)
@@ -59,16 +60,18 @@ enum ExportCommand {
         let filter = try CommonOptions.filter(arguments, store: store)
         let description = filterDescription(arguments)
 
+        if let output, Self.isSameFile(output, asAnyOf: [store.path, store.path + "-wal", store.path + "-shm"]) {
+            throw ExportError.targetIsStore(output)
+        }
         // Files are written under a temporary name and renamed at the end.
         let file = try output.map { try AtomicFile(path: $0, replace: arguments.flag("force")) }
+        let cleanup = file.map { InterruptCleanup(removing: $0.temporaryPath) }
+        defer { cleanup?.cancel() }
         let sink: ExportSink = file.map { $0 as ExportSink } ?? context.out
         do {
             switch format {
             case .jsonl:
-                try store.forEachNote(matching: filter) { note in
-                    sink.write(bytes: JSONWriter.canonical(note.json))
-                    sink.write("\n")
-                }
+                try JSONLinesWriter.write(store: store, filter: filter, backup: arguments.flag("backup"), to: sink)
             case .md, .csv, .json, .html:
                 let summary = try ThematicSummary.build(store: store, filter: filter, by: dimensions, full: arguments.flag("full"),
                                                         language: language, filterDescription: description)
@@ -91,6 +94,16 @@ enum ExportCommand {
         }
         if let output { context.err.line("Wrote \(output).") }
         return ExitCode.ok
+    }
+
+    /// Whether `path` names the same file as one of `others` (by device and inode, so links and `..` count).
+    static func isSameFile(_ path: String, asAnyOf others: [String]) -> Bool {
+        var target = stat()
+        guard stat(path, &target) == 0 else { return false }
+        return others.contains { other in
+            var info = stat()
+            return stat(other, &info) == 0 && info.st_dev == target.st_dev && info.st_ino == target.st_ino
+        }
     }
 
     /// The filters as given, for the report header.

@@ -60,7 +60,19 @@ enum AddCommand {
         draft.sdgs = try arguments.values("sdg").map { try NoteInput.sdg($0) }
         draft.themes = arguments.values("theme")
         draft.title = try NoteInput.title(arguments.value("title") ?? "")
-        let store = try context.openStore(arguments)
+        let store: NoteStore
+        do {
+            store = try context.openStore(arguments)
+        } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
+            // The store cannot even be opened (a full disk, a read-only folder): a body given with
+            // --body or --body-file (perhaps a pipe on stdin) is saved rather than lost. The editor
+            // was not opened yet, so nothing else had been typed.
+            guard let body = (try? BodyInput.read(arguments)) ?? nil else { throw error }
+            draft.body = body
+            // A visit is kept only as a full id: a prefix cannot be resolved without the store.
+            draft.visit = arguments.value("visit").flatMap { UUID(uuidString: $0) != nil ? $0.lowercased() : nil }
+            throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
+        }
         draft.visit = try arguments.value("visit").map { try store.resolveVisitID($0) }
         if let body = try BodyInput.read(arguments) {
             draft.body = body
@@ -324,6 +336,10 @@ enum ImportCommand {
         if report.updated > 0 { summary += ", updated \(report.updated)" }
         if report.unchanged > 0 { summary += ", \(report.unchanged) already up to date" }
         if !report.skipped.isEmpty { summary += ", skipped \(report.skipped.count) invalid" }
+        if report.visitsAdded + report.visitsUpdated > 0 {
+            summary += "; \(report.visitsAdded) visit\(report.visitsAdded == 1 ? "" : "s") added"
+            if report.visitsUpdated > 0 { summary += ", \(report.visitsUpdated) updated" }
+        }
         context.out.line(summary + ".")
         if !report.newThemes.isEmpty {
             context.out.line("Added to the codebook: \(report.newThemes.joined(separator: ", ")).")
