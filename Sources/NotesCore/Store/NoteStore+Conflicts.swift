@@ -90,7 +90,19 @@ extension NoteStore {
             try resolveDocument(kind: .note, id: id, take: take, hasChanges: !changes.isEmpty) { fields, deleted in
                 let note = checked.applied(to: Note(id: id, revision: "", deleted: deleted, conflicted: false, fields: fields))
                 if changes.body == nil, ConflictMarkers.containsBlock(note.body) {
-                    throw InputError.other("The body still has conflict markers; give --take, or --body-file with the text you want.")
+                    guard let take else {
+                        throw InputError.other("The body still has conflict markers; give --take, or --body-file with the text you want.")
+                    }
+                    // Several merges left blocks between other versions: say which, rather than ask for --take again.
+                    let given: String
+                    switch take {
+                    case .mine: given = "mine"
+                    case .theirs: given = "theirs"
+                    case .revision(let prefix): given = prefix
+                    }
+                    let blocks = ConflictMarkers.outermostSides(note.body).map { "\($0.first) / \($0.second)" }.joined(separator: "; ")
+                    throw InputError.other("The body still has conflict markers that --take \(given) does not settle (a block between \(blocks)); "
+                                           + "take one of those sides with --take REV, or give --body-file with the text you want.")
                 }
                 fields = note.fields
             }
@@ -195,29 +207,60 @@ extension NoteStore {
 }
 
 /// The conflict blocks that a text merge leaves in a body.
+///
+/// A body that was merged again while it still held a conflict block (three people edited the
+/// same paragraph) holds blocks nested in a side of another block; markers are matched by depth,
+/// as brackets are, so an inner block is never paired with its parent's marker lines.
 public enum ConflictMarkers {
-    /// Whether the text has a complete `<<<<<<<` / `=======` / `>>>>>>>` block.
+    /// Whether the text has a complete `<<<<<<<` / `=======` / `>>>>>>>` block (at any depth).
     public static func containsBlock(_ text: String) -> Bool {
         !blocks(in: lines(text)).isEmpty
     }
 
+    /// The side labels (`AUTHOR (REV8)`) of the outermost blocks still in the text, e.g. for a message.
+    public static func outermostSides(_ text: String) -> [(first: String, second: String)] {
+        let lines = lines(text)
+        return outermost(blocks(in: lines)).map { block in
+            (String(lines[block.start].dropFirst(8)), String(lines[block.end].dropFirst(8)))
+        }
+    }
+
     /// Replaces each conflict block whose side label names one of `revisions` (by its first 8
     /// characters) with that side's lines; other blocks stay.
+    ///
+    /// Outermost blocks first, then again inside what was kept, so a block nested in the kept
+    /// side is settled too. A block neither of whose labels is chosen keeps the side that holds
+    /// a nested block labelled with a chosen revision: the side that leads to it.
     public static func resolve(_ text: String, keeping revisions: Set<String>) -> String {
         var lines = lines(text)
-        for block in blocks(in: lines).reversed() {
-            let first = revisionPrefix(lines[block.start]), second = revisionPrefix(lines[block.end])
-            let keepFirst = revisions.contains { first != nil && $0.hasPrefix(first!) }
-            let keepSecond = revisions.contains { second != nil && $0.hasPrefix(second!) }
-            let replacement: [Substring]
-            if keepFirst && !keepSecond {
-                replacement = Array(lines[(block.start + 1)..<block.separator])
-            } else if keepSecond && !keepFirst {
-                replacement = Array(lines[(block.separator + 1)..<block.end])
-            } else {
-                continue
+        func chosen(_ line: Substring) -> Bool {
+            guard let label = revisionPrefix(line) else { return false }
+            return revisions.contains { $0.hasPrefix(label) }
+        }
+        var changed = true
+        while changed {
+            changed = false
+            let all = blocks(in: lines)
+            // Outermost blocks do not overlap; from the last, so earlier indices stay valid.
+            for block in outermost(all).reversed() {
+                var keepFirst = chosen(lines[block.start])
+                var keepSecond = chosen(lines[block.end])
+                if !keepFirst && !keepSecond {
+                    let nested = all.filter { $0.start > block.start && $0.end < block.end }
+                    keepFirst = nested.contains { $0.end < block.separator && (chosen(lines[$0.start]) || chosen(lines[$0.end])) }
+                    keepSecond = nested.contains { $0.start > block.separator && (chosen(lines[$0.start]) || chosen(lines[$0.end])) }
+                }
+                let replacement: [Substring]
+                if keepFirst && !keepSecond {
+                    replacement = Array(lines[(block.start + 1)..<block.separator])
+                } else if keepSecond && !keepFirst {
+                    replacement = Array(lines[(block.separator + 1)..<block.end])
+                } else {
+                    continue
+                }
+                lines.replaceSubrange(block.start...block.end, with: replacement)
+                changed = true
             }
-            lines.replaceSubrange(block.start...block.end, with: replacement)
         }
         return lines.joined(separator: "\n")
     }
@@ -226,18 +269,26 @@ public enum ConflictMarkers {
         text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
+    /// Every complete block, nested ones included: a `<<<<<<< ` line, the first `=======` at its
+    /// depth, and the `>>>>>>> ` line that closes it. Unclosed or separator-less openers are dropped.
     private static func blocks(in lines: [Substring]) -> [(start: Int, separator: Int, end: Int)] {
-        var result: [(Int, Int, Int)] = []
-        var index = 0
-        while index < lines.count {
-            guard lines[index].hasPrefix("<<<<<<< ") else { index += 1; continue }
-            let start = index
-            guard let separator = lines[(start + 1)...].firstIndex(where: { $0 == "=======" }),
-                  let end = lines[(separator + 1)...].firstIndex(where: { $0.hasPrefix(">>>>>>> ") }) else { break }
-            result.append((start, separator, end))
-            index = end + 1
+        var result: [(start: Int, separator: Int, end: Int)] = []
+        var open: [(start: Int, separator: Int?)] = []
+        for (index, line) in lines.enumerated() {
+            if line.hasPrefix("<<<<<<< ") {
+                open.append((index, nil))
+            } else if line == "=======" {
+                if let last = open.indices.last, open[last].separator == nil { open[last].separator = index }
+            } else if line.hasPrefix(">>>>>>> "), let block = open.popLast(), let separator = block.separator {
+                result.append((block.start, separator, index))
+            }
         }
-        return result
+        return result.sorted { $0.start < $1.start }
+    }
+
+    /// The blocks not inside another block.
+    private static func outermost(_ blocks: [(start: Int, separator: Int, end: Int)]) -> [(start: Int, separator: Int, end: Int)] {
+        blocks.filter { block in !blocks.contains { $0.start < block.start && block.end < $0.end } }
     }
 
     /// "REV8" from a marker line `<<<<<<< AUTHOR (REV8)`.

@@ -85,12 +85,15 @@ extension NoteStore {
 
     /// The note with this id or unique id prefix.
     public func note(id prefix: String) throws -> Note {
-        let id = try resolveNoteID(prefix)
-        let statement = try database.statement("SELECT \(NoteRow.columns) FROM notes WHERE id = ?")
-        try statement.bind([.text(id)])
-        defer { statement.reset() }
-        guard try statement.step() else { throw StoreError.notFound(kind: "note", id: prefix) }
-        return NoteRow.note(from: statement)
+        // In a read transaction so that SQLite's errors (a damaged page) become store errors.
+        try read {
+            let id = try resolveNoteID(prefix)
+            let statement = try database.statement("SELECT \(NoteRow.columns) FROM notes WHERE id = ?")
+            try statement.bind([.text(id)])
+            defer { statement.reset() }
+            guard try statement.step() else { throw StoreError.notFound(kind: "note", id: prefix) }
+            return NoteRow.note(from: statement)
+        }
     }
 
     /// The note with exactly this id, or nil.
@@ -134,8 +137,10 @@ extension NoteStore {
 
     /// Every revision of a note, newest first in a deterministic topological order (children before parents).
     public func history(noteID prefix: String) throws -> [Revision] {
-        let id = try resolveNoteID(prefix)
-        return Self.topologicalNewestFirst(try revisions(kind: .note, doc: id))
+        try read {
+            let id = try resolveNoteID(prefix)
+            return Self.topologicalNewestFirst(try revisions(kind: .note, doc: id))
+        }
     }
 
     /// Orders revisions children-first, picking among the ready ones the greatest (clock, id),
