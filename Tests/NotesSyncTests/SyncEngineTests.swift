@@ -237,6 +237,42 @@ struct SyncEngineTests {
         #expect(try group.notes("bo") == group.notes("carl"))
     }
 
+    @Test("a push whose sync was cut before the pull, on a server then restored from an older backup, is sent again")
+    func pushLostByRestore() throws {
+        let group = try Group(["anna", "bo"])
+        try group.add("anna", title: "Før backup")
+        try group.sync("anna")
+        try group.sync("bo")
+        let backup = group.directory.file("backup.sqlite")
+        try group.server.store.withWriter { try $0.execute("VACUUM INTO '\(backup)'") }
+
+        // anna's push is acknowledged, then the connection drops before the pull moves her checkpoint.
+        let later = try group.add("anna", title: "Efter backup")
+        let cut = CountingTransport(group.server.transport("anna"))
+        cut.failAt = (index: 2, afterSending: false)
+        #expect(throws: SyncError.self) { try group.sync("anna", through: cut) }
+        #expect(cut.requests.map(\.path) == ["/v1/health", "/v1/push", "/v1/pull"])
+        #expect(try group["anna"].unpushedCount() == 0)
+
+        // The server is restored from the backup: it no longer has anna's acknowledged note,
+        // while her pull checkpoint (from before the backup) is still there.
+        let tokens = group.server.tokens
+        let serverPath = group.directory.file("server.sqlite")
+        group.server = try ServerFixture(users: [], directory: try SyncTempDirectory())
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: serverPath + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: serverPath)
+        group.server = try ServerFixture(users: [], directory: group.directory)
+        for (user, token) in tokens { group.server.setToken(token, for: user) }
+        #expect(try !group.server.revisionIDs().contains(later.revision))
+
+        // Her next sync notices and sends it again; bo receives it.
+        try group.sync("anna")
+        #expect(try group.server.revisionIDs().contains(later.revision))
+        try group.sync("bo")
+        #expect(try group["bo"].notes().map(\.id).contains(later.id))
+        #expect(try group.notes("anna") == group.notes("bo"))
+    }
+
     @Test("moving to a new server sends only this author's revisions and merges; the rest follows when their authors sync")
     func newServerGetsOnlyOwnRevisions() throws {
         let group = try Group()

@@ -84,7 +84,8 @@ struct SyncServiceTests {
         // The real merge, pushed by bo, is accepted.
         let accepted = server.request("POST", "/v1/push", body: F.pushBody([bos, merge]), token: server.tokens["bo"]!)
         #expect(accepted.status == 200)
-        #expect(accepted.jsonBody == .object(["accepted": .int(2), "already_known": .int(0)]))
+        #expect(accepted.jsonBody?["accepted"] == .int(2) && accepted.jsonBody?["already_known"] == .int(0))
+        #expect(accepted.jsonBody?["last"] == .string(merge.id))
     }
 
     @Test("a missing parent is 409 with the missing ids")
@@ -105,11 +106,14 @@ struct SyncServiceTests {
         let server = try ServerFixture()
         let body = F.pushBody([annasNote("n-1"), annasNote("n-2")])
         let first = server.request("POST", "/v1/push", body: body, token: server.tokens["anna"]!)
-        #expect(first.jsonBody == .object(["accepted": .int(2), "already_known": .int(0)]))
+        #expect(first.jsonBody?["accepted"] == .int(2) && first.jsonBody?["already_known"] == .int(0))
         let count = try server.store.revisionCount()
         let second = server.request("POST", "/v1/push", body: body, token: server.tokens["anna"]!)
         #expect(second.status == 200)
-        #expect(second.jsonBody == .object(["accepted": .int(0), "already_known": .int(2)]))
+        #expect(second.jsonBody?["accepted"] == .int(0) && second.jsonBody?["already_known"] == .int(2))
+        // Both answers say where the batch landed: the same place, since nothing new was stored.
+        #expect(second.jsonBody?["last_seq"] == first.jsonBody?["last_seq"] && second.jsonBody?["last"] == first.jsonBody?["last"])
+        #expect((first.jsonBody?["last_seq"]?.intValue ?? 0) == Int64(count))
         #expect(try server.store.revisionCount() == count)
     }
 

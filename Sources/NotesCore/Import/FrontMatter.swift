@@ -40,6 +40,8 @@ enum FrontMatter {
         guard closed else { throw ParseError(line: lines.count + 1, reason: "the front matter is not closed with a '---' line") }
         var body = lines[index...].joined(separator: "\n")
         if body.hasPrefix("\n") { body.removeFirst() }
+        // A text file ends with a line break; it ends the file, not the note.
+        if body.hasSuffix("\n") { body.removeLast() }
         return Document(members: members, body: body)
     }
 

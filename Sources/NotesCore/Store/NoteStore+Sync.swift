@@ -71,12 +71,33 @@ extension NoteStore {
         Int(try database.scalar("SELECT count(*) FROM revisions WHERE pushed = 0")?.integer ?? 0)
     }
 
-    /// Records that the server acknowledged these revisions.
-    public func markPushed(_ ids: [String]) throws {
+    /// Records that the server acknowledged these revisions, and where the last of them landed there.
+    public func markPushed(_ ids: [String], serverSequence: Int64 = 0, serverRevision: String = "") throws {
         try write {
             for id in ids {
                 try database.run("UPDATE revisions SET pushed = 1 WHERE id = ? AND pushed = 0", [.text(id)])
             }
+            if serverSequence > (try pushCheckpoint().seq) {
+                try setMeta("push_seq", String(serverSequence))
+                try setMeta("push_rev", serverRevision)
+            }
+        }
+    }
+
+    /// Where the last acknowledged push landed on the server (0 when unknown).
+    ///
+    /// A sync cut off after a push but before its pull leaves this ahead of the pull checkpoint;
+    /// the next sync checks the server still holds it, so a server restored from a backup taken
+    /// in between is noticed and the revisions are sent again.
+    public func pushCheckpoint() throws -> (seq: Int64, revision: String) {
+        (Int64(try meta("push_seq") ?? "0") ?? 0, try meta("push_rev") ?? "")
+    }
+
+    /// Forgets the push checkpoint (after a reset, everything is offered again).
+    public func clearPushCheckpoint() throws {
+        try write {
+            try setMeta("push_seq", nil)
+            try setMeta("push_rev", nil)
         }
     }
 

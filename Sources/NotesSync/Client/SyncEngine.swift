@@ -40,6 +40,7 @@ public final class SyncEngine {
             return summary
         }
         try store.useLargeCache()
+        try checkLastPushIsStillThere()
         summary.pushed += try pushAll()
         summary.pulled += try pullAll()
         summary.merged += try mergeHeads()
@@ -138,7 +139,8 @@ public final class SyncEngine {
             case 200:
                 let body = try parse(response.body)
                 accepted += Int(body["accepted"]?.intValue ?? 0)
-                try store.markPushed(batch.map(\.id))
+                try store.markPushed(batch.map(\.id), serverSequence: body["last_seq"]?.intValue ?? 0,
+                                     serverRevision: body["last"]?.stringValue ?? "")
                 after = covered
                 sent += batch.count
                 total = max(total, sent)
@@ -184,13 +186,10 @@ public final class SyncEngine {
         while true {
             let checkpoint = try store.pullCheckpoint()
             let response = try send(pullRequest(since: checkpoint.seq, after: checkpoint.revision))
-            if response.status == 409, resets == 0, (try? parse(response.body))?["error"]?["code"]?.stringValue == "reset" {
+            if response.status == 409, resets == 0, Self.isReset(response) {
                 // The server was restored from an older backup: offer it everything again and start over.
                 resets += 1
-                try store.write {
-                    try store.setPullCheckpoint(seq: 0, revision: "")
-                }
-                try store.markUnpushed()
+                try startOver()
                 _ = try pushAll()
                 continue
             }
@@ -214,6 +213,35 @@ public final class SyncEngine {
             if !more { break }
         }
         return received
+    }
+
+    /// After a push whose sync was cut off before pulling, checks the server still holds where
+    /// that push landed; a server restored from an older backup has lost it, so start over.
+    private func checkLastPushIsStillThere() throws {
+        let push = try store.pushCheckpoint(), pull = try store.pullCheckpoint()
+        guard push.seq > pull.seq, !push.revision.isEmpty else { return }
+        var request = pullRequest(since: push.seq, after: push.revision)
+        request.query = request.query.map { $0.0 == "limit" ? ("limit", "1") : $0 }
+        let response = try send(request)
+        if response.status == 409 && Self.isReset(response) {
+            try startOver()
+        } else if response.status != 200 {
+            throw error(for: response)
+        }
+    }
+
+    /// Forgets the checkpoints and marks this store's revisions unpushed, so the next push and
+    /// pull bring the server and the store level again (the server skips what it has).
+    private func startOver() throws {
+        try store.write {
+            try store.setPullCheckpoint(seq: 0, revision: "")
+        }
+        try store.clearPushCheckpoint()
+        try store.markUnpushed()
+    }
+
+    private static func isReset(_ response: TransportResponse) -> Bool {
+        (try? JSONParser.parse(response.body))?["error"]?["code"]?.stringValue == "reset"
     }
 
     private func pullRequest(since: Int64, after: String) -> TransportRequest {

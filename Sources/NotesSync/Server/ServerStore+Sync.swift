@@ -8,6 +8,23 @@ extension ServerStore {
         public var accepted: Int
         /// Revisions it already had (a retried or duplicated push).
         public var alreadyKnown: Int
+        /// The highest change sequence of the batch's revisions, and the revision at it: where the
+        /// push landed, so the client can later notice a server restored from an older backup.
+        public var lastSequence: Int64 = 0
+        /// The revision at `lastSequence`.
+        public var lastID: String = ""
+
+        /// Creates a result.
+        public init(accepted: Int, alreadyKnown: Int, lastSequence: Int64 = 0, lastID: String = "") {
+            self.accepted = accepted
+            self.alreadyKnown = alreadyKnown
+            self.lastSequence = lastSequence
+            self.lastID = lastID
+        }
+
+        mutating func landed(_ sequence: Int64, _ id: String) {
+            if sequence > lastSequence { (lastSequence, lastID) = (sequence, id) }
+        }
     }
 
     /// A batch of revisions for a pull, in change-sequence order.
@@ -37,8 +54,13 @@ extension ServerStore {
                 var missing: [String] = []
                 var toInsert: [Revision] = []
                 for revision in revisions {
-                    if try inBatch[revision.id] != nil || Self.exists(revision.id, in: database) {
+                    if inBatch[revision.id] != nil {
                         result.alreadyKnown += 1
+                        continue
+                    }
+                    if let sequence = try Self.sequence(of: revision.id, in: database) {
+                        result.alreadyKnown += 1
+                        result.landed(sequence, revision.id)
                         continue
                     }
                     if revision.clock > nowClock &+ SyncProtocol.maxClockSkew {
@@ -52,6 +74,9 @@ extension ServerStore {
                         // The user's own revision.
                     } else if revision.isMerge && revision.author.isEmpty && revision.replica.isEmpty {
                         try verifyMerge(revision, batch: inBatch, database: database)
+                    } else if revision.author == user.name {
+                        // Right author, but an empty replica is reserved for merges (which have no author).
+                        throw PushRefusal.forbidden("revision \(revision.id.prefix(8)) has no replica id; only a merge, which has no author, may leave it empty")
                     } else {
                         throw PushRefusal.forbidden("revision \(revision.id.prefix(8)) is written as '\(revision.author)', but you are '\(user.name)'")
                     }
@@ -60,7 +85,10 @@ extension ServerStore {
                 }
                 if !missing.isEmpty { throw PushRefusal.missingParents(Array(Set(missing)).sorted()) }
                 for revision in toInsert {
-                    if try Self.insert(revision, pushedBy: user.name, database: database) { result.accepted += 1 }
+                    if try Self.insert(revision, pushedBy: user.name, database: database) {
+                        result.accepted += 1
+                        result.landed(database.lastInsertRowID, revision.id)
+                    }
                 }
                 return result
             }
@@ -96,7 +124,11 @@ extension ServerStore {
     }
 
     private static func exists(_ id: String, in database: Database) throws -> Bool {
-        try database.scalar("SELECT 1 FROM revisions WHERE id = ?", [.text(id)]) != nil
+        try sequence(of: id, in: database) != nil
+    }
+
+    private static func sequence(of id: String, in database: Database) throws -> Int64? {
+        try database.scalar("SELECT seq FROM revisions WHERE id = ?", [.text(id)])?.integer
     }
 
     /// The revisions after a checkpoint, skipping those written by `excludeReplica` (it has them).

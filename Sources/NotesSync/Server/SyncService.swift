@@ -110,7 +110,10 @@ public struct SyncService: Sendable {
         }
         do {
             let result = try store.push(revisions, user: user)
-            return json(.object(["accepted": .int(Int64(result.accepted)), "already_known": .int(Int64(result.alreadyKnown))]))
+            return json(.object([
+                "accepted": .int(Int64(result.accepted)), "already_known": .int(Int64(result.alreadyKnown)),
+                "last_seq": .int(result.lastSequence), "last": .string(result.lastID),
+            ]))
         } catch let refusal as PushRefusal {
             switch refusal {
             case .missingParents(let ids):
