@@ -121,6 +121,16 @@ struct BadInputTests {
         #expect(body?.utf8.count == 1 << 20)
     }
 
+    @Test("A body on stdin is read only up to the limit's worth, like a body file, then refused")
+    func boundedStdinBody() throws {
+        // Found by Tests/Reliability/hostile.py: `--body-file -` read stdin to the end, so endless input
+        // (`yes | fieldnotes add --body-file -`) grew memory until the process was killed.
+        let cli = try CLI.withStore()
+        try refused(cli, ["add", "--kommune", "Odense", "--body-file", "-"], status: 64,
+                    stderr: "Error: The body is 4194305 bytes; the limit is 1048576 bytes (1 MiB).\n",
+                    stdinForLast: [UInt8](repeating: 0x61, count: 5 << 20))
+    }
+
     @Test("Hostile text is stored as given: quotes, control characters, right-to-left, emoji")
     func oddText() throws {
         let cli = try CLI.withStore()

@@ -226,6 +226,21 @@ struct ImportTests {
         #expect(throws: ImportError.nothingToImport(blank)) { try fixture.store.importNotes(from: blank, skipInvalid: false) }
     }
 
+    @Test("A JSON Lines file whose line never ends is refused after 16 MiB instead of being buffered whole")
+    func endlessLine() throws {
+        // Found by Tests/Reliability/hostile.py: `fieldnotes import /dev/zero` buffered the endless
+        // first line (rescanning it for every chunk read) until memory ran out.
+        let fixture = try StoreFixture()
+        let reason = "line 1 is longer than 16 MiB, so this is not a JSON Lines file of notes"
+        let long = fixture.directory.file("long.jsonl")
+        #expect(FileManager.default.createFile(atPath: long, contents: Data(repeating: 0x61, count: (16 << 20) + (2 << 20))))
+        #expect(throws: ImportError.unreadable(long, reason: reason)) { try fixture.store.importNotes(from: long, skipInvalid: true) }
+        #expect(throws: ImportError.unreadable("/dev/zero", reason: reason)) {
+            try fixture.store.importNotes(from: "/dev/zero", skipInvalid: true)
+        }
+        #expect(try fixture.count("notes") == 0)
+    }
+
     @Test("A record may carry deleted: true; it is imported as a deleted note with its history")
     func deletedRecord() throws {
         let fixture = try StoreFixture()

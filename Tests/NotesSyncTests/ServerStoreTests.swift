@@ -39,6 +39,18 @@ struct ServerStoreTests {
         #expect(try server.revisionIDs() == before)
     }
 
+    @Test("a revision with the user's own name but no replica is refused with a message that says so")
+    func ownAuthorWithoutReplicaNamesTheReplica() throws {
+        // Found by Tests/Reliability/hostile.py: the refusal used to read "written as 'bo', but you are 'bo'".
+        let server = try ServerFixture()
+        let before = try server.revisionIDs()
+        let noReplica = F.create(doc: "d-4", fields: F.noteFields(), clock: F.clock(4), replica: "", author: "bo")
+        #expect(throws: PushRefusal.forbidden("revision \(noReplica.id.prefix(8)) has no replica id; only a merge, which has no author, may leave it empty")) {
+            try server.store.push([noReplica], user: try user(server, "bo"))
+        }
+        #expect(try server.revisionIDs() == before)
+    }
+
     @Test("a merge is accepted from anyone when it recomputes; a forged one is refused and nothing is stored")
     func mergesAreRecomputed() throws {
         let server = try ServerFixture(users: ["anna", "bo", "carl"])

@@ -16,6 +16,10 @@ final class JSONLinesReader: Sendable {
         case failed(ImportError)
     }
 
+    /// The longest line read: a record's body is at most 1 MiB, which JSON escaping makes at most
+    /// six times longer, so a longer line cannot be a note.
+    static let maxLineBytes = 16 << 20
+
     private let queue = BoundedQueue<[Item]?>(capacity: 8)
     private let cancelled = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
@@ -53,6 +57,8 @@ final class JSONLinesReader: Sendable {
         var batch: [Item] = []
         batch.reserveCapacity(256)
         var pending: [UInt8] = []
+        // Bytes at the start of `pending` already searched for a newline, so a long line is scanned once.
+        var scanned = 0
         var lineNumber = 0
         var consumed = 0
         func flush() {
@@ -102,12 +108,19 @@ final class JSONLinesReader: Sendable {
             }
             pending.append(contentsOf: chunk)
             var start = 0
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
+            while let newline = pending[max(start, scanned)...].firstIndex(of: 0x0A) {
                 consumed += newline - start + 1
                 take(pending[start..<newline])
                 start = newline + 1
             }
             pending.removeFirst(start)
+            scanned = pending.count
+            // A line with no end in sight (a huge file without newlines, /dev/zero) is not a record:
+            // stop instead of buffering it all.
+            if pending.count > Self.maxLineBytes {
+                batch.append(.failed(.unreadable(path, reason: "line \(lineNumber + 1) is longer than \(Self.maxLineBytes >> 20) MiB, so this is not a JSON Lines file of notes")))
+                break
+            }
         }
         if !batch.isEmpty { queue.put(batch) }
         queue.put(nil)

@@ -27,8 +27,17 @@ extension NoteStore {
                 guard !files.isEmpty else { throw ImportError.nothingToImport(path) }
                 for (index, file) in files.enumerated() {
                     let display = file.hasPrefix(path) ? String(file.dropFirst(path.count).drop { $0 == "/" }) : file
-                    guard let data = FileManager.default.contents(atPath: file) else {
+                    // Read at most what a note can hold (and a little front matter): a link to a device
+                    // or a huge file is refused instead of read whole.
+                    let limit = Note.maxBodyBytes * 4 + 65_536
+                    guard let handle = FileHandle(forReadingAtPath: file),
+                          let data = try? handle.read(upToCount: limit + 1) ?? Data() else {
                         session.problem(ImportProblem(file: display, line: 1, reason: "cannot read the file"))
+                        continue
+                    }
+                    try? handle.close()
+                    guard data.count <= limit else {
+                        session.problem(ImportProblem(file: display, line: 1, reason: "the file is larger than a note can be"))
                         continue
                     }
                     // A byte-order mark, as some editors write, is not part of the front matter.

@@ -35,3 +35,30 @@ public struct HTTPRequestLog: Sendable, Equatable {
         self.user = user
     }
 }
+
+extension HTTPRequestLog {
+    /// `path` made safe for a one-line log: control characters (C0, DEL, C1), spaces, the
+    /// Unicode line and paragraph separators and `%` are percent-encoded again. The path is
+    /// decoded from the request, so without this a request for `/x%0A2026-… anna POST /v1/push 200 …`
+    /// would end its log line early and forge another, or send escape sequences to a terminal.
+    public var escapedPath: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(path.utf8.count)
+        for scalar in path.unicodeScalars {
+            let value = scalar.value
+            let unsafe = value <= 0x20 || value == 0x25 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+            for byte in String(scalar).utf8 {
+                if unsafe {
+                    bytes += Array("%".utf8) + Self.hex(byte >> 4) + Self.hex(byte & 0xF)
+                } else {
+                    bytes.append(byte)
+                }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ nibble: UInt8) -> [UInt8] {
+        [nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10]
+    }
+}

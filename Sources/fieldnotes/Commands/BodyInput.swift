@@ -18,7 +18,8 @@ enum BodyInput {
         if let text { return try NoteInput.body(text) }
         guard let file else { return nil }
         if file == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
+            // Bounded like a file: endless input (`yes | fieldnotes add --body-file -`) is refused, not buffered.
+            let data = (try? FileHandle.standardInput.read(upToCount: Note.maxBodyBytes * 4 + 1)) ?? Data()
             return try NoteInput.body(bytes: Array(data), source: "stdin")
         }
         var isDirectory: ObjCBool = false

@@ -73,7 +73,7 @@ struct ServeError: UserFacingError {
 /// One log line per request on stderr: time, user, method, path, status, milliseconds, bytes.
 enum RequestLogLine {
     @Sendable static func write(_ log: HTTPRequestLog) {
-        let line = "\(ISO8601DateFormatter.string(from: log.time, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime, .withFractionalSeconds])) \(log.user ?? "-") \(log.method) \(log.path) \(log.status) \(String(format: "%.1f", log.durationMilliseconds))ms \(log.bodyBytes)B\n"
+        let line = "\(ISO8601DateFormatter.string(from: log.time, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime, .withFractionalSeconds])) \(log.user ?? "-") \(log.method) \(log.escapedPath) \(log.status) \(String(format: "%.1f", log.durationMilliseconds))ms \(log.bodyBytes)B\n"
         var bytes = Array(line.utf8)
         // One write(2) per line, so lines from concurrent connections never interleave.
         bytes.withUnsafeMutableBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }

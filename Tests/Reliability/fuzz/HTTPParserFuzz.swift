@@ -1,0 +1,68 @@
+// libFuzzer harness for HTTPRequestParser (Sources/NotesSync/HTTP), compiled together with the
+// parser's source files by run-fuzz (see README there). Besides "no crash, no hang", it checks the
+// parser's documented invariants on every input:
+//   1. the outcome (requests and error) depends only on the bytes, not on how they were split
+//      (the whole input at once, in three pieces, and byte by byte for inputs up to 512 bytes);
+//   2. no delivered body exceeds maxBodyBytes, and no request line / header section exceeds its limit;
+//   3. after an error the parser keeps failing with the same error.
+// Each input is parsed under the production limits and under tight limits that make the limit
+// paths reachable by short inputs.
+
+struct Outcome: Equatable {
+    var requests: [[String]] = []
+    var bodies: [[UInt8]] = []
+    var error: HTTPParseError?
+}
+
+let tightLimits = HTTPLimits(maxRequestLineBytes: 40, maxHeaderBytes: 90, maxHeaderCount: 4,
+                             maxBodyBytes: 16, maxChunkLineBytes: 12)
+let defaultLimits = HTTPLimits()
+
+func parse(_ pieces: [ArraySlice<UInt8>], limits: HTTPLimits) -> Outcome {
+    var parser = HTTPRequestParser(limits: limits)
+    var outcome = Outcome()
+    func drain() -> Bool {
+        while true {
+            do {
+                guard let request = try parser.nextRequest() else { return true }
+                var summary = [request.method, request.target, request.path, request.version]
+                summary += request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                summary += request.headers.map { "\($0.name): \($0.value)" }
+                outcome.requests.append(summary)
+                outcome.bodies.append(request.body)
+                if request.body.count > limits.maxBodyBytes { fatalError("body over the limit") }
+            } catch {
+                outcome.error = error
+                // A failed parser must stay failed with the same error.
+                do {
+                    _ = try parser.nextRequest()
+                    fatalError("parser recovered after an error")
+                } catch let again {
+                    if again != error { fatalError("parser changed its error") }
+                }
+                return false
+            }
+        }
+    }
+    for piece in pieces {
+        parser.append(piece)
+        if !drain() { break }
+    }
+    return outcome
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzHTTPParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    for limits in [defaultLimits, tightLimits] {
+        let whole = parse([bytes[...]], limits: limits)
+        let a = bytes.count / 3, b = (2 * bytes.count) / 3
+        let thirds = parse([bytes[0..<a], bytes[a..<b], bytes[b...]], limits: limits)
+        if whole != thirds { fatalError("split into thirds changed the outcome") }
+        if bytes.count <= 512 {
+            let single = parse(bytes.indices.map { bytes[$0...$0] }, limits: limits)
+            if whole != single { fatalError("byte-by-byte feeding changed the outcome") }
+        }
+    }
+    return 0
+}
