@@ -113,6 +113,19 @@ struct ImportTests {
         #expect(try fixture.store.notes().map(\.title).sorted() == ["Første", "Reference"])
     }
 
+    @Test("A Markdown file that is a link to an endless device is refused, not read whole")
+    func markdownLinkToDevice() throws {
+        let fixture = try StoreFixture()
+        let folder = fixture.directory.file("md")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        _ = try fixture.directory.write("md/a.md", "---\nkommune: Vejle\n---\nHej\n")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/zero.md", withDestinationPath: "/dev/zero")
+        let report = try fixture.store.importNotes(from: folder, skipInvalid: true)
+        #expect(report.added == 1)
+        #expect(report.skipped.map(\.file) == ["zero.md"])
+        #expect(report.skipped.first?.reason.contains("larger than a note") == true)
+    }
+
     @Test("A record skipped for a bad theme slug adds none of its other themes to the codebook")
     func skippedRecordAddsNoTheme() throws {
         let fixture = try StoreFixture()

@@ -152,7 +152,20 @@ enum EditCommand {
     }
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
-        let store = try context.openStore(arguments)
+        let store: NoteStore
+        do {
+            store = try context.openStore(arguments)
+        } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
+            // The store cannot be opened: a new body given with --body or --body-file (perhaps a
+            // pipe) is saved rather than lost, with the note's id when a whole one was given.
+            guard let body = (try? BodyInput.read(arguments)) ?? nil else { throw error }
+            var draft = NoteDraft(date: NoteDate.today().text)
+            draft.body = body
+            draft.title = (try? NoteInput.title(arguments.value("title") ?? "")) ?? ""
+            let id = arguments.argument("id")!.lowercased()
+            if UUID(uuidString: id) != nil { draft.id = id }
+            throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
+        }
         var changes = try changes(arguments, store: store)
         if changes.isEmpty {
             guard context.stdinIsTerminal else {
