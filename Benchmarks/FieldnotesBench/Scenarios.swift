@@ -9,16 +9,17 @@ struct Scenarios {
     let work: String
     let log: (String) -> Void
 
+    @discardableResult
     private func fn(_ arguments: [String], input: String? = nil) throws -> String {
         try shell.check(fieldnotes, arguments, input: input)
     }
 
-    private func sqlite(_ database: String, _ sql: String, in folder: String) throws {
-        try shell.check("sqlite3", [database], in: folder, input: sql)
+    private func sqlite(_ database: String, _ sql: String) throws {
+        try shell.check("sqlite3", [database], input: sql)
     }
 
     private func git(_ arguments: [String], in folder: String) throws {
-        try shell.check("git", arguments, in: folder)
+        try shell.check("git", ["-C", folder] + arguments)
     }
 
     private func remove(_ path: String) {
@@ -60,11 +61,11 @@ struct Scenarios {
             INSERT INTO notes SELECT json_extract(value, '$.id'), json_extract(value, '$.title'), json_extract(value, '$.body'),
               json_extract(value, '$.kommune'), json_extract(value, '$.model'), json_extract(value, '$.levels'), json_extract(value, '$.sdgs'),
               json_extract(value, '$.themes'), json_extract(value, '$.date'), json_extract(value, '$.author')
-              FROM json_each(readfile('corpus.json'));
+              FROM json_each(readfile('\(folder)/corpus.json'));
             COMMIT;
             """
         let floorTimes = try Stopwatch.measure(runs: runs, setup: { remove(floor) }) {
-            try sqlite(floor, load, in: folder)
+            try sqlite(floor, load)
         }
         var importResult = Measurement(scenario: "import", size: size, samples: importTimes, baselineName: "sqlite3 floor",
                                        baselineSamples: floorTimes)
@@ -81,7 +82,7 @@ struct Scenarios {
         }
         let sqliteAdd = try Stopwatch.measure(runs: runs) {
             counter += 1
-            try sqlite(floor, "INSERT INTO notes(id, title, body, kommune) VALUES ('x\(counter)', 'Kort note', 'En kort observation fra mødet.', 'Aarhus');", in: folder)
+            try sqlite(floor, "INSERT INTO notes(id, title, body, kommune) VALUES ('x\(counter)', 'Kort note', 'En kort observation fra mødet.', 'Aarhus');")
         }
         let gitAdd = try Stopwatch.measure(runs: runs, setup: {
             counter += 1
@@ -98,8 +99,8 @@ struct Scenarios {
         log("n=\(size): search and list")
         let word = Corpus.searchWord
         let searchTimes = try Stopwatch.measure(runs: runs) { try fn(["search", word, "--store", store]) }
-        let gitGrep = try Stopwatch.measure(runs: runs) { _ = try shell.run("git", ["grep", "-l", "-i", word], in: "\(folder)/origin") }
-        let grep = try Stopwatch.measure(runs: runs) { _ = try shell.run("grep", ["-rli", word, "."], in: "\(folder)/origin") }
+        let gitGrep = try Stopwatch.measure(runs: runs) { _ = try shell.run("git", ["-C", "\(folder)/origin", "grep", "-l", "-i", word]) }
+        let grep = try Stopwatch.measure(runs: runs) { _ = try shell.run("grep", ["-rli", word, "\(folder)/origin"]) }
         let hits = try fn(["search", word, "--store", store, "--json"]).components(separatedBy: "\n{").count - 1
         var search = Measurement(scenario: "search", size: size, samples: searchTimes, baselineName: "git grep -l", baselineSamples: gitGrep)
         search.extra["hits"] = Double(hits)
@@ -150,7 +151,7 @@ struct Scenarios {
             try fn(["sync", "--store", replica])
         }
         let clone = try Stopwatch.measure(runs: runs, setup: { remove("\(folder)/clone") }) {
-            try git(["clone", "-q", "--no-local", "origin", "clone"], in: folder)
+            try git(["clone", "-q", "--no-local", "\(folder)/origin", "\(folder)/clone"], in: folder)
         }
         results.append(Measurement(scenario: "first sync", size: size, samples: first, baselineName: "git clone --no-local", baselineSamples: clone))
 
@@ -219,19 +220,25 @@ struct Scenarios {
                 try fn(["remote", "set", server.url, "--token", store.token, "--store", store.path])
             }
             let start = Stopwatch.now()
-            let processes = try stores.map { store -> Process in
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: fieldnotes)
-                process.arguments = ["sync", "--store", store.path]
-                process.environment = shell.environment
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                return process
+            // Each client's stderr goes to a file, so a failed sync can say why.
+            let null = try ChildProcess.open("/dev/null", writing: true)
+            defer { close(null) }
+            let clientsRunning = try stores.enumerated().map { client, store -> (ChildProcess, String) in
+                let errorPath = "\(folder)/client-\(run)-\(client).err"
+                let errorFile = try ChildProcess.open(errorPath, writing: true)
+                defer { close(errorFile) }
+                let child = try ChildProcess(path: fieldnotes, arguments: ["sync", "--store", store.path],
+                                             environment: shell.environment, standardInput: null,
+                                             standardOutput: null, standardError: errorFile)
+                return (child, errorPath)
             }
-            for process in processes {
-                process.waitUntilExit()
-                if process.terminationStatus != 0 { errors += 1 }
+            for (child, errorPath) in clientsRunning {
+                let status = child.wait()
+                if status != 0 {
+                    errors += 1
+                    let message = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+                    log("concurrent clients: a sync failed (exit \(status)): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+                }
             }
             samples.append(Stopwatch.now() - start)
             peak = max(peak, server.peakMemoryKiB)

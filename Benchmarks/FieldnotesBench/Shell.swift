@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs programs for the benchmark: with arguments (no shell quoting), in a folder, with an environment.
+/// Runs programs for the benchmark: with arguments (no shell quoting) and an environment.
 struct Shell {
     /// The result of one run.
     struct Result {
@@ -27,35 +27,42 @@ struct Shell {
 
     /// Runs a program to completion and returns its status and output.
     @discardableResult
-    func run(_ program: String, _ arguments: [String], in folder: String? = nil, input: String? = nil,
-             captureOutput: Bool = true) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : try locate(program))
-        process.arguments = arguments
-        process.environment = environment
-        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
-        let outPipe = Pipe(), errPipe = Pipe()
-        process.standardOutput = captureOutput ? outPipe : FileHandle.nullDevice
-        process.standardError = errPipe
-        let inPipe = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        try process.run()
-        if let input {
-            inPipe.fileHandleForWriting.write(Data(input.utf8))
-            try inPipe.fileHandleForWriting.close()
+    func run(_ program: String, _ arguments: [String], input: String? = nil, captureOutput: Bool = true) throws -> Result {
+        let path = program.hasPrefix("/") ? program : try locate(program)
+        let null = try ChildProcess.open("/dev/null", writing: true)
+        defer { close(null) }
+        let output = captureOutput ? try ChildProcess.pipe() : nil
+        let errors = try ChildProcess.pipe()
+        let feed = input == nil ? nil : try ChildProcess.pipe()
+        let nullInput = try ChildProcess.open("/dev/null", writing: false)
+        defer { close(nullInput) }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(path: path, arguments: arguments, environment: environment,
+                                     standardInput: feed?.read ?? nullInput, standardOutput: output?.write ?? null,
+                                     standardError: errors.write)
+        } catch {
+            [output?.read, output?.write, errors.read, errors.write, feed?.read, feed?.write].forEach { if let fd = $0 { close(fd) } }
+            throw error
         }
-        let reader = DataReader(captureOutput ? outPipe.fileHandleForReading : nil)
-        let errors = errPipe.fileHandleForReading.readDataToEndOfFile()
-        let output = reader.finish()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                      error: String(decoding: errors, as: UTF8.self))
+        // The parent keeps only its own ends, so each pipe ends when the child exits.
+        [output?.write, errors.write, feed?.read].forEach { if let fd = $0 { close(fd) } }
+        let outputReader = DataReader(output.map { FileHandle(fileDescriptor: $0.read, closeOnDealloc: true) })
+        let errorReader = DataReader(FileHandle(fileDescriptor: errors.read, closeOnDealloc: true))
+        if let input, let feed {
+            let handle = FileHandle(fileDescriptor: feed.write, closeOnDealloc: true)
+            try? handle.write(contentsOf: Data(input.utf8))
+            try? handle.close()
+        }
+        let status = child.wait()
+        return Result(status: status, output: String(decoding: outputReader.finish(), as: UTF8.self),
+                      error: String(decoding: errorReader.finish(), as: UTF8.self))
     }
 
     /// Runs a program and fails unless it exits 0.
     @discardableResult
-    func check(_ program: String, _ arguments: [String], in folder: String? = nil, input: String? = nil) throws -> String {
-        let result = try run(program, arguments, in: folder, input: input)
+    func check(_ program: String, _ arguments: [String], input: String? = nil) throws -> String {
+        let result = try run(program, arguments, input: input)
         guard result.status == 0 else {
             throw BenchError("\(program) \(arguments.joined(separator: " ")) exited \(result.status): \(result.error.prefix(500))")
         }
