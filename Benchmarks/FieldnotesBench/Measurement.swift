@@ -45,7 +45,11 @@ enum Stopwatch {
     }
 
     /// Runs `body` `runs` times after an untimed `setup` each time, returning the timings.
+    ///
+    /// Dirty pages from the previous scenario (an import writes half a gigabyte) are flushed
+    /// first, so the kernel's write-back does not land in this scenario's timings.
     static func measure(runs: Int, setup: () throws -> Void = {}, _ body: () throws -> Void) rethrows -> [Double] {
+        sync()
         var samples: [Double] = []
         for _ in 0..<runs {
             try setup()

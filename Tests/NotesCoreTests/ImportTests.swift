@@ -113,6 +113,24 @@ struct ImportTests {
         #expect(try fixture.store.notes().map(\.title).sorted() == ["Første", "Reference"])
     }
 
+    @Test("A bulk import into an empty store rebuilds the list indexes, and a failed one leaves them in place")
+    func bulkImportKeepsListIndexes() throws {
+        let fixture = try StoreFixture(author: "anna")
+        let indexes = "type = 'index' AND name IN ('notes_by_date', 'notes_by_kommune', 'notes_by_model', 'notes_by_author')"
+        let bad = try fixture.directory.write("bad.jsonl", Self.goodLines[0] + "\n{\"kommune\":\"Nowhere\"}\n")
+        #expect(throws: ImportError.self) { try fixture.store.importNotes(from: bad, skipInvalid: false) }
+        #expect(try fixture.count("sqlite_master", where: indexes) == 4)
+        #expect(try fixture.count("notes") == 0)
+
+        let file = try fixture.directory.write("notes.jsonl", Self.goodLines.joined(separator: "\n"))
+        #expect(try fixture.store.importNotes(from: file, skipInvalid: false).added == 3)
+        #expect(try fixture.count("sqlite_master", where: indexes) == 4)
+        var filter = NoteFilter()
+        filter.kommuner = ["København"]
+        #expect(try fixture.store.notes(matching: filter).map(\.title) == ["Tredje"])
+        #expect(try fixture.store.database.scalar("PRAGMA integrity_check")?.text == "ok")
+    }
+
     @Test("A Markdown file that is a link to an endless device is refused, not read whole")
     func markdownLinkToDevice() throws {
         let fixture = try StoreFixture()

@@ -201,7 +201,7 @@ extension NoteStore {
     private func projectNote(_ head: Revision, conflicted: Bool, isNew: Bool) throws {
         let note = Note(id: head.doc, revision: head.id, deleted: head.deleted, conflicted: conflicted, fields: head.fields)
         let fields = head.fields
-        var values: [SQLValue] = [
+        let values: [SQLValue] = [
             .text(note.revision), .text(note.title), .text(note.body), SQLValue(note.kommune),
             SQLValue(note.place), SQLValue(note.model?.rawValue), jsonText(fields["levels"]), jsonText(fields["sdgs"]),
             jsonText(fields["themes"]), .text(note.date), .text(note.author), SQLValue(note.visit), SQLValue(note.deleted),
@@ -309,11 +309,18 @@ extension NoteStore {
         if deferredSearchIndexFrom != nil { return try body() }
         let before = try database.scalar("SELECT coalesce(max(rowid), 0) FROM notes")?.integer ?? 0
         try database.execute("DROP TRIGGER notes_fts_insert; DROP TRIGGER notes_fts_update;")
+        // Into a (nearly) empty store, the list indexes are built once at the end as well; into a
+        // full one, rebuilding them would cost more than the rows being added.
+        let rebuildListIndexes = before < 1000
+        if rebuildListIndexes {
+            try database.execute(StoreSchema.listIndexNames.map { "DROP INDEX \($0);" }.joined(separator: " "))
+        }
         deferredSearchIndexFrom = before
         defer { deferredSearchIndexFrom = nil }
         let result = try body()
         try database.run("INSERT INTO notes_fts(rowid, title, body) SELECT rowid, title, body FROM notes WHERE rowid > ?", [.integer(before)])
         try database.execute(StoreSchema.searchTriggers)
+        if rebuildListIndexes { try database.execute(StoreSchema.listIndexes) }
         return result
     }
 }

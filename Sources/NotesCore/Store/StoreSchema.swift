@@ -15,6 +15,17 @@ enum StoreSchema {
         END;
         """
 
+    /// The indexes behind `list`'s order and filters that every note has an entry in.
+    /// A bulk load into an empty store drops them and builds them once at the end (see
+    /// `withDeferredSearchIndex`), since sorting once is far cheaper than inserting at random.
+    static let listIndexNames = ["notes_by_date", "notes_by_kommune", "notes_by_model", "notes_by_author"]
+    static let listIndexes = """
+        CREATE INDEX notes_by_date ON notes(deleted, date DESC, id);
+        CREATE INDEX notes_by_kommune ON notes(kommune, date DESC);
+        CREATE INDEX notes_by_model ON notes(model, date DESC);
+        CREATE INDEX notes_by_author ON notes(author, date DESC);
+        """
+
     static let migrations: [Migration] = [
         Migration(version: 1, name: "revision log, current state, search", sql: """
             PRAGMA application_id = \(applicationID);
@@ -57,11 +68,8 @@ enum StoreSchema {
                 deleted INTEGER NOT NULL,
                 conflicted INTEGER NOT NULL
             );
-            CREATE INDEX notes_by_date ON notes(deleted, date DESC, id);
-            CREATE INDEX notes_by_kommune ON notes(kommune, date DESC);
+            \(listIndexes)
             CREATE INDEX notes_by_place ON notes(place) WHERE place IS NOT NULL;
-            CREATE INDEX notes_by_model ON notes(model, date DESC);
-            CREATE INDEX notes_by_author ON notes(author, date DESC);
             CREATE INDEX notes_by_visit ON notes(visit) WHERE visit IS NOT NULL;
             CREATE INDEX notes_conflicted ON notes(conflicted) WHERE conflicted = 1;
             CREATE TABLE note_levels(level TEXT NOT NULL, note INTEGER NOT NULL, PRIMARY KEY(level, note)) WITHOUT ROWID;

@@ -420,17 +420,23 @@ private struct HTMLReport {
     private func body(_ text: String) {
         var open = false
         var wroteAny = false
-        for slice in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            var line = text[slice.startIndex..<slice.endIndex]
+        // Walks the lines in place rather than splitting: the body of every note passes here.
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        while true {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            var line = text[start..<end]
             if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
             if line.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                 if open { out.raw("</p>\n"); open = false }
-                continue
+            } else {
+                if !wroteAny { out.raw("<div class=\"body\">\n"); wroteAny = true }
+                out.raw(open ? "<br/>" : "<p>")
+                open = true
+                out.text(line)
             }
-            if !wroteAny { out.raw("<div class=\"body\">\n"); wroteAny = true }
-            out.raw(open ? "<br/>" : "<p>")
-            open = true
-            out.text(line)
+            guard end < utf8.endIndex else { break }
+            start = utf8.index(after: end)
         }
         if open { out.raw("</p>\n") }
         if wroteAny { out.raw("</div>\n") }

@@ -88,9 +88,10 @@ public struct ThematicSummary: Sendable {
         var columnKeys: Set<String?> = []
         for (index, note) in notes.enumerated() {
             for key in first.keys(of: note) {
-                var group = byKey[key] ?? Group(key: key, label: label(key, dimension: first, language: language, visits: visits))
-                group.add(note, index: index)
-                byKey[key] = group
+                // Mutated in place: a copy taken out of the dictionary would share the group's
+                // arrays and copy them whole on every append.
+                byKey[key, default: Group(key: key, label: label(key, dimension: first, language: language, visits: visits))]
+                    .add(note, index: index)
                 if by.count > 1 {
                     for column in by[1].keys(of: note) {
                         cellCounts[key, default: [:]][column, default: 0] += 1
