@@ -13,7 +13,9 @@ final class BenchServer {
         process.environment = shell.environment
         output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        // The request log (one line per request, with its duration) stays beside the database.
+        _ = FileManager.default.createFile(atPath: database + ".log", contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: database + ".log") ?? FileHandle.nullDevice
         try process.run()
         var line = Data()
         while !line.contains(0x0A) {

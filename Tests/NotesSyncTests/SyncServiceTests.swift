@@ -14,6 +14,33 @@ private func annasNote(_ doc: String = "aaaa0000-1111-4222-8333-444455556666", t
 
 @Suite("SyncService")
 struct SyncServiceTests {
+    @Test("a push that waits too long behind another for the database gets 503 busy, stores nothing, and succeeds on retry")
+    func busyWriterAnswers503() throws {
+        let server = try ServerFixture(writerWait: .milliseconds(100))
+        let before = try server.revisionIDs()
+        let taken = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let store = server.store
+        // Another push (here: anything) holds the writer until released.
+        Thread.detachNewThread {
+            _ = try? store.withWriter { _ in
+                taken.signal()
+                release.wait()
+            }
+        }
+        taken.wait()
+        let body = F.pushBody([annasNote()])
+        let busy = server.request("POST", "/v1/push", body: body, token: server.tokens["anna"]!)
+        release.signal()
+        #expect(busy.status == 503)
+        #expect(busy.headers["Retry-After"] == "1")
+        #expect(String(decoding: busy.body, as: UTF8.self).contains(#""code":"busy""#))
+        #expect(try server.revisionIDs() == before)
+
+        let retried = server.request("POST", "/v1/push", body: body, token: server.tokens["anna"]!)
+        #expect(retried.status == 200)
+        #expect(try server.revisionIDs().count == before.count + 1)
+    }
+
     // MARK: - Authentication
 
     @Test("health needs no token and reports the protocol, version and body limit")

@@ -184,9 +184,10 @@ final class ServerFixture {
     let service: SyncService
     private(set) var tokens: [String: String] = [:]
 
-    init(users: [String] = ["anna", "bo"], maxBody: Int = 1 << 20, directory: SyncTempDirectory? = nil) throws {
+    init(users: [String] = ["anna", "bo"], maxBody: Int = 1 << 20, directory: SyncTempDirectory? = nil,
+         writerWait: Duration = .seconds(20)) throws {
         self.directory = try directory ?? SyncTempDirectory()
-        store = try ServerStore(path: self.directory.file("server.sqlite"), readerCount: 1)
+        store = try ServerStore(path: self.directory.file("server.sqlite"), readerCount: 1, writerWait: writerWait)
         service = SyncService(store: store, maxBody: maxBody)
         for user in users { tokens[user] = try store.addUser(user, role: .researcher) }
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Retries a request the server answered with 503 (its connection cap was reached).
+/// Retries a request the server answered with 503: its connection cap was reached, or a push
+/// waited too long behind others for the database (pushes are stored one at a time).
 enum ServerBusyRetry {
     /// Calls `attempt` until it gets something other than 503, waiting 0.2 s, 0.4 s, … (at most
     /// 5 s, with jitter so clients that were turned away together do not return together).

@@ -27,6 +27,7 @@ public final class SyncEngine {
     }
 
     /// Syncs, or with `dryRun` only counts what would be sent and fetched.
+    @discardableResult
     public func run(dryRun: Bool = false) throws -> SyncSummary {
         try checkServer()
         if try store.remote()?.verified == false {
@@ -300,7 +301,7 @@ public final class SyncEngine {
             switch error {
             case .unreachable(let detail): throw SyncError.unreachable(url: url, detail: detail)
             case .tls(let detail): throw SyncError.unreachable(url: url, detail: "TLS: \(detail)")
-            case .timeout: throw SyncError.unreachable(url: url, detail: "no answer in time")
+            case .timeout: throw SyncError.unreachable(url: url, detail: "no answer in time to \(request.method) \(request.path)")
             case .invalidURL(let text): throw SyncError.invalidURL(text)
             }
         }

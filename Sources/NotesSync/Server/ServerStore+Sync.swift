@@ -45,6 +45,7 @@ extension ServerStore {
     /// no author or replica) that recomputes to the same id from its parents. Every parent must
     /// be stored already or come earlier in the batch. Revisions already stored are skipped,
     /// so a retried push changes nothing.
+    @discardableResult
     public func push(_ revisions: [Revision], user: ServerUser) throws -> PushResult {
         let nowClock = HybridClock.value(milliseconds: HybridClock.nowMilliseconds())
         return try withWriter { database in

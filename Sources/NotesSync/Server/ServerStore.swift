@@ -13,10 +13,17 @@ public final class ServerStore: Sendable {
     private let writer: LockedDatabase
     private let readers: [LockedDatabase]
     private let nextReader = Atomic<Int>(0)
+    /// How long a push waits for the writer before it is answered "busy" (503, retried by the client).
+    private let writerWait: Duration
 
     /// Opens the server database, creating it (mode 0600) with the built-in codebook if needed.
-    public init(path: String, readerCount: Int = 4) throws {
+    ///
+    /// - Parameter writerWait: pushes are stored one at a time; one that waits longer than this
+    ///   behind others (or behind a disk that stalls on fsync) gets `ServerStoreError.busy`, so a
+    ///   queue of clients is never held past their own deadlines.
+    public init(path: String, readerCount: Int = 4, writerWait: Duration = .seconds(20)) throws {
         self.path = path
+        self.writerWait = writerWait
         writer = LockedDatabase(try Self.openWriter(path: path))
         var readers: [LockedDatabase] = []
         for _ in 0..<max(1, readerCount) {
@@ -78,9 +85,10 @@ public final class ServerStore: Sendable {
         return try readers[index].withDatabase(body)
     }
 
-    /// Runs `body` on the writer connection.
+    /// Runs `body` on the writer connection, waiting at most `writerWait` for it.
     func withWriter<T>(_ body: (Database) throws -> T) throws -> T {
-        try writer.withDatabase(body)
+        guard let result = try writer.withDatabase(waitingAtMost: writerWait, body) else { throw ServerStoreError.busy }
+        return result
     }
 
     /// The highest change sequence, 0 for an empty server.
@@ -126,6 +134,14 @@ final class LockedDatabase: @unchecked Sendable {
 
     func withDatabase<T>(_ body: (Database) throws -> T) rethrows -> T {
         lock.lock()
+        defer { lock.unlock() }
+        return try body(database)
+    }
+
+    /// Runs `body` if the connection becomes free within `wait`; nil if it does not.
+    func withDatabase<T>(waitingAtMost wait: Duration, _ body: (Database) throws -> T) rethrows -> T? {
+        let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+        guard lock.lock(before: Date(timeIntervalSinceNow: seconds)) else { return nil }
         defer { lock.unlock() }
         return try body(database)
     }

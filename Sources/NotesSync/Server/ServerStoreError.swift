@@ -9,6 +9,8 @@ public enum ServerStoreError: UserFacingError, Equatable {
     case noSuchUser(String)
     case invalidUserName(String)
     case cannotOpen(path: String, reason: String)
+    /// The writer stayed taken by other pushes for too long; the client should retry.
+    case busy
 
     /// The message.
     public var message: String {
@@ -27,6 +29,8 @@ public enum ServerStoreError: UserFacingError, Equatable {
             "'\(name)' is not a valid user name: use 1-64 characters without control characters or leading/trailing spaces."
         case .cannotOpen(let path, let reason):
             "Cannot open the server database \(path): \(reason)."
+        case .busy:
+            "The server is busy storing other pushes; try again in a moment."
         }
     }
 

@@ -129,6 +129,10 @@ public struct SyncService: Sendable {
             case .invalid(let message):
                 return .error(status: 400, code: "invalid_revision", message: message)
             }
+        } catch ServerStoreError.busy {
+            var response = HTTPResponse.error(status: 503, code: "busy", message: ServerStoreError.busy.message)
+            response.headers.add(name: "Retry-After", value: "1")
+            return response
         } catch {
             return .error(status: 500, code: "internal_error", message: "The server could not store the revisions.")
         }
