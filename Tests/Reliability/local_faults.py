@@ -44,6 +44,12 @@ import fnrel  # noqa: E402
 from fnrel import Failure, log  # noqa: E402
 
 RECOVERY_LINE = re.compile(r"Your note was saved to (.+?)\. Once the store works again, run 'fieldnotes import (.+?)' to add it\.")
+# An edit whose note could not be read saves its new text alone, to apply with `edit ID --body-file`.
+EDIT_TEXT_LINE = re.compile(r"Your new text was saved to (.+?)\. Once the store works again, run 'fieldnotes edit (\S+) --body-file (.+?)' to apply it\.")
+
+
+def saved_anything(err: str) -> bool:
+    return bool(RECOVERY_LINE.search(err) or EDIT_TEXT_LINE.search(err))
 
 
 def integrity_text(db: str) -> str:
@@ -81,6 +87,8 @@ class Runner:
         self.figures = {"cases": 0, "cases_skipped": {}, "commands_under_fault": 0, "clear_errors": 0,
                         "succeeded_despite_fault": 0, "crashes": 0, "partial_states": 0,
                         "recovery_files_checked": 0, "recovered_notes_imported": 0, "messages": {}}
+        # Saved edit texts (path -> the note id their message names).
+        self.edit_texts: dict[str, str] = {}
 
     def fail(self, case: str, text: str) -> None:
         self.failures.append(f"{case}: {text}")
@@ -122,6 +130,20 @@ class Runner:
 
     def recovery(self, case: str, result: fnrel.Result, body: str, expect_folder: str | None = None) -> str | None:
         """The recovery file the error names: exists, holds the body. Returns its folder."""
+        edit_text = EDIT_TEXT_LINE.search(result.err)
+        if edit_text:
+            path, note, command_path = edit_text.group(1), edit_text.group(2), edit_text.group(3)
+            if path != command_path or not os.path.isfile(path):
+                self.fail(case, f"the saved text {path} does not exist or the command names another file: {result!r}")
+                return None
+            with open(path, encoding="utf-8") as handle:
+                if handle.read() != body:
+                    self.fail(case, f"the saved text {path} is not exactly the new body")
+            if expect_folder and os.path.dirname(path) != expect_folder:
+                self.fail(case, f"the saved text went to {os.path.dirname(path)}, expected {expect_folder}")
+            self.edit_texts[path] = note
+            self.figures["recovery_files_checked"] += 1
+            return os.path.dirname(path)
         match = RECOVERY_LINE.search(result.err)
         if not match:
             self.fail(case, f"no recovery file named in the error: {result!r}")
@@ -198,10 +220,24 @@ def check_recovered(r: Runner, case: str, store_path: str, home: str, folders: d
     fields could not be read, or were garbage): a known limitation, counted, with --skip-invalid
     so the other files still import; the text must still be in the file."""
     for folder in sorted(set(folders.values())):
-        arguments = ["import", folder, "--store", store_path] + (["--skip-invalid"] if damaged else [])
-        result = r.h.run(arguments, env={"FIELDNOTES_HOME": home})
-        if result.code != 0:
-            r.fail(case, f"importing the recovery folder {folder} failed: {result!r}")
+        if any(name.endswith(".md") for name in os.listdir(folder)):
+            arguments = ["import", folder, "--store", store_path] + (["--skip-invalid"] if damaged else [])
+            result = r.h.run(arguments, env={"FIELDNOTES_HOME": home})
+            if result.code != 0:
+                r.fail(case, f"importing the recovery folder {folder} failed: {result!r}")
+        # Saved edit texts are applied with the command their message printed.
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if name.endswith(".txt") and path in r.edit_texts:
+                result = r.h.run(["edit", r.edit_texts[path], "--body-file", path, "--store", store_path], env={"FIELDNOTES_HOME": home})
+                if result.code != 0 and damaged and "No note with id" in result.err:
+                    # The store was beyond repair and replaced by a fresh one without that note
+                    # (it comes back with a sync or a backup); the text stays in the file.
+                    r.figures["edit_texts_for_missing_notes"] = r.figures.get("edit_texts_for_missing_notes", 0) + 1
+                elif result.code != 0:
+                    r.fail(case, f"applying the saved edit {path} failed: {result!r}")
+                else:
+                    r.figures["edit_texts_applied"] = r.figures.get("edit_texts_applied", 0) + 1
     notes = json.loads(r.h.ok(["list", "--json", "--store", store_path], env={"FIELDNOTES_HOME": home}).out)
     for label in folders:
         body = bodies[label]
@@ -300,7 +336,7 @@ def read_only_cases(r: Runner, h: fnrel.Harness, notes_file: str, import_file: s
             for label, args, body, stdin in write_commands(note_id, import_file, f"RO{how.upper()}"):
                 result = r.run(case, args + ["--store", store.path], env, prefix=run_prefix, stdin=stdin)
                 if r.expect_error(f"{case}, {label}", result, "cannot be written") and body:
-                    if label.startswith("edit") and how != "file" and not RECOVERY_LINE.search(result.err):
+                    if label.startswith("edit") and how != "file" and not saved_anything(result.err):
                         # The store could not be opened at all, so the note being edited is unknown
                         # and no importable file can be written; no editor was opened either.
                         r.figures["edits_unsaved_store_unopenable"] = r.figures.get("edits_unsaved_store_unopenable", 0) + 1
@@ -457,7 +493,7 @@ def disk_full_cases(r: Runner, h: fnrel.Harness, notes_file: str, import_file: s
         for label, args, body, stdin in write_commands(note_id, import_file, "FULL"):
             result = r.run(case, args + ["--store", store.path], env, stdin=stdin)
             if r.expect_error(f"{case}, {label}", result, "is full") and body:
-                if label.startswith("edit") and not RECOVERY_LINE.search(result.err):
+                if label.startswith("edit") and not saved_anything(result.err):
                     r.figures["edits_unsaved_store_unopenable"] = r.figures.get("edits_unsaved_store_unopenable", 0) + 1
                     continue
                 found = r.recovery(f"{case}, {label}", result, body, expect_folder=os.path.join(home, "recovery"))
@@ -649,7 +685,7 @@ def damaged_cases(r: Runner, h: fnrel.Harness, notes_file: str, import_file: str
                     r.fail(case, f"'{label}' failed and said the store was not modified, but the file changed")
                 if integrity_text(store.path) != integrity_before:
                     r.fail(case, f"'{label}' failed but integrity_check changed")
-                if body and label.startswith("edit") and not readable and not RECOVERY_LINE.search(result.err):
+                if body and label.startswith("edit") and not readable and not saved_anything(result.err):
                     # The note being edited cannot be read, so no importable file can be written.
                     r.figures["edits_unsaved_store_unopenable"] = r.figures.get("edits_unsaved_store_unopenable", 0) + 1
                 elif body:

@@ -157,14 +157,11 @@ enum EditCommand {
             store = try context.openStore(arguments)
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
             // The store cannot be opened: a new body given with --body or --body-file (perhaps a
-            // pipe) is saved rather than lost, with the note's id when a whole one was given.
+            // pipe) is saved rather than lost, as text to apply with `edit ID --body-file`.
             guard let body = (try? BodyInput.read(arguments)) ?? nil else { throw error }
-            var draft = NoteDraft(date: NoteDate.today().text)
-            draft.body = body
-            draft.title = (try? NoteInput.title(arguments.value("title") ?? "")) ?? ""
-            let id = arguments.argument("id")!.lowercased()
-            if UUID(uuidString: id) != nil { draft.id = id }
-            throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
+            let id = arguments.argument("id")!
+            throw RecoveredError(underlying: error, path: RecoveryFile.saveEditedBody(body, noteID: id, environment: context.environment),
+                                 editedNoteID: id)
         }
         var changes = try changes(arguments, store: store)
         if changes.isEmpty {
@@ -184,16 +181,15 @@ enum EditCommand {
             note = try store.editNote(id: arguments.argument("id")!, changes: changes, allowNewThemes: arguments.flag("new-theme"))
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) && changes.body != nil {
             // The new text is what would be lost; save it with the note's id so an import updates the note.
-            let current = try? store.note(id: arguments.argument("id")!)
-            var draft = NoteDraft(date: current?.date ?? NoteDate.today().text)
-            if let current {
-                let edited = changes.applied(to: current)
-                draft = NoteDraft(id: edited.id, title: edited.title, body: edited.body, kommune: edited.kommune, place: edited.place,
+            let id = arguments.argument("id")!
+            guard let current = try? store.note(id: id) else {
+                throw RecoveredError(underlying: error, path: RecoveryFile.saveEditedBody(changes.body ?? "", noteID: id, environment: context.environment),
+                                     editedNoteID: id)
+            }
+            let edited = changes.applied(to: current)
+            let draft = NoteDraft(id: edited.id, title: edited.title, body: edited.body, kommune: edited.kommune, place: edited.place,
                                   model: edited.model, levels: edited.levels, sdgs: edited.sdgs, themes: edited.themes,
                                   date: edited.date, visit: edited.visit)
-            } else {
-                draft.body = changes.body ?? ""
-            }
             throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
         }
         context.out.line("Updated \(note.id.prefix(8)): \(note.title)")

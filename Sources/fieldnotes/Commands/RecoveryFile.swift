@@ -32,8 +32,23 @@ enum RecoveryFile {
         if let visit = draft.visit { lines.append("visit: \(visit)") }
         lines.append("---")
         let text = lines.joined(separator: "\n") + "\n" + draft.body + (draft.body.hasSuffix("\n") ? "" : "\n")
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-        let name = "note-\(stamp)-\(NoteStore.randomHex(bytes: 3)).md"
+        return write(text, name: "note-\(stamp())-\(NoteStore.randomHex(bytes: 3)).md", environment: environment)
+    }
+
+    /// Writes the new body of an edit whose note could not be read, as plain text, and returns its path.
+    ///
+    /// Without the note's other fields a Markdown file would not import, so the text goes to a
+    /// `.txt` file (which `import` of the folder leaves alone) for `edit ID --body-file PATH`.
+    static func saveEditedBody(_ body: String, noteID: String, environment: [String: String]) -> String? {
+        let safeID = String(noteID.prefix(8).filter { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        return write(body, name: "edit-\(safeID)-\(stamp())-\(NoteStore.randomHex(bytes: 3)).txt", environment: environment)
+    }
+
+    private static func stamp() -> String {
+        ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+    }
+
+    private static func write(_ text: String, name: String, environment: [String: String]) -> String? {
         let folders = [StoreLocation.home(environment: environment) + "/recovery", FileManager.default.temporaryDirectory.path + "/fieldnotes-recovery"]
         for folder in folders {
             guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
@@ -57,10 +72,15 @@ enum RecoveryFile {
 struct RecoveredError: UserFacingError {
     let underlying: UserFacingError
     let path: String?
+    /// For an edit saved as plain text: the note id as the user gave it.
+    var editedNoteID: String? = nil
 
     var message: String {
         guard let path else {
             return underlying.message + " The note could not be saved to a recovery file either; copy it from the editor or terminal now."
+        }
+        if let editedNoteID {
+            return underlying.message + "\nYour new text was saved to \(path). Once the store works again, run 'fieldnotes edit \(editedNoteID) --body-file \(path)' to apply it."
         }
         let folder = (path as NSString).deletingLastPathComponent
         return underlying.message + "\nYour note was saved to \(path). Once the store works again, run 'fieldnotes import \(folder)' to add it."
