@@ -9,49 +9,8 @@ import Testing
 /// with his own change, so the block ends up nested in a side of another.
 @Suite("Resolving nested body conflicts")
 struct NestedConflictResolveTests {
-    private final class Trio {
-        let directory: SyncTempDirectory
-        let server: ServerFixture
-        var stores: [String: NoteStore] = [:]
-        var wallClock = RevisionFactory.baseMilliseconds
-
-        init() throws {
-            directory = try SyncTempDirectory()
-            server = try ServerFixture(users: ["anna", "bo", "carl"], directory: directory)
-            for (index, author) in ["anna", "bo", "carl"].enumerated() {
-                let store = try TestStores.make(at: directory.file("\(author).sqlite"), author: author,
-                                                replica: String(repeating: String(index + 1), count: 32)) { [unowned self] in
-                    self.wallClock += 1
-                    return self.wallClock
-                }
-                try store.setRemote(.init(url: "memory", token: server.tokens[author]!, verified: true))
-                stores[author] = store
-            }
-        }
-
-        subscript(author: String) -> NoteStore { stores[author]! }
-
-        func sync(_ author: String) throws {
-            _ = try SyncEngine(store: self[author], transport: server.transport(author), url: "memory").run()
-        }
-
-        func editBody(_ author: String, _ id: String, _ body: String) throws {
-            var changes = NoteChanges()
-            changes.body = body
-            try self[author].editNote(id: id, changes: changes)
-        }
-
-        /// A copy of carl's store to try one resolution on.
-        func carlCopy(_ name: String) throws -> NoteStore {
-            try self["carl"].database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            let path = directory.file("\(name).sqlite")
-            try FileManager.default.copyItem(atPath: self["carl"].path, toPath: path)
-            return try NoteStore(path: path)
-        }
-    }
-
-    private func nestedConflict() throws -> (Trio, String) {
-        let trio = try Trio()
+    private func nestedConflict() throws -> (SyncGroup, String) {
+        let trio = try SyncGroup(["anna", "bo", "carl"])
         let note = try trio["anna"].addNote(NoteDraft(title: "T", body: "A\nB\nC", kommune: "Odense", date: "2025-03-01"))
         for author in ["anna", "bo", "carl"] { try trio.sync(author) }
         try trio.editBody("anna", note.id, "A\nB-anna\nC")
@@ -110,5 +69,21 @@ struct NestedConflictResolveTests {
         changes.body = "A\nB-alle\nC"
         let note = try store.resolveNote(id: id, take: .theirs, changes: changes)
         #expect(note.body == "A\nB-alle\nC" && !note.conflicted)
+    }
+}
+
+private extension SyncGroup {
+    func editBody(_ author: String, _ id: String, _ body: String) throws {
+        var changes = NoteChanges()
+        changes.body = body
+        try self[author].editNote(id: id, changes: changes)
+    }
+
+    /// A copy of carl's store to try one resolution on.
+    func carlCopy(_ name: String) throws -> NoteStore {
+        try self["carl"].database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let path = directory.file("\(name).sqlite")
+        try FileManager.default.copyItem(atPath: self["carl"].path, toPath: path)
+        return try NoteStore(path: path)
     }
 }

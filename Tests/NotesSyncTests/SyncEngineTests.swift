@@ -3,61 +3,6 @@ import Testing
 @testable import NotesCore
 @testable import NotesSync
 
-/// Two or three laptops and a server, in a temporary folder, with a clock the test moves.
-private final class Group {
-    let directory: SyncTempDirectory
-    var server: ServerFixture
-    var stores: [String: NoteStore] = [:]
-    var wallClock = RevisionFactory.baseMilliseconds
-
-    init(_ authors: [String] = ["anna", "bo"]) throws {
-        directory = try SyncTempDirectory()
-        server = try ServerFixture(users: authors, directory: directory)
-        for (index, author) in authors.enumerated() {
-            let store = try TestStores.make(at: directory.file("\(author).sqlite"), author: author,
-                                            replica: String(repeating: String(index + 1), count: 32)) { [unowned self] in
-                self.wallClock += 1
-                return self.wallClock
-            }
-            try store.setRemote(.init(url: "memory", token: server.tokens[author]!, verified: true))
-            stores[author] = store
-        }
-    }
-
-    subscript(author: String) -> NoteStore { stores[author]! }
-
-    /// Syncs `author`'s store through `transport` (by default straight to the server).
-    @discardableResult
-    func sync(_ author: String, through transport: SyncTransport? = nil, pullLimit: Int? = nil,
-              pushBatch: Int? = nil) throws -> SyncSummary {
-        let engine = SyncEngine(store: self[author], transport: transport ?? server.transport(author), url: "memory")
-        if let pullLimit { engine.pullLimit = pullLimit }
-        if let pushBatch { engine.pushBatch = pushBatch }
-        return try engine.run()
-    }
-
-    @discardableResult
-    func add(_ author: String, title: String, body: String = "") throws -> Note {
-        try self[author].addNote(NoteDraft(title: title, body: body, kommune: "Odense", date: "2025-03-01"))
-    }
-
-    /// Every revision id in a store.
-    func revisionIDs(_ author: String) throws -> Set<String> {
-        let statement = try self[author].database.statement("SELECT id FROM revisions")
-        defer { statement.reset() }
-        var ids = Set<String>()
-        while try statement.step() { ids.insert(statement.text(0)) }
-        return ids
-    }
-
-    /// The notes of a store as JSON lines, deleted ones included.
-    func notes(_ author: String) throws -> [String] {
-        var filter = NoteFilter()
-        filter.includeDeleted = true
-        return try self[author].notes(matching: filter).sorted { $0.id < $1.id }.map { JSONWriter.string($0.json) }
-    }
-}
-
 /// A transport answering `/v1/health` as a server of another protocol version.
 private struct OtherProtocolTransport: SyncTransport {
     let version: Int64
@@ -72,7 +17,7 @@ struct SyncEngineTests {
 
     @Test("a sync with nothing to do sends two small requests and no revisions, whatever the store's size")
     func noOpSyncIsIncremental() throws {
-        let group = try Group()
+        let group = try SyncGroup()
         for index in 0..<40 { try group.add("anna", title: "Note \(index)") }
         #expect(try group.sync("anna").pushed == 40)
         #expect(try group.sync("bo").pulled == 40)
@@ -116,7 +61,7 @@ struct SyncEngineTests {
     @Test("a push cut off midway, before or after the server stored it, is completed by the next sync without duplicates",
           arguments: [false, true])
     func pushCutOff(afterSending: Bool) throws {
-        let group = try Group()
+        let group = try SyncGroup()
         let ids = try (0..<30).map { try group.add("anna", title: "Note \($0)").revision }
         let start = try group.server.store.revisionCount()
         let failing = CountingTransport(group.server.transport("anna"))
@@ -134,7 +79,7 @@ struct SyncEngineTests {
 
     @Test("a pull cut off between batches keeps what was stored and the next sync fetches only the rest")
     func pullCutOff() throws {
-        let group = try Group()
+        let group = try SyncGroup()
         for index in 0..<20 { try group.add("anna", title: "Note \(index)") }
         try group.sync("anna")
         // Pages of 5 from 0: the 12 built-in themes, then the 20 notes. The fifth pull fails.
@@ -154,7 +99,7 @@ struct SyncEngineTests {
 
     @Test("both laptops merge the same heads into the same revision; the server keeps one")
     func sameMergeEverywhere() throws {
-        let group = try Group()
+        let group = try SyncGroup()
         let note = try group.add("anna", title: "Fælles", body: "Første afsnit.\n\nAndet afsnit.\n")
         try group.sync("anna")
         try group.sync("bo")
@@ -183,7 +128,7 @@ struct SyncEngineTests {
 
     @Test("a server restored from an older copy of its database is detected, and the clients give it every revision again")
     func serverRestoredFromBackup() throws {
-        let group = try Group(["anna", "bo", "carl"])
+        let group = try SyncGroup(["anna", "bo", "carl"])
         let shared = try group.add("anna", title: "Delt note")
         try group.sync("anna")
         try group.sync("bo")
@@ -239,7 +184,7 @@ struct SyncEngineTests {
 
     @Test("a push whose sync was cut before the pull, on a server then restored from an older backup, is sent again")
     func pushLostByRestore() throws {
-        let group = try Group(["anna", "bo"])
+        let group = try SyncGroup(["anna", "bo"])
         try group.add("anna", title: "Før backup")
         try group.sync("anna")
         try group.sync("bo")
@@ -275,7 +220,7 @@ struct SyncEngineTests {
 
     @Test("moving to a new server sends only this author's revisions and merges; the rest follows when their authors sync")
     func newServerGetsOnlyOwnRevisions() throws {
-        let group = try Group()
+        let group = try SyncGroup()
         let annas = try group.add("anna", title: "Annas")
         try group.sync("anna")
         try group.sync("bo")
@@ -305,7 +250,7 @@ struct SyncEngineTests {
     /// side's head is a merge (no replica), "mine" is found in that side's history instead.
     @Test("resolve --take mine works for a laptop whose edit reached the conflict through a merge")
     func takeMineThroughMerge() throws {
-        let group = try Group(["anna", "bo", "carl"])
+        let group = try SyncGroup(["anna", "bo", "carl"])
         let note = try group.add("anna", title: "Før")
         for author in ["anna", "bo", "carl"] { try group.sync(author) }
         var title = NoteChanges()
@@ -365,7 +310,7 @@ struct SyncEngineTests {
 
     @Test("a server of another protocol version is refused with a message naming both versions")
     func protocolMismatch() throws {
-        let group = try Group()
+        let group = try SyncGroup()
         let engine = SyncEngine(store: group["anna"], transport: OtherProtocolTransport(version: 9), url: "memory")
         do {
             _ = try engine.run()
@@ -380,7 +325,7 @@ struct SyncEngineTests {
 
     @Test("a token of another user is refused before anything is sent (exit 4)")
     func identityMismatch() throws {
-        let group = try Group()
+        let group = try SyncGroup()
         try group.add("bo", title: "Bos")
         try group["bo"].setRemote(.init(url: "memory", token: group.server.tokens["anna"]!, verified: false))
         let before = try group.server.revisionIDs()

@@ -276,3 +276,58 @@ extension HTTPResponse {
     /// `error.code` of an error body.
     var errorCode: String? { jsonBody?["error"]?["code"]?.stringValue }
 }
+
+/// Two or three laptops and a server, in a temporary folder, with a clock the test moves.
+final class SyncGroup {
+    let directory: SyncTempDirectory
+    var server: ServerFixture
+    var stores: [String: NoteStore] = [:]
+    var wallClock = RevisionFactory.baseMilliseconds
+
+    init(_ authors: [String] = ["anna", "bo"]) throws {
+        directory = try SyncTempDirectory()
+        server = try ServerFixture(users: authors, directory: directory)
+        for (index, author) in authors.enumerated() {
+            let store = try TestStores.make(at: directory.file("\(author).sqlite"), author: author,
+                                            replica: String(repeating: String(index + 1), count: 32)) { [unowned self] in
+                self.wallClock += 1
+                return self.wallClock
+            }
+            try store.setRemote(.init(url: "memory", token: server.tokens[author]!, verified: true))
+            stores[author] = store
+        }
+    }
+
+    subscript(author: String) -> NoteStore { stores[author]! }
+
+    /// Syncs `author`'s store through `transport` (by default straight to the server).
+    @discardableResult
+    func sync(_ author: String, through transport: SyncTransport? = nil, pullLimit: Int? = nil,
+              pushBatch: Int? = nil) throws -> SyncSummary {
+        let engine = SyncEngine(store: self[author], transport: transport ?? server.transport(author), url: "memory")
+        if let pullLimit { engine.pullLimit = pullLimit }
+        if let pushBatch { engine.pushBatch = pushBatch }
+        return try engine.run()
+    }
+
+    @discardableResult
+    func add(_ author: String, title: String, body: String = "") throws -> Note {
+        try self[author].addNote(NoteDraft(title: title, body: body, kommune: "Odense", date: "2025-03-01"))
+    }
+
+    /// Every revision id in a store.
+    func revisionIDs(_ author: String) throws -> Set<String> {
+        let statement = try self[author].database.statement("SELECT id FROM revisions")
+        defer { statement.reset() }
+        var ids = Set<String>()
+        while try statement.step() { ids.insert(statement.text(0)) }
+        return ids
+    }
+
+    /// The notes of a store as JSON lines, deleted ones included.
+    func notes(_ author: String) throws -> [String] {
+        var filter = NoteFilter()
+        filter.includeDeleted = true
+        return try self[author].notes(matching: filter).sorted { $0.id < $1.id }.map { JSONWriter.string($0.json) }
+    }
+}

@@ -185,13 +185,7 @@ def main() -> int:
 
             # Sync to completion: each store twice (the first to sync cannot see the last one's merges).
             final_started = time.monotonic()
-            for round_number in range(2):
-                for store in stores:
-                    result = store.run("sync", "--json")
-                    if result.code != 0:
-                        failures.append(f"final sync {round_number + 1} of {store.name} failed: {result!r}")
-                    else:
-                        log(f"final sync {round_number + 1} {store.name}: {result.out.strip()} ({result.seconds:.2f} s)")
+            fnrel.sync_twice(stores, failures)
             figures["final_sync_seconds"] = round(time.monotonic() - final_started, 2)
             figures.update({"syncs_killed": killed, "killed_after_partial_progress": partial,
                             "sync_runs": run + 1, "syncs_finished_before_kill": finished,

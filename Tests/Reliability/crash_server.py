@@ -211,13 +211,7 @@ def main() -> int:
             for store in stores:
                 ever_seen |= set(store.revision_ids())
             ever_seen |= set(fnrel.revision_ids(server.db))
-            for round_number in range(2):
-                for store in stores:
-                    result = store.run("sync", "--json")
-                    if result.code != 0:
-                        failures.append(f"final sync {round_number + 1} of {store.name} failed: {result!r}")
-                    else:
-                        log(f"final sync {round_number + 1} {store.name}: {result.out.strip()} ({result.seconds:.2f} s)")
+            fnrel.sync_twice(stores, failures)
             outcomes: dict[str, int] = {}
             for client in clients:
                 for key, count in client.outcomes.items():

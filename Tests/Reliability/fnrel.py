@@ -500,3 +500,14 @@ def first_difference(a: str, b: str) -> str:
         if x != y:
             return f"line {index + 1}: {x[:200]!r} vs {y[:200]!r}"
     return f"{len(la)} vs {len(lb)} lines"
+
+
+def sync_twice(stores: list["Store"], failures: list[str]) -> None:
+    """Syncs every store twice, in order: the first to sync cannot see the last one's merges yet."""
+    for round_number in range(2):
+        for store in stores:
+            result = store.run("sync", "--json")
+            if result.code != 0:
+                failures.append(f"final sync {round_number + 1} of {store.name} failed: {result!r}")
+            else:
+                log(f"final sync {round_number + 1} {store.name}: {result.out.strip()} ({result.seconds:.2f} s)")

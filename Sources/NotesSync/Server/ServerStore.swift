@@ -87,8 +87,7 @@ public final class ServerStore: Sendable {
 
     /// Runs `body` on the writer connection, waiting at most `writerWait` for it.
     func withWriter<T>(_ body: (Database) throws -> T) throws -> T {
-        guard let result = try writer.withDatabase(waitingAtMost: writerWait, body) else { throw ServerStoreError.busy }
-        return result
+        try writer.withDatabase(waitingAtMost: writerWait, body)
     }
 
     /// The highest change sequence, 0 for an empty server.
@@ -138,10 +137,10 @@ final class LockedDatabase: @unchecked Sendable {
         return try body(database)
     }
 
-    /// Runs `body` if the connection becomes free within `wait`; nil if it does not.
-    func withDatabase<T>(waitingAtMost wait: Duration, _ body: (Database) throws -> T) rethrows -> T? {
+    /// Runs `body` if the connection becomes free within `wait`; throws `ServerStoreError.busy` if it does not.
+    func withDatabase<T>(waitingAtMost wait: Duration, _ body: (Database) throws -> T) throws -> T {
         let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
-        guard lock.lock(before: Date(timeIntervalSinceNow: seconds)) else { return nil }
+        guard lock.lock(before: Date(timeIntervalSinceNow: seconds)) else { throw ServerStoreError.busy }
         defer { lock.unlock() }
         return try body(database)
     }
