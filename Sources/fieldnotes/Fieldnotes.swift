@@ -21,7 +21,7 @@ enum Fieldnotes {
                 SearchCommand.spec, DeleteCommand.spec, RestoreCommand.spec, HistoryCommand.spec,
                 VisitCommand.spec, CodebookCommand.spec, ImportCommand.spec,
                 RemoteCommand.spec, SyncCommand.spec, ConflictsCommand.spec, ResolveCommand.spec,
-                ExportCommand.spec, ServeCommand.spec, ServerCommand.spec, DemoCommand.spec,
+                ExportCommand.spec, CheckCommand.spec, ServeCommand.spec, ServerCommand.spec, DemoCommand.spec,
             ]
         )
     }
@@ -46,18 +46,19 @@ enum Fieldnotes {
             }
         } catch let error as UsageError {
             out.flush()
-            err.line("Error: \(error.message)")
+            // Messages may quote input (a file's record, a colleague's title): shown with control characters escaped.
+            err.line("Error: \(UntrustedText.text(error.message))")
             let path = commandPath(error.commandPath, in: tree)
             err.line("Usage: \(HelpFormatter.usage(for: path))")
             err.line("  See '\(path.map(\.name).joined(separator: " ")) --help' for more information.")
             return error.exitCode
         } catch let error as UserFacingError {
             out.flush()
-            err.line("Error: \(error.message)")
+            err.line("Error: \(UntrustedText.text(error.message))")
             return error.exitCode
         } catch {
             out.flush()
-            err.line("Error: \(error)")
+            err.line("Error: \(UntrustedText.text(String(describing: error)))")
             return ExitCode.failure
         }
     }

@@ -70,8 +70,8 @@ struct NoteInputTests {
         let exact = String(repeating: "a", count: Note.maxBodyBytes)
         #expect(try NoteInput.body(exact).utf8.count == Note.maxBodyBytes)
         let over = exact + "b"
-        #expect(throws: InputError.bodyTooLarge(bytes: Note.maxBodyBytes + 1)) { try NoteInput.body(over) }
-        #expect(InputError.bodyTooLarge(bytes: Note.maxBodyBytes + 1).message.contains("1 MiB"))
+        #expect(throws: InputError.bodyTooLarge(bytes: Note.maxBodyBytes + 1, limit: Note.maxBodyBytes)) { try NoteInput.body(over) }
+        #expect(InputError.bodyTooLarge(bytes: Note.maxBodyBytes + 1, limit: Note.maxBodyBytes).message.contains("1 MiB"))
         // Counted in UTF-8 bytes, not characters.
         let danish = String(repeating: "ø", count: Note.maxBodyBytes / 2 + 1)
         #expect(throws: InputError.self) { try NoteInput.body(danish) }
@@ -90,12 +90,13 @@ struct NoteInputTests {
     func nfc() throws {
         let decomposed = "a\u{030A}"  // a + combining ring = å
         #expect(Array(try NoteInput.body(decomposed).unicodeScalars) == ["\u{E5}"])
-        #expect(Array(try NoteInput.title(" Fo\u{0308}rste\nlinje ").unicodeScalars) == Array("Förste linje".unicodeScalars))
+        #expect(Array(try NoteInput.title(" Fo\u{0308}rste linje ").unicodeScalars) == Array("Förste linje".unicodeScalars))
     }
 
-    @Test("Titles are one trimmed line of at most 500 characters")
+    @Test("Titles are one trimmed line of at most 500 characters; a line break is refused, not joined")
     func titles() throws {
-        #expect(try NoteInput.title("  a\r\nb\nc  ") == "a b c")
+        #expect(try NoteInput.title("  a b c  ") == "a b c")
+        #expect(throws: InputError.controlCharacter(field: "title", character: "\r\n".unicodeScalars.first!)) { try NoteInput.title("  a\r\nb\nc  ") }
         #expect(try NoteInput.title(String(repeating: "x", count: 500)).count == 500)
         #expect(throws: InputError.tooLong(field: "title", limit: 500)) { try NoteInput.title(String(repeating: "x", count: 501)) }
     }

@@ -27,14 +27,14 @@ struct ServerStoreTests {
     func foreignAuthorRefused() throws {
         let server = try ServerFixture()
         let before = try server.revisionIDs()
-        let own = F.create(doc: "d-1", fields: F.noteFields(["author": .string("bo")]), clock: F.clock(1), replica: boReplica, author: "bo")
-        let forged = F.create(doc: "d-2", fields: F.noteFields(), clock: F.clock(2), replica: boReplica, author: "anna")
-        #expect(throws: PushRefusal.forbidden("revision \(forged.id.prefix(8)) is written as 'anna', but you are 'bo'")) {
+        let own = F.create(doc: F.uuid("d-1"), fields: F.noteFields(["author": .string("bo")]), clock: F.clock(1), replica: boReplica, author: "bo")
+        let forged = F.create(doc: F.uuid("d-2"), fields: F.noteFields(), clock: F.clock(2), replica: boReplica, author: "anna")
+        #expect(throws: PushRefusal.refused(AdmissionRefusal(revision: forged.id, rule: .author, detail: "it is written as 'anna', but the sender is 'bo'"))) {
             try server.store.push([own, forged], user: try user(server, "bo"))
         }
         #expect(try server.revisionIDs() == before)
         // An empty replica with an author is not a merge and not the user's own revision either.
-        let noReplica = F.create(doc: "d-3", fields: F.noteFields(), clock: F.clock(3), replica: "", author: "bo")
+        let noReplica = F.create(doc: F.uuid("d-3"), fields: F.noteFields(), clock: F.clock(3), replica: "", author: "bo")
         #expect(throws: PushRefusal.self) { try server.store.push([noReplica], user: try user(server, "bo")) }
         #expect(try server.revisionIDs() == before)
     }
@@ -44,8 +44,8 @@ struct ServerStoreTests {
         // Found by Tests/Reliability/hostile.py: the refusal used to read "written as 'bo', but you are 'bo'".
         let server = try ServerFixture()
         let before = try server.revisionIDs()
-        let noReplica = F.create(doc: "d-4", fields: F.noteFields(), clock: F.clock(4), replica: "", author: "bo")
-        #expect(throws: PushRefusal.forbidden("revision \(noReplica.id.prefix(8)) has no replica id; only a merge, which has no author, may leave it empty")) {
+        let noReplica = F.create(doc: F.uuid("d-4"), fields: F.noteFields(), clock: F.clock(4), replica: "", author: "bo")
+        #expect(throws: PushRefusal.refused(AdmissionRefusal(revision: noReplica.id, rule: .replica, detail: "it has no replica id; only a merge, which has no author, may leave it empty"))) {
             try server.store.push([noReplica], user: try user(server, "bo"))
         }
         #expect(try server.revisionIDs() == before)
@@ -66,9 +66,9 @@ struct ServerStoreTests {
         fields["title"] = .string("Carl's own title")
         let forged = Revision(kind: .note, doc: merge.doc, parents: merge.parents, clock: merge.clock, replica: "", author: "",
                               deleted: false, fields: fields, stamps: merge.stamps, conflicts: merge.conflicts)
-        let carlsOwn = F.create(doc: "carl-note", fields: F.noteFields(["author": .string("carl")]), clock: F.clock(30),
+        let carlsOwn = F.create(doc: F.uuid("carl-note"), fields: F.noteFields(["author": .string("carl")]), clock: F.clock(30),
                                 replica: "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3", author: "carl")
-        #expect(throws: PushRefusal.forbidden("merge \(forged.id.prefix(8)) does not match the merge of its parents")) {
+        #expect(throws: PushRefusal.refused(AdmissionRefusal(revision: forged.id, rule: .merge, detail: "it does not match the merge of its parents"))) {
             try server.store.push([carlsOwn, forged], user: try user(server, "carl"))
         }
         #expect(try server.revisionIDs() == before)
@@ -76,7 +76,7 @@ struct ServerStoreTests {
         // A "merge" of a revision with its own ancestor.
         let backwards = Revision(kind: .note, doc: merge.doc, parents: [created.id, annaEdit.id], clock: annaEdit.clock, replica: "",
                                  author: "", deleted: false, fields: annaEdit.fields)
-        #expect(throws: PushRefusal.forbidden("merge \(backwards.id.prefix(8)) joins a revision with its own ancestor")) {
+        #expect(throws: PushRefusal.refused(AdmissionRefusal(revision: backwards.id, rule: .merge, detail: "it joins a revision with its own ancestor"))) {
             try server.store.push([backwards], user: try user(server, "carl"))
         }
         // A merge with three parents.
@@ -100,7 +100,7 @@ struct ServerStoreTests {
         let server = try ServerFixture()
         let (created, boEdit) = annaNoteAndBoEdit()
         let before = try server.revisionIDs()
-        let unrelated = F.create(doc: "other", fields: F.noteFields(["author": .string("bo")]), clock: F.clock(1), replica: boReplica, author: "bo")
+        let unrelated = F.create(doc: F.uuid("other"), fields: F.noteFields(["author": .string("bo")]), clock: F.clock(1), replica: boReplica, author: "bo")
         #expect(throws: PushRefusal.missingParents([created.id])) {
             try server.store.push([unrelated, boEdit], user: try user(server, "bo"))
         }
@@ -115,7 +115,7 @@ struct ServerStoreTests {
     func clockTooFarAhead() throws {
         let server = try ServerFixture()
         let future = HybridClock.value(milliseconds: HybridClock.nowMilliseconds() + 2 * 24 * 3600 * 1000)
-        let revision = F.create(doc: "future", fields: F.noteFields(), clock: future, replica: annaReplica, author: "anna")
+        let revision = F.create(doc: F.uuid("future"), fields: F.noteFields(), clock: future, replica: annaReplica, author: "anna")
         #expect(throws: PushRefusal.self) { try server.store.push([revision], user: try user(server, "anna")) }
         #expect(try !server.revisionIDs().contains(revision.id))
     }
@@ -130,7 +130,7 @@ struct ServerStoreTests {
         var previous: Revision?
         for index in 0..<10 {
             let next = previous.map { F.edit($0, ["title": .string("v\(index)")], clock: F.clock(Int64(index)), replica: annaReplica, author: "anna") }
-                ?? F.create(doc: "chain", fields: F.noteFields(), clock: F.clock(0), replica: annaReplica, author: "anna")
+                ?? F.create(doc: F.uuid("chain"), fields: F.noteFields(), clock: F.clock(0), replica: annaReplica, author: "anna")
             revisions.append(next)
             previous = next
         }
@@ -153,19 +153,19 @@ struct ServerStoreTests {
     func pullPaging() throws {
         let server = try ServerFixture()
         let genesis = Codebook.genesisRevisions.count
-        var chain: [Revision] = [F.create(doc: "p", fields: F.noteFields(), clock: F.clock(0), replica: annaReplica, author: "anna")]
+        var chain: [Revision] = [F.create(doc: F.uuid("p"), fields: F.noteFields(), clock: F.clock(0), replica: annaReplica, author: "anna")]
         for index in 1..<5 {
             chain.append(F.edit(chain.last!, ["title": .string("t\(index)")], clock: F.clock(Int64(index)), replica: annaReplica, author: "anna"))
         }
         try server.store.push(chain, user: try user(server, "anna"))
-        let boNote = F.create(doc: "q", fields: F.noteFields(["author": .string("bo")]), clock: F.clock(9), replica: boReplica, author: "bo")
+        let boNote = F.create(doc: F.uuid("q"), fields: F.noteFields(["author": .string("bo")]), clock: F.clock(9), replica: boReplica, author: "bo")
         try server.store.push([boNote], user: try user(server, "bo"))
 
         var collected: [String] = []
         var since: Int64 = 0, after = ""
         var pages = 0
         while true {
-            let batch = try server.store.pull(since: since, after: after, excludeReplica: nil, limit: 4)
+            let batch = try server.store.pull(since: since, after: after, excludeReplica: nil, requester: "", limit: 4)
             pages += 1
             #expect(batch.revisions.count <= 4)
             #expect(batch.revisions.map(\.seq) == batch.revisions.map(\.seq).sorted())
@@ -183,14 +183,14 @@ struct ServerStoreTests {
         #expect(since == Int64(genesis + 6))
 
         // Nothing new: an empty page at the same checkpoint.
-        let empty = try server.store.pull(since: since, after: after, excludeReplica: nil, limit: 4)
+        let empty = try server.store.pull(since: since, after: after, excludeReplica: nil, requester: "", limit: 4)
         #expect(empty.revisions.isEmpty && !empty.more && empty.next == since && empty.last == after)
 
         // Anna's own revisions are left out, but her checkpoint still moves past them.
-        let annas = try server.store.pull(since: Int64(genesis), after: Codebook.genesisRevisions.last!.id, excludeReplica: annaReplica, limit: 100)
+        let annas = try server.store.pull(since: Int64(genesis), after: Codebook.genesisRevisions.last!.id, excludeReplica: annaReplica, requester: "anna", limit: 100)
         #expect(annas.revisions.map(\.id) == [boNote.id])
         #expect(annas.next == Int64(genesis + 6))
-        let onlyAnnas = try server.store.pull(since: Int64(genesis), after: Codebook.genesisRevisions.last!.id, excludeReplica: boReplica, limit: 100)
+        let onlyAnnas = try server.store.pull(since: Int64(genesis), after: Codebook.genesisRevisions.last!.id, excludeReplica: boReplica, requester: "bo", limit: 100)
         #expect(onlyAnnas.revisions.map(\.id) == chain.map(\.id))
         #expect(onlyAnnas.next == Int64(genesis + 6) && onlyAnnas.last == boNote.id)
     }
@@ -198,15 +198,15 @@ struct ServerStoreTests {
     @Test("a checkpoint the server does not hold is a reset")
     func resetDetection() throws {
         let server = try ServerFixture()
-        let note = F.create(doc: "r", fields: F.noteFields(), clock: F.clock(0), replica: annaReplica, author: "anna")
+        let note = F.create(doc: F.uuid("r"), fields: F.noteFields(), clock: F.clock(0), replica: annaReplica, author: "anna")
         try server.store.push([note], user: try user(server, "anna"))
         let seq = try server.store.lastSequence()
-        #expect(try server.store.pull(since: seq, after: note.id, excludeReplica: nil, limit: 10).revisions.isEmpty)
-        #expect(throws: PullRefusal.reset) { try server.store.pull(since: seq + 5, after: note.id, excludeReplica: nil, limit: 10) }
+        #expect(try server.store.pull(since: seq, after: note.id, excludeReplica: nil, requester: "", limit: 10).revisions.isEmpty)
+        #expect(throws: PullRefusal.reset) { try server.store.pull(since: seq + 5, after: note.id, excludeReplica: nil, requester: "", limit: 10) }
         #expect(throws: PullRefusal.reset) {
-            try server.store.pull(since: seq, after: String(repeating: "0", count: 64), excludeReplica: nil, limit: 10)
+            try server.store.pull(since: seq, after: String(repeating: "0", count: 64), excludeReplica: nil, requester: "", limit: 10)
         }
-        #expect(throws: PullRefusal.reset) { try server.store.pull(since: -1, after: "", excludeReplica: nil, limit: 10) }
+        #expect(throws: PullRefusal.reset) { try server.store.pull(since: -1, after: "", excludeReplica: nil, requester: "", limit: 10) }
     }
 
     // MARK: - Users

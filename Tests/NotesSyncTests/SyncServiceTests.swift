@@ -8,8 +8,9 @@ private typealias F = RevisionFactory
 private let annaReplica = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 private let boReplica = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
 
-private func annasNote(_ doc: String = "aaaa0000-1111-4222-8333-444455556666", title: String = "Anna") -> Revision {
-    F.create(doc: doc, fields: F.noteFields(["title": .string(title)]), clock: F.clock(0), replica: annaReplica, author: "anna")
+private func annasNote(_ label: String = "aaaa0000-1111-4222-8333-444455556666", title: String = "Anna") -> Revision {
+    let doc = Admission.isLowercaseUUID(label) ? label : F.uuid(label)
+    return F.create(doc: doc, fields: F.noteFields(["title": .string(title)]), clock: F.clock(0), replica: annaReplica, author: "anna")
 }
 
 @Suite("SyncService")
@@ -84,7 +85,7 @@ struct SyncServiceTests {
     func forbiddenAuthor() throws {
         let server = try ServerFixture()
         let before = try server.revisionIDs()
-        let bos = F.create(doc: "b-1", fields: F.noteFields(["author": .string("bo")]), clock: F.clock(1), replica: boReplica, author: "bo")
+        let bos = F.create(doc: F.uuid("b-1"), fields: F.noteFields(["author": .string("bo")]), clock: F.clock(1), replica: boReplica, author: "bo")
         let response = server.request("POST", "/v1/push", body: F.pushBody([bos, annasNote()]), token: server.tokens["bo"]!)
         #expect(response.status == 403)
         #expect(response.errorCode == "forbidden")
@@ -104,7 +105,7 @@ struct SyncServiceTests {
         let forged = Revision(kind: .note, doc: merge.doc, parents: merge.parents, clock: merge.clock, replica: "", author: "",
                               deleted: false, fields: fields, stamps: merge.stamps)
         let before = try server.revisionIDs()
-        let bos = F.create(doc: "b-2", fields: F.noteFields(["author": .string("bo")]), clock: F.clock(7), replica: boReplica, author: "bo")
+        let bos = F.create(doc: F.uuid("b-2"), fields: F.noteFields(["author": .string("bo")]), clock: F.clock(7), replica: boReplica, author: "bo")
         let response = server.request("POST", "/v1/push", body: F.pushBody([bos, forged]), token: server.tokens["bo"]!)
         #expect(response.status == 403)
         #expect(try server.revisionIDs() == before)

@@ -146,7 +146,7 @@ private final class Simulation {
     }
 
     private func setUp() throws {
-        let pulled = try server.store.pull(since: 0, after: "", excludeReplica: nil, limit: 100)
+        let pulled = try server.store.pull(since: 0, after: "", excludeReplica: nil, requester: "", limit: 100)
         guard pulled.next == genesisCheckpoint.seq, pulled.last == genesisCheckpoint.revision,
               pulled.revisions.map(\.id) == Codebook.genesisRevisions.map(\.id) else {
             throw SimulationError.unexpectedServer
@@ -219,6 +219,8 @@ private final class Simulation {
             // Small pages in some schedules, so that paging is exercised too.
             let summary = try replica.sync(pullLimit: pullLimit, pushBatch: pushBatch)
             log.append("\(replica.author): sync (\(note)): \(summary.line)")
+            for item in summary.unmerged { log.append("  not merged: \(item.kind.rawValue) \(item.doc.prefix(8)): \(item.reason)") }
+            for item in summary.refused + summary.heldBack { log.append("  refused: \(item)") }
             return summary
         } catch {
             log.append("\(replica.author): sync (\(note)) FAILED: \(error)")

@@ -76,6 +76,13 @@ enum RevisionFactory {
         .array(FieldSchema.canonicalSet(elements.map { .string($0) }, type: kind.schema.type(of: field)!))
     }
 
+    /// A lower-case UUID named by a label, the same every run ("d-1" is always the same id):
+    /// note and visit ids must be UUIDs to be admitted.
+    static func uuid(_ label: String) -> String {
+        let hex = Array(SHA256.hexDigest(Array(label.utf8)).prefix(32))
+        return String(hex[0..<8]) + "-" + String(hex[8..<12]) + "-" + String(hex[12..<16]) + "-" + String(hex[16..<20]) + "-" + String(hex[20..<32])
+    }
+
     /// A creation revision.
     static func create(_ kind: DocumentKind = .note, doc: String, fields: [String: JSONValue], clock: Int64,
                        replica: String, author: String) -> Revision {

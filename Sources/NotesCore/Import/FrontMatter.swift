@@ -58,6 +58,11 @@ enum FrontMatter {
     }
 
     private static func unquote(_ text: String) -> String {
+        // A JSON string literal is read exactly (recovery files quote every value this way, so a
+        // title with `"` or a backslash comes back as it was); anything else keeps the loose rule.
+        if text.hasPrefix("\""), text.hasSuffix("\""), case .string(let exact)? = try? JSONParser.parse(text) {
+            return exact
+        }
         if text.count >= 2, (text.hasPrefix("\"") && text.hasSuffix("\"")) || (text.hasPrefix("'") && text.hasSuffix("'")) {
             return String(text.dropFirst().dropLast())
         }

@@ -49,7 +49,7 @@ struct NoteRecord: Sendable {
         case (.some, .some): throw .kommuneAndPlace
         }
         draft.id = id
-        draft.body = try NoteInput.body(try string("body") ?? "")
+        draft.body = try NoteInput.body(try string("body") ?? "", limit: AdmissionLimits.maxBodyBytes)
         draft.title = try NoteInput.title(try string("title") ?? "")
         if let model = try string("model") { draft.model = try NoteInput.model(model) }
         var levels: [Level] = []

@@ -29,7 +29,7 @@ extension NoteStore {
                     let display = file.hasPrefix(path) ? String(file.dropFirst(path.count).drop { $0 == "/" }) : file
                     // Read at most what a note can hold (and a little front matter): a link to a device
                     // or a huge file is refused instead of read whole.
-                    let limit = Note.maxBodyBytes * 4 + 65_536
+                    let limit = AdmissionLimits.maxBodyBytes * 4 + 65_536
                     guard let handle = FileHandle(forReadingAtPath: file),
                           let data = try? handle.read(upToCount: limit + 1) ?? Data() else {
                         session.problem(ImportProblem(file: display, line: 1, reason: "cannot read the file"))
@@ -168,6 +168,8 @@ private struct ImportSession {
             try store.importRecord(draft, deleted: record.deleted, report: &report)
         } catch let error as InputError {
             problem(ImportProblem(file: file, line: line, reason: error.message))
+        } catch let refusal as AdmissionRefusal {
+            problem(ImportProblem(file: file, line: line, reason: "\(refusal.rule.rawValue): \(refusal.detail)"))
         }
     }
 }

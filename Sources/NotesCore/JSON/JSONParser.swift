@@ -256,3 +256,95 @@ public struct JSONParser {
         return value
     }
 }
+
+// MARK: - Streaming an object's members
+
+extension JSONParser {
+    /// Parses a whole document whose top level must be an object, without ever holding its
+    /// whole tree: each member's value is handed to `member` as soon as it is parsed, and the
+    /// elements of an array-valued member named in `streaming` are handed to `element` one at
+    /// a time (that member then reaches `member` as an empty array, after its elements).
+    ///
+    /// Meant for large request bodies such as a push of thousands of revisions: only one
+    /// element's tree exists at a time. The document is checked exactly as `parse` checks it
+    /// (a document that `parse` refuses throws here too, perhaps after some callbacks ran).
+    /// - Parameters:
+    ///   - bytes: the UTF-8 document.
+    ///   - streaming: names of members whose arrays are streamed element by element.
+    ///   - member: receives each member's name and value, in document order.
+    ///   - element: receives a streamed member's name and one of its elements, in order.
+    /// - Throws: `JSONParser.Error` for invalid JSON, a top level that is not an object, or a duplicate key.
+    public static func parseObject(
+        _ bytes: [UInt8],
+        streaming: Set<String>,
+        member: (String, JSONValue) -> Void,
+        element: (String, JSONValue) -> Void
+    ) throws(JSONParser.Error) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.Error) in
+            var parser = JSONParser(buffer)
+            parser.skipWhitespace()
+            try parser.walkObject(streaming: streaming, member: member, element: element)
+            parser.skipWhitespace()
+            if parser.position != buffer.count { throw parser.error("unexpected data after the JSON value") }
+        }
+    }
+
+    private mutating func walkObject(
+        streaming: Set<String>, member: (String, JSONValue) -> Void, element: (String, JSONValue) -> Void
+    ) throws(JSONParser.Error) {
+        guard position < input.count else { throw error("unexpected end of input") }
+        guard input[position] == UInt8(ascii: "{") else { throw error("expected an object") }
+        try enter()
+        position += 1
+        var keys: Set<String> = []
+        skipWhitespace()
+        if position < input.count, input[position] == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard position < input.count, input[position] == UInt8(ascii: "\"") else { throw error("expected a key string") }
+            let key = try parseString()
+            skipWhitespace()
+            guard position < input.count, input[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            position += 1
+            skipWhitespace()
+            guard keys.insert(key).inserted else { throw error("duplicate key \"\(key)\"") }
+            if streaming.contains(key), position < input.count, input[position] == UInt8(ascii: "[") {
+                try walkArray { element(key, $0) }
+                member(key, .array([]))
+            } else {
+                member(key, try parseValue())
+            }
+            skipWhitespace()
+            guard position < input.count else { throw error("unexpected end of input") }
+            if input[position] == UInt8(ascii: ",") { position += 1; continue }
+            if input[position] == UInt8(ascii: "}") { position += 1; break }
+            throw error("expected ',' or '}'")
+        }
+        depth -= 1
+    }
+
+    private mutating func walkArray(_ element: (JSONValue) -> Void) throws(JSONParser.Error) {
+        try enter()
+        position += 1
+        skipWhitespace()
+        if position < input.count, input[position] == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            element(try parseValue())
+            skipWhitespace()
+            guard position < input.count else { throw error("unexpected end of input") }
+            if input[position] == UInt8(ascii: ",") { position += 1; continue }
+            if input[position] == UInt8(ascii: "]") { position += 1; break }
+            throw error("expected ',' or ']'")
+        }
+        depth -= 1
+    }
+}

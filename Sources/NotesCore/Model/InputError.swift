@@ -7,7 +7,7 @@ public enum InputError: UserFacingError, Equatable {
     case invalidSDG(String)
     case invalidDate(String)
     case invalidSlug(String)
-    case bodyTooLarge(bytes: Int)
+    case bodyTooLarge(bytes: Int, limit: Int)
     case notUTF8(String)
     case kommuneOrPlaceRequired
     case kommuneAndPlace
@@ -15,31 +15,34 @@ public enum InputError: UserFacingError, Equatable {
     case invalidID(String)
     case tooLong(field: String, limit: Int)
     case invalidQuery(String)
+    /// A single-line field (title, place, author, …) holds a control character or a line break.
+    case controlCharacter(field: String, character: Unicode.Scalar)
     case other(String)
 
-    /// The message.
+    /// The message. Values echoed from the input are shown with control characters escaped,
+    /// so a hostile value in an imported file cannot drive the terminal through an error message.
     public var message: String {
         switch self {
         case .unknownKommune(let input, let suggestions):
-            return "Unknown kommune '\(input)'." + Self.didYouMean(suggestions)
+            return "Unknown kommune '\(UntrustedText.line(input))'." + Self.didYouMean(suggestions)
                 + (suggestions.isEmpty ? " Use --place NAME for a place outside Denmark's 98 municipalities." : "")
         case .unknownLevel(let input):
-            return "Unknown level '\(input)'. Valid levels: virksomhed (organisation), forsyning (utilities), hele-kommunen (municipality)."
+            return "Unknown level '\(UntrustedText.line(input))'. Valid levels: virksomhed (organisation), forsyning (utilities), hele-kommunen (municipality)."
         case .unknownModel(let input):
-            return "Unknown organisation model '\(input)'. Valid models: top-down, bottom-up, mixed."
+            return "Unknown organisation model '\(UntrustedText.line(input))'. Valid models: top-down, bottom-up, mixed."
         case .unknownTheme(let input, let suggestions):
-            return "Unknown theme '\(input)'." + Self.didYouMean(suggestions)
+            return "Unknown theme '\(UntrustedText.line(input))'." + Self.didYouMean(suggestions)
                 + " Add it with --new-theme, or see 'fieldnotes codebook list'."
         case .invalidSDG(let input):
-            return "Invalid SDG '\(input)': goals are numbered 1 to 17."
+            return "Invalid SDG '\(UntrustedText.line(input))': goals are numbered 1 to 17."
         case .invalidDate(let input):
-            return "Invalid date '\(input)': use YYYY-MM-DD, a day that exists."
+            return "Invalid date '\(UntrustedText.line(input))': use YYYY-MM-DD, a day that exists."
         case .invalidSlug(let input):
-            return "Invalid theme slug '\(input)': use lower-case letters, digits and hyphens, with '/' for parent/child (at most \(Codebook.maxSlugLength) characters)."
-        case .bodyTooLarge(let bytes):
-            return "The body is \(bytes) bytes; the limit is \(Note.maxBodyBytes) bytes (1 MiB)."
+            return "Invalid theme slug '\(UntrustedText.line(input))': use lower-case letters, digits and hyphens, with '/' for parent/child (at most \(Codebook.maxSlugLength) characters)."
+        case .bodyTooLarge(let bytes, let limit):
+            return "The body is \(bytes) bytes; the limit is \(limit) bytes (\(limit >> 20) MiB)."
         case .notUTF8(let source):
-            return "\(source) is not valid UTF-8 text."
+            return "\(UntrustedText.line(source)) is not valid UTF-8 text."
         case .kommuneOrPlaceRequired:
             return "A note needs --kommune K (one of Denmark's 98 municipalities) or --place NAME."
         case .kommuneAndPlace:
@@ -47,13 +50,15 @@ public enum InputError: UserFacingError, Equatable {
         case .emptyPlace:
             return "--place needs a name."
         case .invalidID(let input):
-            return "'\(input)' is not a valid id."
+            return "'\(UntrustedText.line(input))' is not a valid id."
         case .tooLong(let field, let limit):
             return "The \(field) is longer than \(limit) characters."
         case .invalidQuery(let detail):
-            return "Invalid search query: \(detail). The query uses FTS5 syntax: words, \"exact phrases\", prefix*, AND, OR, NOT."
+            return "Invalid search query: \(UntrustedText.line(detail)). The query uses FTS5 syntax: words, \"exact phrases\", prefix*, AND, OR, NOT."
+        case .controlCharacter(let field, let character):
+            return "The \(field) must be one line of text without control characters, but it holds '\(UntrustedText.escape(character))'."
         case .other(let text):
-            return text
+            return UntrustedText.text(text)
         }
     }
 

@@ -9,6 +9,7 @@ public enum NoteInput {
 
     /// The short official name of a municipality, or an error with suggestions.
     public static func kommune(_ text: String) throws(InputError) -> String {
+        try singleLine(text, field: "kommune")
         guard text.utf8.count <= 200 else { throw .unknownKommune(String(text.prefix(40)), suggestions: []) }
         switch KommuneRegister.lookup(text) {
         case .found(let kommune): return kommune.name
@@ -41,42 +42,67 @@ public enum NoteInput {
     }
 
     /// A body within the size limit, in NFC.
-    public static func body(_ text: String) throws(InputError) -> String {
+    ///
+    /// - Parameter limit: `Note.maxBodyBytes` for what a person types (`add`, `edit`);
+    ///   `import` passes `AdmissionLimits.maxBodyBytes`, since a backup holds merged bodies.
+    public static func body(_ text: String, limit: Int = Note.maxBodyBytes) throws(InputError) -> String {
         let normalized = normalize(text)
-        guard normalized.utf8.count <= Note.maxBodyBytes else { throw .bodyTooLarge(bytes: normalized.utf8.count) }
+        guard normalized.utf8.count <= limit else { throw .bodyTooLarge(bytes: normalized.utf8.count, limit: limit) }
         return normalized
     }
 
     /// A body from file bytes: must be UTF-8 and within the limit.
     public static func body(bytes: [UInt8], source: String) throws(InputError) -> String {
-        guard bytes.count <= Note.maxBodyBytes * 4 else { throw .bodyTooLarge(bytes: bytes.count) }
+        guard bytes.count <= Note.maxBodyBytes * 4 else { throw .bodyTooLarge(bytes: bytes.count, limit: Note.maxBodyBytes) }
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8(source) }
         return try body(text)
     }
 
-    /// A title: one line, trimmed, in NFC.
+    /// A title: one line without control characters, trimmed, in NFC.
+    ///
+    /// A line break is refused rather than turned into a space: a title that spans lines, or
+    /// carries an escape sequence, is a mistake (or an attack on whoever lists the notes).
     public static func title(_ text: String) throws(InputError) -> String {
-        var line = normalize(text)
-        if line.contains(where: \.isNewline) {
-            line = String(line.map { $0.isNewline ? " " : $0 })
-        }
-        line = line.trimmed
+        let normalized = normalize(text)
+        try singleLine(normalized, field: "title")
+        let line = normalized.trimmed
         guard line.count <= maxTitleLength else { throw .tooLong(field: "title", limit: maxTitleLength) }
         return line
     }
 
-    /// A short free text (place, purpose, participant): trimmed, in NFC, bounded.
+    /// A short free text (place, author, purpose, participant, description): one line without
+    /// control characters, trimmed, in NFC, bounded.
     public static func shortText(_ text: String, field: String) throws(InputError) -> String {
-        let value = normalize(text).trimmed
+        let normalized = normalize(text)
+        try singleLine(normalized, field: field)
+        let value = normalized.trimmed
         guard value.count <= maxShortTextLength else { throw .tooLong(field: field, limit: maxShortTextLength) }
         return value
     }
 
+    /// Refuses a value for a single-line field that holds a control character (line breaks and
+    /// tabs included) or a Unicode line separator, naming the field and the character.
+    public static func singleLine(_ text: String, field: String) throws(InputError) {
+        if let scalar = UntrustedText.firstForbiddenInLine(text) { throw .controlCharacter(field: field, character: scalar) }
+    }
+
     /// A title derived from the body when none was given: its first non-empty line, without Markdown heading marks.
+    ///
+    /// The body may hold any text, but a title is one line of plain text: a tab becomes a space
+    /// and other control characters are left out, so a derived title obeys the rule typed ones do.
     public static func derivedTitle(fromBody body: String) -> String {
-        for line in body.split(separator: "\n", omittingEmptySubsequences: true) {
+        // Any line break ends a line, a CRLF (one Character in Swift) included.
+        for rawLine in body.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
+            var line = ""
+            for scalar in rawLine.unicodeScalars {
+                if scalar == "\t" {
+                    line.unicodeScalars.append(" ")
+                } else if UntrustedText.firstForbiddenInLine(String(scalar)) == nil {
+                    line.unicodeScalars.append(scalar)
+                }
+            }
             let trimmed = line.trimmed.drop { $0 == "#" || $0 == " " || $0 == ">" || $0 == "-" || $0 == "*" }
             if !trimmed.isEmpty { return String(trimmed.prefix(80)).trimmed }
         }

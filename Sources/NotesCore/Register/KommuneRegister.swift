@@ -38,8 +38,11 @@ public enum KommuneRegister {
 
     /// The municipality with exactly this short official name.
     public static func named(_ name: String) -> Kommune? {
-        all.first { $0.name == name }
+        byName[name]
     }
+
+    /// Every municipality by its exact short official name (admission checks one per revision).
+    private static let byName: [String: Kommune] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     /// The length of the longest folded name, the bound for suggestions.
     private static let longestFoldedName = all.map { fold($0.name).count }.max() ?? 0

@@ -74,6 +74,9 @@ extension NoteStore {
         let revision = Revision(kind: kind, doc: doc, parents: (parent.map { [$0.id] } ?? []) + extraParents, clock: clock,
                                 replica: replicaID, author: author, deleted: deleted, fields: fields, stamps: stamps,
                                 conflicts: conflicts)
+        // The same rule as for every revision received: what this store writes, every replica can take.
+        var batch = admissionBatch()
+        try batch.admit(revision)
         try insert(revision, pushed: false)
         if parent == nil && extraParents.isEmpty {
             // A new document: no heads to replace and nothing to merge.

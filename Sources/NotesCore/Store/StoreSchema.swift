@@ -102,6 +102,24 @@ enum StoreSchema {
                 conflicted INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(version: 2, name: "quarantine for revisions that break the admission rule", sql: """
+            CREATE TABLE quarantine(
+                id TEXT PRIMARY KEY NOT NULL,
+                seq INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                doc TEXT NOT NULL,
+                parents TEXT NOT NULL,
+                clock INTEGER NOT NULL,
+                replica TEXT NOT NULL,
+                author TEXT NOT NULL,
+                deleted INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                pushed INTEGER NOT NULL,
+                rule TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                quarantined_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 
     static var latestVersion: Int { migrations.last!.version }

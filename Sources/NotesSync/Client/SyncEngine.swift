@@ -42,11 +42,11 @@ public final class SyncEngine {
         }
         try store.useLargeCache()
         try checkLastPushIsStillThere()
-        summary.pushed += try pushAll()
-        summary.pulled += try pullAll()
-        summary.merged += try mergeHeads()
+        summary.pushed += try pushAll(&summary)
+        try pullAll(&summary)
+        summary.merged += try mergeHeads(&summary)
         // Push again: merges made now, and everything after a server reset.
-        summary.pushed += try pushAll()
+        summary.pushed += try pushAll(&summary)
         summary.conflicts = try store.conflictCount()
         return summary
     }
@@ -90,7 +90,10 @@ public final class SyncEngine {
     /// this store may push is sent again; one only another author can send (the server was
     /// restored from a backup and that author has not synced since) holds back the revisions
     /// that depend on it until a later sync, while everything else goes now.
-    private func pushAll() throws -> Int {
+    ///
+    /// A revision the server refuses by the admission rule (422, or 403 naming it) is held back
+    /// with everything that depends on it and reported in `summary.heldBack`; the rest still goes.
+    private func pushAll(_ summary: inout SyncSummary) throws -> Int {
         var accepted = 0
         var after: Int64 = 0
         var total = try store.unpushedCount()
@@ -171,6 +174,15 @@ public final class SyncEngine {
                 }
             case 413 where batch.count > 1:
                 batchSize = max(1, batch.count / 2)
+            case 403, 422:
+                // One revision of the batch breaks the admission rule: hold it (and what depends on
+                // it) back, report it, and send the others.
+                guard let refusal = Self.refusal(in: response), batch.contains(where: { $0.id == refusal.revision }),
+                      !waiting.contains(refusal.revision) else {
+                    throw error(for: response)
+                }
+                waiting.insert(refusal.revision)
+                summary.heldBack.append(refusal)
             default:
                 throw error(for: response)
             }
@@ -181,9 +193,13 @@ public final class SyncEngine {
     // MARK: - Pull
 
     /// Pulls from the checkpoint until the server has nothing more; each batch and the checkpoint commit together.
-    private func pullAll() throws -> Int {
+    ///
+    /// Each pulled revision passes the admission rule before it is stored; one that fails is
+    /// reported in `summary.refused` and never stored, and everything else still comes in.
+    private func pullAll(_ summary: inout SyncSummary) throws {
         var received = 0
         var resets = 0
+        defer { summary.pulled += received }
         while true {
             let checkpoint = try store.pullCheckpoint()
             let response = try send(pullRequest(since: checkpoint.seq, after: checkpoint.revision))
@@ -191,7 +207,7 @@ public final class SyncEngine {
                 // The server was restored from an older backup: offer it everything again and start over.
                 resets += 1
                 try startOver()
-                _ = try pushAll()
+                summary.pushed += try pushAll(&summary)
                 continue
             }
             guard response.status == 200 else { throw error(for: response) }
@@ -199,21 +215,34 @@ public final class SyncEngine {
             guard let next = body["next"]?.intValue, let last = body["last"]?.stringValue, let more = body["more"]?.boolValue else {
                 throw SyncError.invalidResponse("pull without next, last and more")
             }
-            let revisions: [Revision]
-            do {
-                revisions = try SyncProtocol.decodeWireRevisions(body["revisions"])
-            } catch {
-                if case .unknownFormat(let detail) = error { throw SyncError.upgradeNeeded(detail) }
-                throw SyncError.invalidResponse(error.description)
-            }
+            guard let items = body["revisions"]?.arrayValue else { throw SyncError.invalidResponse("pull without revisions") }
             try store.write {
-                received += try store.insertReceived(revisions, pushed: true)
+                var batch = store.admissionBatch()
+                var admitted: [Revision] = []
+                admitted.reserveCapacity(items.count)
+                for item in items {
+                    let revision: Revision
+                    do {
+                        revision = try SyncProtocol.decodeWireRevision(item)
+                    } catch let error as SyncProtocolError {
+                        if case .unknownFormat(let detail) = error { throw SyncError.upgradeNeeded(detail) }
+                        summary.refused.append(AdmissionRefusal(revision: SyncProtocol.claimedID(item), rule: .hash, detail: error.description))
+                        continue
+                    }
+                    if try store.hasRevision(revision.id) { continue }
+                    do {
+                        try batch.admit(revision)
+                        admitted.append(revision)
+                    } catch let refusal as AdmissionRefusal {
+                        summary.refused.append(refusal)
+                    }
+                }
+                received += try store.insertReceived(admitted, pushed: true)
                 try store.setPullCheckpoint(seq: next, revision: last)
             }
             progress?("Pulling \(received)")
             if !more { break }
         }
-        return received
     }
 
     /// After a push whose sync was cut off before pulling, checks the server still holds where
@@ -271,23 +300,35 @@ public final class SyncEngine {
     // MARK: - Merge
 
     /// Merges every document that has several heads; returns how many merge revisions were made.
-    private func mergeHeads() throws -> Int {
+    ///
+    /// A document whose heads cannot be merged (a revision missing from its history, a merge
+    /// over the size limits) is left as it is and reported in `summary.unmerged`; every other
+    /// document still merges.
+    private func mergeHeads(_ summary: inout SyncSummary) throws -> Int {
         var made = 0
         for (kind, doc) in try store.documentsWithSeveralHeads() {
-            try store.write {
+            let problem: String? = try store.write {
                 let heads = try store.heads(kind: kind, doc: doc)
-                guard heads.count > 1 else { return }
+                guard heads.count > 1 else { return String?.none }
                 let history = Dictionary(try store.revisions(kind: kind, doc: doc).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
                 let merges: [Revision]
                 do {
                     merges = try ThreeWayMerge.mergeAll(heads: heads, history: history)
-                } catch let error as MergeError {
-                    if case .unknownFormat = error { throw SyncError.upgradeNeeded(error.description) }
-                    throw SyncError.invalidResponse("cannot merge \(kind.rawValue) \(doc.prefix(8)): \(error.description)")
+                } catch {
+                    if let error = error as? MergeError, case .unknownFormat = error { throw SyncError.upgradeNeeded(error.description) }
+                    return "\(error)"
+                }
+                var batch = store.admissionBatch()
+                do {
+                    for merge in merges { try batch.admit(merge) }
+                } catch let refusal as AdmissionRefusal {
+                    return "its merge would break the admission rule: \(refusal.rule.rawValue): \(refusal.detail)"
                 }
                 try store.insertReceived(merges, pushed: false)
                 made += merges.count
+                return nil
             }
+            if let problem { summary.unmerged.append(.init(kind: kind, doc: doc, reason: problem)) }
         }
         return made
     }
@@ -311,6 +352,13 @@ public final class SyncEngine {
         do { return try JSONParser.parse(bytes) } catch { throw SyncError.invalidResponse(error.description) }
     }
 
+    /// The revision and rule a 403 or 422 refusal names, if it names one.
+    static func refusal(in response: TransportResponse) -> AdmissionRefusal? {
+        guard let error = (try? JSONParser.parse(response.body))?["error"], let id = error["revision"]?.stringValue,
+              let rule = error["rule"]?.stringValue.flatMap(AdmissionRule.init(rawValue:)) else { return nil }
+        return AdmissionRefusal(revision: id, rule: rule, detail: error["message"]?.stringValue ?? "")
+    }
+
     private func error(for response: TransportResponse) -> SyncError {
         let body = try? JSONParser.parse(response.body)
         let message = body?["error"]?["message"]?.stringValue ?? "no details"
@@ -318,6 +366,7 @@ public final class SyncEngine {
         case 401: return .unauthorized(url: url)
         case 403: return .forbidden(message)
         case 404: return .notAFieldnotesServer(url: url)
+        case 507: return .serverDiskFull(url: url)
         default: return .server(status: response.status, message: message)
         }
     }

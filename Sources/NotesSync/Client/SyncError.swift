@@ -16,6 +16,8 @@ public enum SyncError: UserFacingError, Equatable {
     case invalidURL(String)
     case revisionTooLarge(id: String, bytes: Int, limit: Int)
     case tlsUnavailable(String)
+    /// The server answered 507: its disk is full, so it stored nothing of the push.
+    case serverDiskFull(url: String)
 
     /// The message.
     public var message: String {
@@ -46,6 +48,8 @@ public enum SyncError: UserFacingError, Equatable {
             "'\(url)' is not a usable server URL: give http://HOST:PORT or https://HOST."
         case .tlsUnavailable(let url):
             "Syncing with \(url) needs \(URLSessionPluginLibrary.fileName) beside the fieldnotes binary (it provides HTTPS through URLSession); build everything with 'swift build' and keep the library with the binary."
+        case .serverDiskFull(let url):
+            "The sync server at \(url) has a full disk and could not store your changes. Nothing was lost: your notes are safe in the local store and will be sent by the next 'fieldnotes sync'. Tell whoever runs the server."
         case .revisionTooLarge(let id, let bytes, let limit):
             "The revision \(id.prefix(8)) is \(bytes) bytes, larger than the server's limit of \(limit) bytes."
         }

@@ -12,6 +12,25 @@ public struct SyncSummary: Sendable, Equatable {
     public var conflicts = 0
     /// Whether nothing was changed (`--dry-run`).
     public var dryRun = false
+    /// Pulled revisions that broke the admission rule: reported, never stored.
+    public var refused: [AdmissionRefusal] = []
+    /// This store's revisions the server refused: kept here, not sent, until fixed.
+    public var heldBack: [AdmissionRefusal] = []
+    /// Documents whose heads could not be merged; every other document synced.
+    public var unmerged: [UnmergedDocument] = []
+
+    /// A document left with several heads, and why.
+    public struct UnmergedDocument: Sendable, Equatable {
+        /// Its kind.
+        public var kind: DocumentKind
+        /// Its id.
+        public var doc: String
+        /// Why it could not be merged.
+        public var reason: String
+    }
+
+    /// Whether anything needs the user's attention beyond conflicts.
+    public var needsAttention: Bool { !refused.isEmpty || !heldBack.isEmpty || !unmerged.isEmpty }
 
     /// Creates an empty summary.
     public init() {}
@@ -20,6 +39,9 @@ public struct SyncSummary: Sendable, Equatable {
     public var line: String {
         var text = dryRun ? "would push \(pushed), would pull \(pulled)" : "pushed \(pushed), pulled \(pulled), merged \(merged)"
         if dryRun { return text }
+        if !unmerged.isEmpty { text += ", \(unmerged.count) not merged" }
+        if !refused.isEmpty { text += ", \(refused.count) refused" }
+        if !heldBack.isEmpty { text += ", \(heldBack.count) held back" }
         switch conflicts {
         case 0: text += ", no conflicts"
         case 1: text += ", 1 conflict: run 'fieldnotes conflicts'"
@@ -33,6 +55,16 @@ public struct SyncSummary: Sendable, Equatable {
         var object: [String: JSONValue] = ["pushed": .int(Int64(pushed)), "pulled": .int(Int64(pulled)),
                                            "merged": .int(Int64(merged)), "conflicts": .int(Int64(conflicts))]
         if dryRun { object["dry_run"] = .bool(true) }
+        func refusals(_ list: [AdmissionRefusal]) -> JSONValue {
+            .array(list.map { .object(["revision": .string($0.revision), "rule": .string($0.rule.rawValue), "detail": .string($0.detail)]) })
+        }
+        if !refused.isEmpty { object["refused"] = refusals(refused) }
+        if !heldBack.isEmpty { object["held_back"] = refusals(heldBack) }
+        if !unmerged.isEmpty {
+            object["unmerged"] = .array(unmerged.map {
+                .object(["kind": .string($0.kind.rawValue), "id": .string($0.doc), "reason": .string($0.reason)])
+            })
+        }
         return .object(object)
     }
 }

@@ -7,6 +7,13 @@ import Foundation
 /// connection may idle `idleTimeout` between requests; a body must arrive within
 /// `bodyDeadline` once its head is complete (restarted after `100 Continue`).
 /// A connection that misses a deadline is closed without a response.
+///
+/// Admission: once a head is complete, and before a byte of its body is read, `preflight`
+/// may answer the request (401 without a valid token, 404, 405); then the body's memory is
+/// reserved from the shared `MemoryBudget` (its `Content-Length`, or `maxBodyBytes` for a
+/// chunked body), and a request that finds no room in time gets 503 `busy`. Either answer
+/// closes the connection with the body unread. Only an admitted request that asked for it
+/// gets `100 Continue`. The reservation is given back once the response has been sent.
 struct HTTPConnection: Sendable {
     let socket: Socket
     let id: UInt64
@@ -14,7 +21,9 @@ struct HTTPConnection: Sendable {
     let acceptedAt: ContinuousClock.Instant
     let limits: HTTPLimits
     let registry: ConnectionRegistry
-    let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    let budget: MemoryBudget
+    let preflight: @Sendable (HTTPRequestHead) -> HTTPResponse?
+    let handler: @Sendable (consuming HTTPRequest) -> HTTPResponse
     let onLog: @Sendable (HTTPRequestLog) -> Void
 
     /// The interim response sent to clients that wait for it before sending a body.
@@ -30,7 +39,10 @@ struct HTTPConnection: Sendable {
 
     /// The request loop; returning ends the connection.
     private func serve() {
-        var parser = HTTPRequestParser(limits: limits)
+        var parser = HTTPRequestParser(limits: limits, waitsForAdmission: true)
+        // What the current request holds of the memory budget; emptied after each response.
+        let reservation = MemoryReservation(budget: budget)
+        defer { reservation.releaseAll() }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         // Start of the header deadline; nil while idle between requests.
         var headStart: ContinuousClock.Instant? = acceptedAt
@@ -48,10 +60,14 @@ struct HTTPConnection: Sendable {
                 return
             }
 
-            if var request = next {
+            // `consume`: the handler must hold the only reference to the body, so that it can
+            // free the bytes once it has decoded them.
+            if var request = consume next {
                 guard registry.enter(.inFlight, id: id) else { return }
                 request.remoteAddress = remoteAddress
+                request.memory = reservation
                 guard respond(to: request, startedAt: firstByte ?? acceptedAt) else { return }
+                reservation.releaseAll()
                 guard registry.enter(.awaitingHead, id: id) else { return }
                 let now = ContinuousClock.now
                 bodyStart = nil
@@ -64,6 +80,15 @@ struct HTTPConnection: Sendable {
                     firstByte = nil
                     idleSince = now
                 }
+                continue
+            }
+
+            if parser.isAwaitingAdmission, let head = parser.head {
+                // A complete head makes this a request in flight: no longer evictable.
+                guard registry.enter(.inFlight, id: id) else { return }
+                guard admit(head, reservation: reservation, startedAt: firstByte ?? acceptedAt) else { return }
+                parser.admitBody()
+                bodyStart = .now
                 continue
             }
 
@@ -98,15 +123,52 @@ struct HTTPConnection: Sendable {
         }
     }
 
+    /// Checks a complete head before any of its body is read: runs `preflight`, then reserves
+    /// the body's memory. A refused request is answered and the connection closed.
+    ///
+    /// - Returns: whether the body may be read.
+    private func admit(_ head: HTTPRequestHead, reservation: MemoryReservation, startedAt: ContinuousClock.Instant) -> Bool {
+        if let refusal = preflight(head) {
+            refuse(head, with: refusal, startedAt: startedAt)
+            return false
+        }
+        let bodyBytes: Int
+        switch head.body {
+        case .empty: bodyBytes = 0
+        case .length(let length): bodyBytes = length
+        // The size is known only at the end, so the most it may be is reserved.
+        case .chunked: bodyBytes = limits.maxBodyBytes
+        }
+        guard bodyBytes == 0 || reservation.grow(by: bodyBytes) else {
+            refuse(head, with: .memoryBusy, startedAt: startedAt)
+            return false
+        }
+        return true
+    }
+
+    /// Answers a request refused on its head, then closes without reading its body.
+    private func refuse(_ head: HTTPRequestHead, with response: HTTPResponse, startedAt: ContinuousClock.Instant) {
+        _ = registry.enter(.closing, id: id)
+        let sent = socket.send(response.serializedHead(keepAlive: false), response.body, deadline: .now + limits.writeTimeout)
+        log(method: head.method, path: head.path, response: response, sent: sent, startedAt: startedAt)
+        // Lingering discards (never buffers) what the client still sends, so the answer is read.
+        if sent { socket.lingerBeforeClose() }
+    }
+
     /// Runs the handler and writes its response.
     ///
+    /// The head and the body go out in one `sendmsg` from their own buffers: the body, which
+    /// may be a pull response of megabytes, is never copied behind a head.
     /// - Returns: whether the connection stays open for another request.
-    private func respond(to request: HTTPRequest, startedAt: ContinuousClock.Instant) -> Bool {
-        let response = handler(request)
-        let keepAlive = request.wantsKeepAlive && !response.requestsClose && !registry.isStopping
-        let bytes = response.serialized(keepAlive: keepAlive)
-        let sent = socket.send(bytes, deadline: .now + limits.writeTimeout)
-        log(method: request.method, path: request.path, response: response, startedAt: startedAt)
+    private func respond(to request: consuming HTTPRequest, startedAt: ContinuousClock.Instant) -> Bool {
+        let method = request.method
+        let path = request.path
+        let wantsKeepAlive = request.wantsKeepAlive
+        let response = handler(consume request)
+        let keepAlive = wantsKeepAlive && !response.requestsClose && !registry.isStopping
+        let sent = socket.send(response.serializedHead(keepAlive: keepAlive), response.body,
+                               deadline: .now + limits.writeTimeout)
+        log(method: method, path: path, response: response, sent: sent, startedAt: startedAt)
         guard sent else { return false }
         if !keepAlive {
             _ = registry.enter(.closing, id: id)
@@ -123,13 +185,14 @@ struct HTTPConnection: Sendable {
     ) {
         _ = registry.enter(.closing, id: id)
         let response = HTTPResponse.error(status: error.status, code: error.code, message: error.message)
-        let sent = socket.send(response.serialized(keepAlive: false), deadline: .now + limits.writeTimeout)
-        log(method: requestLine?.method ?? "-", path: requestLine?.path ?? "-", response: response, startedAt: startedAt)
+        let sent = socket.send(response.serializedHead(keepAlive: false), response.body, deadline: .now + limits.writeTimeout)
+        log(method: requestLine?.method ?? "-", path: requestLine?.path ?? "-", response: response, sent: sent,
+            startedAt: startedAt)
         if sent { socket.lingerBeforeClose() }
     }
 
-    /// Reports one request to the log callback.
-    private func log(method: String, path: String, response: HTTPResponse, startedAt: ContinuousClock.Instant) {
+    /// Reports one request to the log callback; `sent` says whether the whole response was written.
+    private func log(method: String, path: String, response: HTTPResponse, sent: Bool, startedAt: ContinuousClock.Instant) {
         onLog(HTTPRequestLog(
             time: Date(),
             remoteAddress: remoteAddress,
@@ -138,7 +201,8 @@ struct HTTPConnection: Sendable {
             status: response.status,
             durationMilliseconds: startedAt.duration(to: .now).milliseconds,
             bodyBytes: response.body.count,
-            user: response.user
+            user: response.user,
+            sent: sent
         ))
     }
 }

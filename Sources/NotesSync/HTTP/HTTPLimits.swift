@@ -26,6 +26,13 @@ public struct HTTPLimits: Sendable, Equatable {
     public var writeTimeout: Duration
     /// The most connections served at once; see `HTTPServer` for what happens at the cap.
     public var maxConnections: Int
+    /// The most bytes that request bodies, and what handlers build from them (a decoded push,
+    /// a pull response), may hold at once across all connections (see `MemoryBudget`); nil
+    /// means `max(64 MiB, 4 × maxBodyBytes)`. It is raised to at least `4 × maxBodyBytes`
+    /// (a push as large as allowed, and its decoded revisions, must fit).
+    public var memoryBudgetBytes: Int?
+    /// How long a request waits for room in the memory budget before it is answered 503.
+    public var memoryWait: Duration
 
     /// Creates limits; every parameter has a production default.
     ///
@@ -40,6 +47,8 @@ public struct HTTPLimits: Sendable, Equatable {
     ///   - idleTimeout: default 15 s.
     ///   - writeTimeout: default 30 s.
     ///   - maxConnections: default 256.
+    ///   - memoryBudgetBytes: default nil: `max(64 MiB, 4 × maxBodyBytes)`.
+    ///   - memoryWait: default 2 s.
     public init(
         maxRequestLineBytes: Int = 8192,
         maxHeaderBytes: Int = 65536,
@@ -50,7 +59,9 @@ public struct HTTPLimits: Sendable, Equatable {
         bodyDeadline: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(15),
         writeTimeout: Duration = .seconds(30),
-        maxConnections: Int = 256
+        maxConnections: Int = 256,
+        memoryBudgetBytes: Int? = nil,
+        memoryWait: Duration = .seconds(2)
     ) {
         self.maxRequestLineBytes = maxRequestLineBytes
         self.maxHeaderBytes = maxHeaderBytes
@@ -62,5 +73,15 @@ public struct HTTPLimits: Sendable, Equatable {
         self.idleTimeout = idleTimeout
         self.writeTimeout = writeTimeout
         self.maxConnections = maxConnections
+        self.memoryBudgetBytes = memoryBudgetBytes
+        self.memoryWait = memoryWait
+    }
+
+    /// The memory budget in force: `memoryBudgetBytes`, or its default, but never below
+    /// `4 × maxBodyBytes`.
+    public var effectiveMemoryBudget: Int {
+        let (product, overflow) = maxBodyBytes.multipliedReportingOverflow(by: 4)
+        let floor = overflow ? Int.max : product
+        return max(memoryBudgetBytes ?? max(64 << 20, floor), floor)
     }
 }

@@ -29,6 +29,7 @@ enum HTTPReasonPhrase {
         case 500: "Internal Server Error"
         case 501: "Not Implemented"
         case 503: "Service Unavailable"
+        case 507: "Insufficient Storage"
         default:
             switch status {
             case 100..<200: "Informational"

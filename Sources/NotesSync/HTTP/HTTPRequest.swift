@@ -18,6 +18,9 @@ public struct HTTPRequest: Sendable {
     ///
     /// Behind a reverse proxy this is the proxy's address.
     public var remoteAddress: String
+    /// What this request holds of the server's memory budget; the handler grows it before
+    /// building something large (see `MemoryBudget`). Unlimited when built by hand.
+    var memory = MemoryReservation.unlimited
 
     /// Creates a request, deriving `path` and `query` from `target`.
     ///
@@ -67,6 +70,14 @@ public struct HTTPRequest: Sendable {
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
+    }
+
+    /// Moves the body out of the request, leaving it empty, so the bytes can be freed as soon
+    /// as they are decoded instead of living as long as the request.
+    public mutating func takeBody() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &body)
+        return taken
     }
 
     /// Whether the connection may stay open after the response, per RFC 9112 §9.3.

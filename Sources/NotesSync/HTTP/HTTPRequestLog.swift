@@ -11,19 +11,22 @@ public struct HTTPRequestLog: Sendable, Equatable {
     public var method: String
     /// The decoded request path, or `-` when unknown.
     public var path: String
-    /// The status code sent.
+    /// The status code of the response, sent in full or not (see `sent`).
     public var status: Int
     /// Time from the request's first byte to the end of the response, in milliseconds.
     public var durationMilliseconds: Double
-    /// The number of response body bytes sent.
+    /// The number of bytes in the response body.
     public var bodyBytes: Int
     /// The user the handler attributed the request to, from `HTTPResponse.user`.
     public var user: String?
+    /// Whether the whole response was written to the socket. False when the client vanished or
+    /// stopped reading until the write deadline: a 200 that never arrived must not look delivered.
+    public var sent: Bool
 
     /// Creates a log entry.
     public init(
         time: Date, remoteAddress: String, method: String, path: String, status: Int,
-        durationMilliseconds: Double, bodyBytes: Int, user: String?
+        durationMilliseconds: Double, bodyBytes: Int, user: String?, sent: Bool = true
     ) {
         self.time = time
         self.remoteAddress = remoteAddress
@@ -33,6 +36,23 @@ public struct HTTPRequestLog: Sendable, Equatable {
         self.durationMilliseconds = durationMilliseconds
         self.bodyBytes = bodyBytes
         self.user = user
+        self.sent = sent
+    }
+}
+
+extension HTTPRequestLog {
+    /// The entry as one line of the server's log, with its line ending:
+    /// `TIME USER METHOD PATH STATUS MSms BYTESB`, and ` sent=failed` at the end when the
+    /// response could not be written in full. The time is UTC with milliseconds; the path is
+    /// `escapedPath`, so the line stays one line whatever the request said.
+    public var line: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var line = "\(formatter.string(from: time)) \(user ?? "-") \(method) \(escapedPath) \(status) "
+        line += String(format: "%.1f", durationMilliseconds) + "ms \(bodyBytes)B"
+        if !sent { line += " sent=failed" }
+        return line + "\n"
     }
 }
 

@@ -12,11 +12,17 @@
 /// Because the parser does no I/O, the outcome depends only on the bytes, never on how
 /// they were split: the same input fed at once or byte by byte yields the same requests
 /// and the same error. The fuzz tests check this.
+///
+/// A server creates it with `waitsForAdmission`, so that it stops after each request head
+/// (see `head`) until `admitBody()` is called: the server checks the token and reserves memory
+/// before it reads a single body byte.
 public struct HTTPRequestParser: Sendable {
     /// Where the parser is within the current request.
     enum State: Sendable, Equatable {
         case requestLine
         case headerFields
+        /// The head is complete and the request has no body.
+        case bodiless
         case fixedBody(remaining: Int)
         case chunkSize
         case chunkData(remaining: Int)
@@ -33,6 +39,8 @@ public struct HTTPRequestParser: Sendable {
     }
 
     let limits: HTTPLimits
+    /// Whether each request waits after its head for `admitBody()`.
+    let waitsForAdmission: Bool
     var buffer: [UInt8] = []
     /// Index of the first byte not yet consumed.
     var readIndex = 0
@@ -52,6 +60,8 @@ public struct HTTPRequestParser: Sendable {
     var body: [UInt8] = []
     var expectsContinue = false
     var continueAcknowledged = false
+    /// Whether the current request's body may be read; only false with `waitsForAdmission`.
+    var admitted = true
     /// Bytes of body framing consumed so far (data plus chunk lines), for 100-continue.
     var bodyWireBytes = 0
     /// Bytes of chunk-size lines consumed so far, bounded relative to the data.
@@ -60,8 +70,12 @@ public struct HTTPRequestParser: Sendable {
     var trailerCount = 0
 
     /// Creates a parser enforcing `limits`.
-    public init(limits: HTTPLimits = HTTPLimits()) {
+    ///
+    /// - Parameter waitsForAdmission: stop after each request head until `admitBody()`.
+    public init(limits: HTTPLimits = HTTPLimits(), waitsForAdmission: Bool = false) {
         self.limits = limits
+        self.waitsForAdmission = waitsForAdmission
+        admitted = !waitsForAdmission
     }
 
     /// Adds received bytes to the parser's buffer.
@@ -115,8 +129,37 @@ public struct HTTPRequestParser: Sendable {
     /// the body: the head is complete, it had `Expect: 100-continue`, no body byte has
     /// arrived and `acknowledgeContinue()` has not been called.
     public var isAwaitingContinue: Bool {
-        isHeadComplete && expectsContinue && !continueAcknowledged
+        isHeadComplete && state != .bodiless && expectsContinue && !continueAcknowledged
             && bodyWireBytes == 0 && readIndex == buffer.count
+    }
+
+    /// The current request's head, once it is complete and until the request is returned.
+    public var head: HTTPRequestHead? {
+        guard isHeadComplete else { return nil }
+        let framing: HTTPRequestHead.BodyFraming
+        switch state {
+        case .requestLine, .headerFields, .bodiless: framing = .empty
+        case .fixedBody(let remaining): framing = .length(remaining + body.count)
+        case .chunkSize, .chunkData, .chunkDataEnd, .trailers: framing = .chunked
+        }
+        return HTTPRequestHead(
+            method: method, target: target, path: decodedTarget.path, query: decodedTarget.query,
+            version: version, headers: headers, body: framing
+        )
+    }
+
+    /// Whether the current request's head is complete and waits for `admitBody()`.
+    public var isAwaitingAdmission: Bool {
+        waitsForAdmission && !admitted && isHeadComplete
+    }
+
+    /// Lets the parser read the current request's body (or finish a request without one).
+    ///
+    /// A declared body's whole buffer is allocated here, once, rather than grown by doubling
+    /// as bytes arrive: the server has just reserved exactly that much memory for it.
+    public mutating func admitBody() {
+        admitted = true
+        if case .fixedBody(let remaining) = state { body.reserveCapacity(body.count + remaining) }
     }
 
     /// Records that `100 Continue` was sent, so `isAwaitingContinue` turns false.
@@ -136,6 +179,7 @@ public struct HTTPRequestParser: Sendable {
     /// Advances through as many states as the buffered bytes allow.
     private mutating func step() throws(HTTPParseError) -> HTTPRequest? {
         while true {
+            if isAwaitingAdmission { return nil }
             switch state {
             case .requestLine:
                 guard try parseRequestLine() else { return nil }
@@ -143,8 +187,10 @@ public struct HTTPRequestParser: Sendable {
                 switch try parseHeaderField() {
                 case .needMore: return nil
                 case .field, .headComplete(hasBody: true): continue
-                case .headComplete(hasBody: false): return completeRequest()
+                case .headComplete(hasBody: false): state = .bodiless
                 }
+            case .bodiless:
+                return completeRequest()
             case .fixedBody(let remaining):
                 let available = buffer.count - readIndex
                 guard available > 0 else { return nil }
@@ -219,6 +265,7 @@ public struct HTTPRequestParser: Sendable {
         body = []
         expectsContinue = false
         continueAcknowledged = false
+        admitted = !waitsForAdmission
         bodyWireBytes = 0
         chunkLineBytes = 0
         trailerBytes = 0

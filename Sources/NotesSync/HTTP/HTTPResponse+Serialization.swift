@@ -8,6 +8,17 @@ extension HTTPResponse {
     /// A status outside 100...599 is sent as 500.
     /// - Parameter keepAlive: whether to announce `Connection: keep-alive` or `close`.
     public func serialized(keepAlive: Bool) -> [UInt8] {
+        var bytes = serializedHead(keepAlive: keepAlive)
+        bytes.reserveCapacity(bytes.count + body.count)
+        bytes.append(contentsOf: body)
+        return bytes
+    }
+
+    /// The head of `serialized(keepAlive:)`: everything up to and including the blank line.
+    ///
+    /// The server sends it and `body` from their own buffers, so a large body is never
+    /// copied to sit behind its head.
+    public func serializedHead(keepAlive: Bool) -> [UInt8] {
         let code = (100...599).contains(status) ? status : 500
         var head = "HTTP/1.1 \(code) \(HTTPReasonPhrase.phrase(for: code))\r\n"
         for (name, value) in headers {
@@ -17,9 +28,6 @@ extension HTTPResponse {
         }
         head += "Content-Length: \(body.count)\r\n"
         head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
-        var bytes = Array(head.utf8)
-        bytes.reserveCapacity(bytes.count + body.count)
-        bytes.append(contentsOf: body)
-        return bytes
+        return Array(head.utf8)
     }
 }

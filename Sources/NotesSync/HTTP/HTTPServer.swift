@@ -16,13 +16,19 @@ import Synchronization
 /// requests or has not yet delivered a complete request head; if every connection has a
 /// request in flight, the newcomer gets a 503 JSON error and is closed.
 ///
+/// Before a request's body is read, `preflight` sees its head and may answer it at once, and
+/// the body's memory is reserved from a budget shared by all connections (see
+/// `HTTPConnection` and `MemoryBudget`).
+///
 /// `start()` sets SIGPIPE to be ignored process-wide, in addition to sending with
 /// `MSG_NOSIGNAL`, so a vanished peer can never kill the process.
 public final class HTTPServer: Sendable {
     private let host: String
     private let port: Int
     private let limits: HTTPLimits
-    private let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    private let budget: MemoryBudget
+    private let preflight: @Sendable (HTTPRequestHead) -> HTTPResponse?
+    private let handler: @Sendable (consuming HTTPRequest) -> HTTPResponse
     private let onLog: @Sendable (HTTPRequestLog) -> Void
     private let registry: ConnectionRegistry
     private let lifecycle = Mutex(Lifecycle.idle)
@@ -51,19 +57,26 @@ public final class HTTPServer: Sendable {
     /// - Parameters:
     ///   - host: an IPv4 address to bind, such as `127.0.0.1` or `0.0.0.0`, or `localhost`.
     ///   - port: the TCP port; 0 picks a free one.
-    ///   - limits: sizes, deadlines and the connection cap.
+    ///   - limits: sizes, deadlines, the connection cap and the memory budget.
+    ///   - preflight: sees each request head before its body is read (and before `100 Continue`);
+    ///     a response it returns is sent at once and the connection closed, the body unread.
+    ///     Called on the connection's own thread; may block briefly (a token lookup).
     ///   - handler: answers a request; called on the connection's own thread and may block.
+    ///     It owns the request, so it can free the body as soon as it has decoded it.
     ///   - onLog: receives one entry after each response, on the connection's thread.
     public init(
         host: String,
         port: Int,
         limits: HTTPLimits = HTTPLimits(),
-        handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
+        preflight: @escaping @Sendable (HTTPRequestHead) -> HTTPResponse? = { _ in nil },
+        handler: @escaping @Sendable (consuming HTTPRequest) -> HTTPResponse,
         onLog: @escaping @Sendable (HTTPRequestLog) -> Void
     ) {
         self.host = host
         self.port = port
         self.limits = limits
+        self.budget = MemoryBudget(capacity: limits.effectiveMemoryBudget, wait: limits.memoryWait)
+        self.preflight = preflight
         self.handler = handler
         self.onLog = onLog
         self.registry = ConnectionRegistry(maxConnections: limits.maxConnections)
@@ -72,6 +85,11 @@ public final class HTTPServer: Sendable {
     /// The number of connections currently counted against the cap.
     public var activeConnections: Int {
         registry.count
+    }
+
+    /// The bytes of the memory budget that requests in flight hold right now.
+    public var reservedMemory: Int {
+        budget.reserved
     }
 
     /// Binds, listens and starts accepting connections on a background thread.
@@ -193,7 +211,7 @@ public final class HTTPServer: Sendable {
         case .admitted(let id):
             let connection = HTTPConnection(
                 socket: socket, id: id, remoteAddress: address, acceptedAt: acceptedAt,
-                limits: limits, registry: registry, handler: handler, onLog: onLog
+                limits: limits, registry: registry, budget: budget, preflight: preflight, handler: handler, onLog: onLog
             )
             if !ThreadSpawner.spawn({ connection.run() }) {
                 registry.finish(id: id)
@@ -223,7 +241,9 @@ public final class HTTPServer: Sendable {
         let writeTimeout = limits.writeTimeout
         if rejectionThreads.add(1, ordering: .relaxed).newValue <= Self.maxRejectionThreads {
             let spawned = ThreadSpawner.spawn {
-                if socket.send(bytes, deadline: .now + writeTimeout) { socket.lingerBeforeClose() }
+                var log = log
+                log.sent = socket.send(bytes, deadline: .now + writeTimeout)
+                if log.sent { socket.lingerBeforeClose() }
                 socket.close()
                 onLog(log)
                 self.rejectionThreads.subtract(1, ordering: .relaxed)
@@ -232,8 +252,9 @@ public final class HTTPServer: Sendable {
         }
         rejectionThreads.subtract(1, ordering: .relaxed)
         // Best effort without blocking the accept loop: one non-blocking write.
-        _ = socket.send(bytes, deadline: .now)
+        var attempted = log
+        attempted.sent = socket.send(bytes, deadline: .now)
         socket.close()
-        onLog(log)
+        onLog(attempted)
     }
 }

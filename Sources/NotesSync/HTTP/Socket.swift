@@ -189,6 +189,48 @@ struct Socket: Sendable {
         return true
     }
 
+    /// Writes all of `head` and then all of `body` before `deadline`, straight from both
+    /// buffers (`sendmsg` with two parts), so the body is never copied to follow its head.
+    ///
+    /// Like `send(_:deadline:)`, uses `MSG_NOSIGNAL`.
+    /// - Returns: false if the peer vanished, the socket failed or the deadline passed.
+    func send(_ head: [UInt8], _ body: [UInt8], deadline: ContinuousClock.Instant) -> Bool {
+        let total = head.count + body.count
+        var offset = 0
+        while offset < total {
+            let written = head.withUnsafeBytes { head in
+                body.withUnsafeBytes { body in
+                    var parts: [iovec] = []
+                    if offset < head.count, let base = head.baseAddress {
+                        parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base + offset), iov_len: head.count - offset))
+                    }
+                    let bodyOffset = max(0, offset - head.count)
+                    if bodyOffset < body.count, let base = body.baseAddress {
+                        parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base + bodyOffset), iov_len: body.count - bodyOffset))
+                    }
+                    return parts.withUnsafeMutableBufferPointer { vector in
+                        var message = msghdr()
+                        message.msg_iov = vector.baseAddress
+                        message.msg_iovlen = vector.count
+                        return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+                    }
+                }
+            }
+            if written > 0 {
+                offset += written
+                continue
+            }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK:
+                guard case .ready = Self.wait(fd: fd, events: Int16(POLLOUT), until: deadline) else { return false }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
     /// Closes the write side, then discards input until the peer closes, no byte has
     /// arrived for `quietPeriod`, `maximum` has passed, or 1 MiB was discarded.
     ///

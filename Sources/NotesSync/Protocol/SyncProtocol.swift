@@ -30,6 +30,27 @@ public enum SyncProtocol {
         writer.append("}")
     }
 
+    /// Decodes one revision in wire form, checking its id against the content.
+    public static func decodeWireRevision(_ item: JSONValue) throws(SyncProtocolError) -> Revision {
+        guard let id = item["id"]?.stringValue, let body = item["revision"], item.objectValue?.count == 2 else {
+            throw .malformed("a revision must be {\"id\", \"revision\"}")
+        }
+        let revision: Revision
+        do {
+            revision = try Revision(json: body)
+        } catch {
+            if case .unknownFormat = error { throw .unknownFormat(error.description) }
+            throw .malformed(error.description)
+        }
+        guard revision.id == id else { throw .idMismatch(claimed: id, actual: revision.id) }
+        return revision
+    }
+
+    /// The id a wire revision claims, for reporting one that could not be decoded.
+    public static func claimedID(_ item: JSONValue) -> String {
+        item["id"]?.stringValue.map { String($0.prefix(64)) } ?? "?"
+    }
+
     /// Decodes revisions in wire form, checking each id against the content.
     public static func decodeWireRevisions(_ value: JSONValue?) throws(SyncProtocolError) -> [Revision] {
         guard let items = value?.arrayValue else { throw .malformed("'revisions' must be a list") }

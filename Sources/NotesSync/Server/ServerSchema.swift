@@ -32,5 +32,31 @@ enum ServerSchema {
                 revoked INTEGER
             ) WITHOUT ROWID;
             """),
+        Migration(version: 2, name: "replica ids bound to their first author, quarantine", sql: """
+            CREATE TABLE replicas(
+                replica TEXT PRIMARY KEY NOT NULL,
+                author TEXT NOT NULL,
+                first_seq INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            INSERT OR IGNORE INTO replicas(replica, author, first_seq)
+                SELECT replica, author, seq FROM revisions WHERE replica != '' ORDER BY seq;
+            CREATE TABLE quarantine(
+                id TEXT PRIMARY KEY NOT NULL,
+                seq INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                doc TEXT NOT NULL,
+                parents TEXT NOT NULL,
+                clock INTEGER NOT NULL,
+                replica TEXT NOT NULL,
+                author TEXT NOT NULL,
+                deleted INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                pushed_by TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                rule TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                quarantined_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 }

@@ -41,21 +41,28 @@ extension ServerStore {
 
     /// Stores a batch of revisions from `user` in one transaction, or none of them.
     ///
-    /// A revision is accepted when its author is the user, or when it is a merge (two parents,
-    /// no author or replica) that recomputes to the same id from its parents. Every parent must
-    /// be stored already or come earlier in the batch. Revisions already stored are skipped,
-    /// so a retried push changes nothing.
+    /// Every revision must pass the admission rule (`Admission`) with `user` as the sender:
+    /// an authored revision carries the user's name and a replica id that is the user's own
+    /// (bound to whoever first pushed it); a merge recomputes to the same id from its parents;
+    /// every parent is stored or earlier in the batch and belongs to the same document.
+    /// Revisions already stored are skipped, so a retried push changes nothing.
+    ///
+    /// - Throws: `PushRefusal.missingParents` listing every missing parent (409), or
+    ///   `PushRefusal.refused` with the first revision that breaks the rule.
     @discardableResult
     public func push(_ revisions: [Revision], user: ServerUser) throws -> PushResult {
         let nowClock = HybridClock.value(milliseconds: HybridClock.nowMilliseconds())
         return try withWriter { database in
             try database.write {
                 var result = PushResult(accepted: 0, alreadyKnown: 0)
-                var inBatch: [String: Revision] = [:]
-                var missing: [String] = []
+                let policy = AdmissionPolicy(
+                    sender: user.name, bindsReplicas: true, maxClock: nowClock &+ SyncProtocol.maxClockSkew,
+                    verifyMerge: { merge, batch in try Self.verifyMerge(merge, batch: batch, database: database) })
+                var batch = AdmissionBatch(context: ServerAdmissionContext(database: database), policy: policy)
+                var missing: Set<String> = []
                 var toInsert: [Revision] = []
                 for revision in revisions {
-                    if inBatch[revision.id] != nil {
+                    if batch.admitted[revision.id] != nil {
                         result.alreadyKnown += 1
                         continue
                     }
@@ -64,27 +71,18 @@ extension ServerStore {
                         result.landed(sequence, revision.id)
                         continue
                     }
-                    if revision.clock > nowClock &+ SyncProtocol.maxClockSkew {
-                        throw PushRefusal.invalid("revision \(revision.id.prefix(8)) has a clock more than a day ahead of the server; check the computer's date and time")
+                    do {
+                        try batch.admit(revision)
+                    } catch let refusal as AdmissionRefusal where refusal.rule == .parentMissing {
+                        // Name every missing parent at once, so the client re-sends them in one round.
+                        for parent in revision.parents where try batch.parent(parent) == nil { missing.insert(parent) }
+                        continue
+                    } catch let refusal as AdmissionRefusal {
+                        throw PushRefusal.refused(refusal)
                     }
-                    for parent in revision.parents where inBatch[parent] == nil {
-                        if try !Self.exists(parent, in: database) { missing.append(parent) }
-                    }
-                    if !missing.isEmpty { continue }
-                    if revision.author == user.name && !revision.replica.isEmpty {
-                        // The user's own revision.
-                    } else if revision.isMerge && revision.author.isEmpty && revision.replica.isEmpty {
-                        try verifyMerge(revision, batch: inBatch, database: database)
-                    } else if revision.author == user.name {
-                        // Right author, but an empty replica is reserved for merges (which have no author).
-                        throw PushRefusal.forbidden("revision \(revision.id.prefix(8)) has no replica id; only a merge, which has no author, may leave it empty")
-                    } else {
-                        throw PushRefusal.forbidden("revision \(revision.id.prefix(8)) is written as '\(revision.author)', but you are '\(user.name)'")
-                    }
-                    inBatch[revision.id] = revision
                     toInsert.append(revision)
                 }
-                if !missing.isEmpty { throw PushRefusal.missingParents(Array(Set(missing)).sorted()) }
+                if !missing.isEmpty { throw PushRefusal.missingParents(missing.sorted()) }
                 for revision in toInsert {
                     if try Self.insert(revision, pushedBy: user.name, database: database) {
                         result.accepted += 1
@@ -96,31 +94,20 @@ extension ServerStore {
         }
     }
 
-    /// Recomputes a merge revision from its parents; anything but the same id is a forgery.
-    private func verifyMerge(_ revision: Revision, batch: [String: Revision], database: Database) throws {
+    /// Recomputes a merge revision from its document's history (stored and in the batch).
+    static func verifyMerge(_ revision: Revision, batch: [String: Revision], database: Database) throws {
         var history = batch.filter { $0.value.kind == revision.kind && $0.value.doc == revision.doc }
-        let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ?")
-        try statement.bind([.text(revision.kind.rawValue), .text(revision.doc)])
+        try forEachStored(kind: revision.kind, doc: revision.doc, in: database) { history[$0.id] = $0 }
+        try MergeVerification.verify(revision, history: history)
+    }
+
+    /// Decodes every stored revision of a document (verified against its id).
+    static func forEachStored(kind: DocumentKind, doc: String, in database: Database, _ body: (Revision) throws -> Void) throws {
+        let statement = try database.uncachedStatement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ? ORDER BY seq")
+        try statement.bind([.text(kind.rawValue), .text(doc)])
         while try statement.step() {
             let id = statement.text(0)
-            history[id] = try Revision(canonicalBytes: statement.bytes(1), expectedID: id)
-        }
-        statement.reset()
-        guard revision.parents.count == 2, let x = history[revision.parents[0]], let y = history[revision.parents[1]] else {
-            throw PushRefusal.forbidden("merge \(revision.id.prefix(8)) does not join two revisions of the same document")
-        }
-        var graph = AncestryGraph(history: history)
-        if try graph.ancestors(of: x.id).contains(y.id) || graph.ancestors(of: y.id).contains(x.id) {
-            throw PushRefusal.forbidden("merge \(revision.id.prefix(8)) joins a revision with its own ancestor")
-        }
-        let expected: Revision
-        do {
-            expected = try ThreeWayMerge.merge(x, y, history: history)
-        } catch {
-            throw PushRefusal.forbidden("merge \(revision.id.prefix(8)) cannot be recomputed: \(error.description)")
-        }
-        guard expected.id == revision.id else {
-            throw PushRefusal.forbidden("merge \(revision.id.prefix(8)) does not match the merge of its parents")
+            try body(try Revision(canonicalBytes: statement.bytes(1), expectedID: id))
         }
     }
 
@@ -132,11 +119,18 @@ extension ServerStore {
         try database.scalar("SELECT seq FROM revisions WHERE id = ?", [.text(id)])?.integer
     }
 
-    /// The revisions after a checkpoint, skipping those written by `excludeReplica` (it has them).
+    /// The revisions after a checkpoint, skipping those that `requester` wrote from `excludeReplica` (it has them).
     ///
+    /// Exclusion is by author and replica together: a replica id is public (every revision
+    /// carries one), so excluding by replica alone would let anyone hide a revision from its
+    /// owner by copying the id. Only the requester's own revisions from that replica are skipped.
+    ///
+    /// The batch stops before `limit` revisions when the next one would take its stored bytes
+    /// (plus 100 per revision) past `maxBytes`, but always holds at least one revision.
     /// - Throws: `PullRefusal.reset` when the checkpoint names a revision that is not at that
     ///   position (the server was restored from an older backup).
-    public func pull(since: Int64, after: String, excludeReplica: String?, limit: Int) throws -> PullBatch {
+    public func pull(since: Int64, after: String, excludeReplica: String?, requester: String, limit: Int,
+                     maxBytes: Int = SyncProtocol.maxPullBytes) throws -> PullBatch {
         try withReader { database in
             try database.read {
                 if since > 0 {
@@ -146,18 +140,23 @@ extension ServerStore {
                     throw PullRefusal.reset
                 }
                 let statement = try database.statement("""
-                    SELECT seq, id, data FROM revisions WHERE seq > ? AND replica != ? ORDER BY seq LIMIT ?
+                    SELECT seq, id, data FROM revisions WHERE seq > ? AND NOT (replica = ? AND author = ?) ORDER BY seq LIMIT ?
                     """)
-                try statement.bind([.integer(since), .text(excludeReplica ?? "\u{0}"), SQLValue(limit + 1)])
+                try statement.bind([.integer(since), .text(excludeReplica ?? "\u{0}"), .text(requester), SQLValue(limit + 1)])
                 defer { statement.reset() }
                 var batch = PullBatch(revisions: [], next: since, last: after, more: false)
                 var bytes = 0
                 while try statement.step() {
-                    if batch.revisions.count == limit || bytes > SyncProtocol.maxPullBytes {
+                    if batch.revisions.count == limit {
                         batch.more = true
                         break
                     }
                     let row = (seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2))
+                    // `maxBytes` is the memory the caller reserved for the batch; the first revision always goes.
+                    if !batch.revisions.isEmpty && bytes + row.bytes.count + 100 > maxBytes {
+                        batch.more = true
+                        break
+                    }
                     bytes += row.bytes.count + 100
                     batch.revisions.append(row)
                     batch.next = row.seq

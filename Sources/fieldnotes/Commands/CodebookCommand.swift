@@ -29,10 +29,11 @@ enum CodebookCommand {
         arguments: [ArgumentSpec(name: "slug", help: "The theme's slug, e.g. 'partnerskaber/forsyning'.")],
         options: [.option("description", value: "text", help: "A one-line description."), CommonOptions.store],
         run: { arguments, context in
-            let store = try context.openStore(arguments)
+            try NoteInput.singleLine(arguments.argument("slug")!, field: "theme slug")
             let description = try NoteInput.shortText(arguments.value("description") ?? "", field: "description")
+            let store = try context.openStore(arguments)
             let entry = try store.addTheme(arguments.argument("slug")!, description: description)
-            context.out.line("Added the theme '\(entry.slug)'.")
+            context.out.line("Added the theme '\(UntrustedText.line(entry.slug))'.")
             return ExitCode.ok
         })
 
@@ -41,9 +42,10 @@ enum CodebookCommand {
         arguments: [ArgumentSpec(name: "old", help: "The current slug."), ArgumentSpec(name: "new", help: "The new slug.")],
         options: [CommonOptions.store],
         run: { arguments, context in
+            try NoteInput.singleLine(arguments.argument("new")!, field: "theme slug")
             let store = try context.openStore(arguments)
             let count = try store.renameTheme(arguments.argument("old")!, to: arguments.argument("new")!)
-            context.out.line("Renamed '\(arguments.argument("old")!)' to '\(arguments.argument("new")!)'; retagged \(count) note\(count == 1 ? "" : "s").")
+            context.out.line("Renamed '\(UntrustedText.line(arguments.argument("old")!))' to '\(UntrustedText.line(arguments.argument("new")!))'; retagged \(count) note\(count == 1 ? "" : "s").")
             return ExitCode.ok
         })
 }

@@ -60,22 +60,29 @@ enum AddCommand {
         draft.sdgs = try arguments.values("sdg").map { try NoteInput.sdg($0) }
         draft.themes = arguments.values("theme")
         draft.title = try NoteInput.title(arguments.value("title") ?? "")
+        // The body is read before the store is opened: a pipe on stdin is in hand whatever fails
+        // next (an empty or damaged store file included), so it can be saved rather than lost.
+        let givenBody = try BodyInput.read(arguments)
         let store: NoteStore
         do {
             store = try context.openStore(arguments)
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
             // The store cannot even be opened (a full disk, a read-only folder): a body given with
-            // --body or --body-file (perhaps a pipe on stdin) is saved rather than lost. The editor
-            // was not opened yet, so nothing else had been typed.
-            guard let body = (try? BodyInput.read(arguments)) ?? nil else { throw error }
-            draft.body = body
-            // A visit is kept only as a full id: a prefix cannot be resolved without the store.
-            draft.visit = arguments.value("visit").flatMap { UUID(uuidString: $0) != nil ? $0.lowercased() : nil }
-            throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
+            // --body or --body-file is saved rather than lost. The editor was not opened yet, so
+            // nothing else had been typed.
+            guard let givenBody else { throw error }
+            draft.body = givenBody
+            // A visit is kept as a full id; a prefix cannot be resolved without the store, so the
+            // file names it with the command that sets it after the import.
+            let visit = arguments.value("visit")
+            let fullVisit = visit.flatMap { UUID(uuidString: $0) != nil ? $0.lowercased() : nil }
+            draft.visit = fullVisit
+            throw RecoveredError(underlying: error, saved: RecoveryFile.save(draft, pendingVisit: fullVisit == nil ? visit : nil,
+                                                                             environment: context.environment))
         }
         draft.visit = try arguments.value("visit").map { try store.resolveVisitID($0) }
-        if let body = try BodyInput.read(arguments) {
-            draft.body = body
+        if let givenBody {
+            draft.body = givenBody
         } else if context.stdinIsTerminal {
             let help = [
                 "Write the note above the scissors line (Markdown). An empty note is not saved.",
@@ -91,7 +98,9 @@ enum AddCommand {
         do {
             note = try store.addNote(draft, allowNewThemes: arguments.flag("new-theme"))
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
-            throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
+            var saved = draft
+            saved.author = saved.author ?? store.author
+            throw RecoveredError(underlying: error, saved: RecoveryFile.save(saved, environment: context.environment))
         }
         context.out.line(note.id)
         return ExitCode.ok
@@ -123,6 +132,13 @@ enum EditCommand {
 
     /// Reads the field options shared by `edit` and `resolve`.
     static func changes(_ arguments: ParsedArguments, store: NoteStore) throws -> NoteChanges {
+        var changes = try fieldChanges(arguments, body: try BodyInput.read(arguments))
+        try resolveVisit(arguments, store: store, into: &changes)
+        return changes
+    }
+
+    /// The changes that need no store (every option but `--visit`), checked, with the body already read.
+    static func fieldChanges(_ arguments: ParsedArguments, body: String?) throws -> NoteChanges {
         var changes = NoteChanges()
         if let title = arguments.value("title") { changes.title = try NoteInput.title(title) }
         if arguments.value("kommune") != nil && arguments.value("place") != nil {
@@ -134,9 +150,6 @@ enum EditCommand {
             guard !value.isEmpty else { throw InputError.emptyPlace }
             changes.place = value
         }
-        if let visit = arguments.value("visit") {
-            changes.visit = visit.lowercased() == "none" ? .clear : .set(try store.resolveVisitID(visit))
-        }
         if let model = arguments.value("model") {
             changes.model = model.lowercased() == "none" ? .clear : .set(try NoteInput.model(model))
         }
@@ -147,23 +160,48 @@ enum EditCommand {
         changes.addThemes = arguments.values("add-theme")
         changes.removeThemes = arguments.values("remove-theme")
         if let date = arguments.value("date") { changes.date = try NoteInput.date(date) }
-        changes.body = try BodyInput.read(arguments)
+        changes.body = body
         return changes
     }
 
+    /// Resolves `--visit` (an id prefix, or 'none') against the store.
+    static func resolveVisit(_ arguments: ParsedArguments, store: NoteStore, into changes: inout NoteChanges) throws {
+        if let visit = arguments.value("visit") {
+            changes.visit = visit.lowercased() == "none" ? .clear : .set(try store.resolveVisitID(visit))
+        }
+    }
+
+    /// The command that applies a saved new body later: `fieldnotes edit ID`, the options given
+    /// besides the body (all checked already, so they are safe to print), and `--store` if given.
+    static func applyCommand(_ arguments: ParsedArguments) -> [String] {
+        var words = ["fieldnotes", "edit", arguments.argument("id")!]
+        for option in spec.options where option.name != "body" && option.name != "body-file" {
+            guard let values = arguments.options[option.name] else { continue }
+            if option.takesValue {
+                for value in values { words += ["--" + option.name, value] }
+            } else {
+                words.append("--" + option.name)
+            }
+        }
+        return words
+    }
+
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
+        // The body is read and the other options checked before the store is opened, so a pipe on
+        // stdin is in hand whatever fails next, and a saved text comes with a command that is valid.
+        var changes = try fieldChanges(arguments, body: try BodyInput.read(arguments))
+        let id = arguments.argument("id")!
         let store: NoteStore
         do {
             store = try context.openStore(arguments)
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
-            // The store cannot be opened: a new body given with --body or --body-file (perhaps a
-            // pipe) is saved rather than lost, as text to apply with `edit ID --body-file`.
-            guard let body = (try? BodyInput.read(arguments)) ?? nil else { throw error }
-            let id = arguments.argument("id")!
-            throw RecoveredError(underlying: error, path: RecoveryFile.saveEditedBody(body, noteID: id, environment: context.environment),
-                                 editedNoteID: id)
+            // The store cannot be opened: a new body given with --body or --body-file is saved
+            // rather than lost, as text to apply with `edit ID --body-file` and the other options.
+            guard let body = changes.body else { throw error }
+            throw RecoveredError(underlying: error, saved: RecoveryFile.saveEditedBody(body, noteID: id, environment: context.environment),
+                                 editCommand: applyCommand(arguments))
         }
-        var changes = try changes(arguments, store: store)
+        try resolveVisit(arguments, store: store, into: &changes)
         if changes.isEmpty {
             guard context.stdinIsTerminal else {
                 throw UsageError(message: "Nothing to change: give an option such as --title or --body-file.", commandPath: arguments.commandPath)
@@ -181,18 +219,17 @@ enum EditCommand {
             note = try store.editNote(id: arguments.argument("id")!, changes: changes, allowNewThemes: arguments.flag("new-theme"))
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) && changes.body != nil {
             // The new text is what would be lost; save it with the note's id so an import updates the note.
-            let id = arguments.argument("id")!
             guard let current = try? store.note(id: id) else {
-                throw RecoveredError(underlying: error, path: RecoveryFile.saveEditedBody(changes.body ?? "", noteID: id, environment: context.environment),
-                                     editedNoteID: id)
+                throw RecoveredError(underlying: error, saved: RecoveryFile.saveEditedBody(changes.body ?? "", noteID: id, environment: context.environment),
+                                     editCommand: applyCommand(arguments))
             }
             let edited = changes.applied(to: current)
             let draft = NoteDraft(id: edited.id, title: edited.title, body: edited.body, kommune: edited.kommune, place: edited.place,
                                   model: edited.model, levels: edited.levels, sdgs: edited.sdgs, themes: edited.themes,
-                                  date: edited.date, visit: edited.visit)
-            throw RecoveredError(underlying: error, path: RecoveryFile.save(draft, environment: context.environment))
+                                  date: edited.date, author: edited.author, visit: edited.visit)
+            throw RecoveredError(underlying: error, saved: RecoveryFile.save(draft, environment: context.environment))
         }
-        context.out.line("Updated \(note.id.prefix(8)): \(note.title)")
+        context.out.line("Updated \(note.id.prefix(8)): \(UntrustedText.line(note.title))")
         return ExitCode.ok
     }
 }
@@ -275,7 +312,7 @@ enum DeleteCommand {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let store = try context.openStore(arguments)
         let note = try store.deleteNote(id: arguments.argument("id")!)
-        context.out.line("Deleted \(note.id.prefix(8)): \(note.title) (undo with 'fieldnotes restore \(note.id.prefix(8))')")
+        context.out.line("Deleted \(note.id.prefix(8)): \(UntrustedText.line(note.title)) (undo with 'fieldnotes restore \(note.id.prefix(8))')")
         return ExitCode.ok
     }
 }
@@ -291,7 +328,7 @@ enum RestoreCommand {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let store = try context.openStore(arguments)
         let note = try store.restoreNote(id: arguments.argument("id")!, revision: arguments.value("revision"))
-        context.out.line("Restored \(note.id.prefix(8)): \(note.title)")
+        context.out.line("Restored \(note.id.prefix(8)): \(UntrustedText.line(note.title))")
         return ExitCode.ok
     }
 }
@@ -340,7 +377,7 @@ enum ImportCommand {
             context.err.write("\rImporting… \(done * 100 / total)%")
         }
         if showProgress { context.err.write("\r\u{1B}[K") }
-        for problem in report.skipped { context.err.line("Skipped \(problem)") }
+        for problem in report.skipped { context.err.line("Skipped " + UntrustedText.line(problem.description)) }
         var summary = "Imported \(report.added) new note\(report.added == 1 ? "" : "s")"
         if report.updated > 0 { summary += ", updated \(report.updated)" }
         if report.unchanged > 0 { summary += ", \(report.unchanged) already up to date" }
@@ -351,7 +388,7 @@ enum ImportCommand {
         }
         context.out.line(summary + ".")
         if !report.newThemes.isEmpty {
-            context.out.line("Added to the codebook: \(report.newThemes.joined(separator: ", ")).")
+            context.out.line("Added to the codebook: \(UntrustedText.line(report.newThemes.joined(separator: ", "))).")
         }
         return ExitCode.ok
     }

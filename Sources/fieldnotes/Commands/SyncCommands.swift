@@ -107,6 +107,7 @@ enum SyncCommand {
                 context.out.line(JSONWriter.string(summary.json))
             } else {
                 context.out.line(summary.line)
+                SyncAttention.report(summary, to: context)
             }
             return ExitCode.ok
         })
@@ -130,11 +131,11 @@ enum ConflictsCommand {
             }
             for entry in conflicted {
                 let label = entry.kind == .note ? "" : entry.kind.rawValue + " "
-                context.out.line("\(label)\(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8)))  \(entry.title)\(entry.unmerged ? "  (unmerged: run 'fieldnotes sync')" : "")")
+                context.out.line("\(label)\(UntrustedText.line(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8))))  \(UntrustedText.line(entry.title))\(entry.unmerged ? "  (unmerged: run 'fieldnotes sync')" : "")")
                 for conflict in entry.conflicts {
-                    context.out.line("  \(conflict.field):")
+                    context.out.line("  \(UntrustedText.line(conflict.field)):")
                     for value in conflict.values {
-                        let who = value.author.isEmpty ? "(merge)" : value.author
+                        let who = value.author.isEmpty ? "(merge)" : UntrustedText.line(value.author)
                         context.out.line("    \(value.revision.prefix(8)) \(who): \(ConflictFormatting.preview(value.value))")
                     }
                 }
@@ -150,7 +151,8 @@ enum ConflictFormatting {
     static func preview(_ value: JSONValue) -> String {
         switch value {
         case .string(let text):
-            let flat = text.replacingOccurrences(of: "\n", with: " ⏎ ")
+            // One line, and a colleague's control characters shown escaped rather than sent to the terminal.
+            let flat = UntrustedText.line(text.replacingOccurrences(of: "\n", with: " ⏎ "))
             return "\"" + (flat.count > 100 ? String(flat.prefix(99)) + "…" : flat) + "\""
         case .null: return "(none)"
         case .bool(let flag): return flag ? "deleted" : "kept"
@@ -192,7 +194,7 @@ enum ResolveCommand {
                 return ExitCode.ok
             }
             let note = try store.resolveNote(id: target.id, take: take, changes: changes, allowNewThemes: arguments.flag("new-theme"))
-            context.out.line("Resolved \(note.id.prefix(8)): \(note.title)")
+            context.out.line("Resolved \(note.id.prefix(8)): \(UntrustedText.line(note.title))")
             return ExitCode.ok
         })
 }
@@ -214,5 +216,22 @@ enum TokenPrompt {
             return (Swift.readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
         }
         return (Swift.readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// What a sync could not do for some documents, while everything else synced.
+enum SyncAttention {
+    /// Writes one warning per refused revision, held-back revision and unmerged document, with what to do.
+    static func report(_ summary: SyncSummary, to context: Context) {
+        for refusal in summary.refused {
+            context.warn("refused revision \(refusal.revision.prefix(12)) from the server (\(refusal.rule.rawValue)): \(UntrustedText.line(refusal.detail)). It was not stored; your notes are unaffected. Tell whoever runs the server to run 'fieldnotes server check'.")
+        }
+        for refusal in summary.heldBack {
+            context.warn("the server refused your revision \(refusal.revision.prefix(12)) (\(refusal.rule.rawValue)): \(UntrustedText.line(refusal.detail)). It and the changes after it stay here, unsent; run 'fieldnotes check' to see them.")
+        }
+        for document in summary.unmerged {
+            let name = document.kind == .note ? "note" : document.kind.rawValue
+            context.warn("\(name) \(UntrustedText.line(document.doc.prefix(12))) needs attention: its versions could not be merged (\(UntrustedText.line(document.reason))). Every other note synced. Run 'fieldnotes check' to find the revision at fault and 'fieldnotes check --quarantine' to set it aside.")
+        }
     }
 }

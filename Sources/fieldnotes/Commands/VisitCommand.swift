@@ -66,7 +66,7 @@ enum VisitCommand {
                 purpose: try arguments.value("purpose").map { try NoteInput.shortText($0, field: "purpose") },
                 addParticipants: try arguments.values("add-participant").map { try NoteInput.shortText($0, field: "participant") },
                 removeParticipants: arguments.values("remove-participant"))
-            context.out.line("Updated visit \(visit.id.prefix(8)): \(visit.kommune) \(visit.date)")
+            context.out.line("Updated visit \(visit.id.prefix(8)): \(UntrustedText.line(visit.kommune)) \(UntrustedText.line(visit.date))")
             return ExitCode.ok
         })
 
@@ -77,7 +77,7 @@ enum VisitCommand {
         run: { arguments, context in
             let store = try context.openStore(arguments)
             let visit = try store.deleteVisit(id: arguments.argument("id")!)
-            context.out.line("Deleted visit \(visit.id.prefix(8)): \(visit.kommune) \(visit.date)")
+            context.out.line("Deleted visit \(visit.id.prefix(8)): \(UntrustedText.line(visit.kommune)) \(UntrustedText.line(visit.date))")
             return ExitCode.ok
         })
 }

@@ -33,9 +33,11 @@ enum NoteFormatting {
 
     private static let widths = [9, 10, 16, 9, 22, 26]
 
+    /// One row; every cell is shown through `UntrustedText.line`, so a title with a line break or
+    /// an escape sequence stays on its row and cannot forge others or drive the terminal.
     private static func row(_ cells: [String]) -> String {
         var text = ""
-        for (index, cell) in cells.enumerated() {
+        for (index, cell) in cells.map(UntrustedText.line).enumerated() {
             if index < widths.count {
                 let clipped = cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
                 text += clipped + String(repeating: " ", count: widths[index] - clipped.count + 2)
@@ -56,7 +58,8 @@ enum NoteFormatting {
         out.write(values.isEmpty ? "]\n" : "\n]\n")
     }
 
-    /// The full view of one note.
+    /// The full view of one note: one-line fields through `UntrustedText.line`, the body through
+    /// `UntrustedText.text` (line breaks and tabs kept, every other control character escaped).
     static func detail(_ note: Note, visit: Visit?) -> String {
         var lines: [(String, String)] = [
             ("Id", note.id),
@@ -74,11 +77,14 @@ enum NoteFormatting {
         lines.append(("Revision", String(note.revision.prefix(12))))
         if note.deleted { lines.append(("Status", "deleted (restore with 'fieldnotes restore \(note.id.prefix(8))')")) }
         if note.conflicted { lines.append(("Status", "conflicted (see 'fieldnotes conflicts')")) }
-        var text = "# " + (note.title.isEmpty ? "(no title)" : note.title) + "\n\n"
+        var text = "# " + (note.title.isEmpty ? "(no title)" : UntrustedText.line(note.title)) + "\n\n"
         for (label, value) in lines {
-            text += (label + ":").padding(toLength: 10, withPad: " ", startingAt: 0) + value + "\n"
+            text += (label + ":").padding(toLength: 10, withPad: " ", startingAt: 0) + UntrustedText.line(value) + "\n"
         }
-        if !note.body.isEmpty { text += "\n" + note.body + (note.body.hasSuffix("\n") ? "" : "\n") }
+        if !note.body.isEmpty {
+            let body = UntrustedText.text(note.body)
+            text += "\n" + body + (body.hasSuffix("\n") ? "" : "\n")
+        }
         return text
     }
 

@@ -1,3 +1,5 @@
+import NotesCore
+
 /// Aligned columns for people: widths by Characters, so Danish letters line up.
 struct TextTable {
     private let headers: [String]
@@ -7,8 +9,10 @@ struct TextTable {
         self.headers = headers
     }
 
+    /// Adds a row. Cells hold notes' and colleagues' text, so each is shown through
+    /// `UntrustedText.line`: one cell, one line, no escape sequences reaching the terminal.
     mutating func append(_ row: [String]) {
-        rows.append(row)
+        rows.append(row.map(UntrustedText.line))
     }
 
     /// The table as text; the last column is never padded.

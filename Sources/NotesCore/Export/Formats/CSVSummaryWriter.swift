@@ -3,7 +3,10 @@
 /// The header holds stable English keys: `group` (and `column` for a cross-tab), then the
 /// keys of `--json`. Lists are joined by `;`. Fields are quoted when they contain a comma,
 /// quote, CR or LF, and lines end in CRLF as the RFC says. `excel` adds a UTF-8 byte-order
-/// mark so Excel reads Danish letters correctly.
+/// mark so Excel reads Danish letters correctly, and defuses formulas: a cell that begins with
+/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` (OWASP's advice against CSV
+/// injection), so a colleague's title `=HYPERLINK(…)` is shown as text, not run. Without
+/// `excel` every cell is written exactly.
 public enum CSVSummaryWriter {
     /// The note columns, in `--json` key order.
     public static let noteColumns = ["author", "body", "conflicted", "date", "deleted", "id", "kommune", "levels", "model",
@@ -25,7 +28,7 @@ public enum CSVSummaryWriter {
                     var row = [group.key ?? ""]
                     if crossTab { row.append(column ?? "") }
                     row += values(note)
-                    sink.write(row.map(field).joined(separator: ",") + "\r\n")
+                    sink.write(row.map { field(excel ? defused($0) : $0) }.joined(separator: ",") + "\r\n")
                 }
             }
         }
@@ -39,6 +42,16 @@ public enum CSVSummaryWriter {
             note.revision, note.sdgs.map(String.init).joined(separator: ";"), note.themes.joined(separator: ";"), note.title,
             note.visit ?? "",
         ]
+    }
+
+    /// A cell that a spreadsheet will not read as a formula: `'` before a leading `=`, `+`, `-`,
+    /// `@`, tab or carriage return (Excel hides the apostrophe and shows the text).
+    static func defused(_ value: String) -> String {
+        guard let first = value.utf8.first else { return value }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: return "'" + value
+        default: return value
+        }
     }
 
     /// One RFC 4180 field.

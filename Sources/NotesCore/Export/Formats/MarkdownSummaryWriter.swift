@@ -101,7 +101,8 @@ public enum MarkdownSummaryWriter {
         OrganisationModel(rawValue: key)?.label(lang) ?? GroupDimension.model.noneLabel(lang)
     }
 
-    /// Escapes inline user text: backslash-escapes Markdown punctuation, and joins lines.
+    /// Escapes inline user text: backslash-escapes Markdown punctuation, joins lines, and shows
+    /// other control characters escaped (`\e`, `\x07`) so a report printed on a terminal cannot drive it.
     static func escape<S: StringProtocol>(_ text: S) -> String {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count + 8)
@@ -117,7 +118,7 @@ public enum MarkdownSummaryWriter {
             default: out.append(byte)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return visible(String(decoding: out, as: UTF8.self), keeping: [])
     }
 
     /// A body as a Markdown block quote: Markdown kept, raw HTML neutralised (`<`, `>`, `&`),
@@ -125,8 +126,24 @@ public enum MarkdownSummaryWriter {
     static func quotedBody(_ body: String) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(body.utf8.count + 64)
-        var copy = body
+        var copy = visible(body, keeping: [0x09, 0x0A, 0x0D])
         return copy.withUTF8 { bytes in quoted(bytes, into: &out) }
+    }
+
+    /// The text with every control character but those in `keeping` (which the callers turn
+    /// into Markdown themselves) shown escaped, as `UntrustedText` shows it.
+    private static func visible(_ text: String, keeping: Set<UInt32>) -> String {
+        guard text.unicodeScalars.contains(where: { UntrustedText.isControl($0) && !keeping.contains($0.value) }) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            if UntrustedText.isControl(scalar) && !keeping.contains(scalar.value) {
+                result += UntrustedText.escape(scalar)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     private static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> [UInt8] {

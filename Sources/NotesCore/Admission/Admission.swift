@@ -1,0 +1,195 @@
+/// The one rule that decides whether a revision may enter a store.
+///
+/// Every way in runs it: the server on each push, the client on each pulled batch, `import`
+/// on every record it turns into a revision, and `check` / `server check` over what a store
+/// already holds. A revision that passes is one every replica can store, merge and export
+/// again; one that fails is refused whole, with the rule it broke.
+///
+/// The rule, in the order it is checked:
+/// 1. the bytes are canonical and hash to the id (done when the revision is decoded);
+/// 2. the document id has its kind's form (`document-id`); the revision is within the size
+///    limits of `AdmissionLimits` (`size`);
+/// 3. fields are valid by the rules of `add` and `import`: a kommune from the register or a
+///    place, known levels, model, goals and themes, real dates, single-line fields without
+///    control characters (`fields`, `size`);
+/// 4. an authored revision has an author and a replica and at most one parent; a revision
+///    without them is a merge with exactly two parents, or a built-in codebook entry
+///    (`author`, `replica`, `parents`);
+/// 5. every parent is stored or earlier in the batch (`parent-missing`) and belongs to the
+///    same kind and document (`parent-foreign`): a foreign parent would make the document
+///    unmergeable on every replica that stored it;
+/// 6. a merge has the greater clock of its parents, and where the receiver
+///    recomputes merges (the server, `check`), recomputes to the same id (`merge`);
+/// 7. a note's visit and themes exist (`visit`, `theme`);
+/// 8. with a sender (a push): the author is the sender, the replica id belongs to the author
+///    who first used it, and the clock is not more than a day ahead (`author`, `replica`, `clock`).
+public enum Admission {
+    /// Checks what a revision says about itself, without looking at any store: document id,
+    /// sizes, fields, and the shape of its parents, author and replica.
+    public static func checkContent(_ revision: Revision) throws(AdmissionRefusal) {
+        func refuse(_ rule: AdmissionRule, _ detail: String) -> AdmissionRefusal {
+            AdmissionRefusal(revision: revision.id, rule: rule, detail: detail)
+        }
+        if !isValidDocumentID(revision.doc, kind: revision.kind) {
+            throw refuse(.documentID, "'\(UntrustedText.line(revision.doc.prefix(80)))' is not a valid \(revision.kind.rawValue) id")
+        }
+        if revision.canonicalBytes.count > AdmissionLimits.maxRevisionBytes {
+            throw refuse(.size, "the revision is \(revision.canonicalBytes.count) bytes; the limit is \(AdmissionLimits.maxRevisionBytes)")
+        }
+        if revision.conflicts.count > AdmissionLimits.maxConflicts {
+            throw refuse(.size, "\(revision.conflicts.count) open conflicts; the limit is \(AdmissionLimits.maxConflicts)")
+        }
+        for conflict in revision.conflicts {
+            guard conflict.field == "deleted" || revision.kind.schema.type(of: conflict.field) != nil,
+                  conflict.values.count >= 2, conflict.values.allSatisfy({ Revision.isValidID($0.revision) }) else {
+                throw refuse(.fields, "a conflict record names an unknown field or is malformed")
+            }
+        }
+        do {
+            try checkFields(revision.fields, kind: revision.kind)
+        } catch {
+            throw refuse(error.rule, error.detail)
+        }
+        if revision.parents.count > 2 {
+            throw refuse(.parents, "\(revision.parents.count) parents; a revision has at most two")
+        }
+        if revision.author.isEmpty && revision.replica.isEmpty {
+            if revision.parents.count == 2 { return }
+            if revision.parents.isEmpty && isBuiltInCodebookEntry(revision) { return }
+            throw refuse(.author, "only a merge (two parents) or a built-in codebook entry has no author and replica")
+        }
+        if revision.parents.count == 2 {
+            throw refuse(.merge, "a merge has no author or replica; this one names '\(UntrustedText.line(revision.author))'")
+        }
+        if let problem = authorProblem(revision.author) { throw refuse(.author, problem) }
+        if revision.replica.isEmpty {
+            throw refuse(.replica, "it has no replica id; only a merge, which has no author, may leave it empty")
+        }
+        if !isValidReplicaID(revision.replica) {
+            throw refuse(.replica, "'\(UntrustedText.line(revision.replica.prefix(80)))' is not a replica id")
+        }
+    }
+
+    /// Whether a revision is one of the built-in codebook entries every store starts with.
+    public static func isBuiltInCodebookEntry(_ revision: Revision) -> Bool {
+        builtInIDs.contains(revision.id)
+    }
+
+    private static let builtInIDs = Set(Codebook.genesisRevisions.map(\.id))
+
+    /// Whether `doc` is a well-formed id for a document of `kind`.
+    public static func isValidDocumentID(_ doc: String, kind: DocumentKind) -> Bool {
+        switch kind {
+        case .note, .visit: isLowercaseUUID(doc)
+        case .codebook: Codebook.normalizedSlug(doc) == doc
+        }
+    }
+
+    /// Whether text is a lower-case UUID in its 8-4-4-4-12 form.
+    public static func isLowercaseUUID(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == 0x2D else { return false }
+            } else {
+                guard (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Whether text can be a replica id: 1–64 printable ASCII characters without spaces.
+    public static func isValidReplicaID(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= AdmissionLimits.maxReplicaLength && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+
+    /// Why an author name cannot be a revision's author, or nil: it must be non-empty, one
+    /// line without control characters, and at most `AdmissionLimits.maxAuthorBytes` long.
+    public static func authorProblem(_ author: String) -> String? {
+        if author.isEmpty { return "the author is empty" }
+        if author.utf8.count > AdmissionLimits.maxAuthorBytes { return "the author is longer than \(AdmissionLimits.maxAuthorBytes) bytes" }
+        if let scalar = UntrustedText.firstForbiddenInLine(author) {
+            return "the author holds the control character \(UntrustedText.escape(scalar))"
+        }
+        return nil
+    }
+
+    /// A field-level refusal before the revision's id is attached.
+    public struct FieldProblem: Error, Sendable {
+        /// The rule: `fields` or `size`.
+        public let rule: AdmissionRule
+        /// What is wrong.
+        public let detail: String
+    }
+
+    /// Checks a document's fields by the rules of `add` and `import` (the schema's types and
+    /// canonical order are already checked when a revision is decoded).
+    public static func checkFields(_ fields: [String: JSONValue], kind: DocumentKind) throws(FieldProblem) {
+        func line(_ name: String, optional: Bool = false, mayBeEmpty: Bool = true) throws(FieldProblem) {
+            guard let value = fields[name] else { throw FieldProblem(rule: .fields, detail: "missing field \(name)") }
+            if value.isNull {
+                if optional { return }
+                throw FieldProblem(rule: .fields, detail: "\(name) is null")
+            }
+            guard let text = value.stringValue else { throw FieldProblem(rule: .fields, detail: "\(name) is not a string") }
+            try checkLine(text, field: name, mayBeEmpty: mayBeEmpty)
+        }
+        func set(_ name: String) throws(FieldProblem) -> [JSONValue] {
+            let elements = fields[name]?.arrayValue ?? []
+            if elements.count > AdmissionLimits.maxSetElements {
+                throw FieldProblem(rule: .size, detail: "\(name) holds \(elements.count) elements; the limit is \(AdmissionLimits.maxSetElements)")
+            }
+            return elements
+        }
+        switch kind {
+        case .note:
+            try line("title")
+            try line("author")
+            try line("place", optional: true, mayBeEmpty: false)
+            if let body = fields["body"]?.stringValue, body.utf8.count > AdmissionLimits.maxBodyBytes {
+                throw FieldProblem(rule: .size, detail: "the body is \(body.utf8.count) bytes; the limit is \(AdmissionLimits.maxBodyBytes)")
+            }
+            let kommune = fields["kommune"]?.stringValue
+            if let kommune, KommuneRegister.named(kommune) == nil {
+                throw FieldProblem(rule: .fields, detail: "kommune '\(UntrustedText.line(kommune.prefix(80)))' is not in the register")
+            }
+            // `add` and `import` require a kommune or a place, but not admission: concurrent edits
+            // that move a note between a kommune and a place can merge to neither (each field
+            // merges by its own stamp), and whatever a merge produces must be admissible.
+            for theme in try set("themes") {
+                guard let slug = theme.stringValue, Codebook.normalizedSlug(slug) == slug else {
+                    throw FieldProblem(rule: .fields, detail: "'\(UntrustedText.line(theme.stringValue?.prefix(80) ?? ""))' is not a theme slug")
+                }
+            }
+            if let visit = fields["visit"]?.stringValue, !isLowercaseUUID(visit) {
+                throw FieldProblem(rule: .fields, detail: "visit '\(UntrustedText.line(visit.prefix(80)))' is not a visit id")
+            }
+        case .visit:
+            guard let date = fields["date"]?.stringValue, NoteDate(date) != nil else {
+                throw FieldProblem(rule: .fields, detail: "the visit's date is not a real day (YYYY-MM-DD)")
+            }
+            guard let kommune = fields["kommune"]?.stringValue, KommuneRegister.named(kommune) != nil else {
+                throw FieldProblem(rule: .fields, detail: "the visit's kommune is not in the register")
+            }
+            try line("purpose", optional: true)
+            for participant in try set("participants") {
+                try checkLine(participant.stringValue ?? "", field: "participant", mayBeEmpty: false)
+            }
+        case .codebook:
+            try line("description")
+        }
+    }
+
+    /// A single-line value: no control characters or line breaks, at most `maxLineCharacters` long.
+    static func checkLine(_ text: String, field: String, mayBeEmpty: Bool) throws(FieldProblem) {
+        if !mayBeEmpty && text.isEmpty { throw FieldProblem(rule: .fields, detail: "\(field) is empty") }
+        if let scalar = UntrustedText.firstForbiddenInLine(text) {
+            throw FieldProblem(rule: .fields, detail: "\(field) holds the control character \(UntrustedText.escape(scalar))")
+        }
+        // Characters, as `add` counts them; the byte count bounds the work first.
+        if text.utf8.count > AdmissionLimits.maxLineCharacters && text.count > AdmissionLimits.maxLineCharacters {
+            throw FieldProblem(rule: .size, detail: "\(field) is longer than \(AdmissionLimits.maxLineCharacters) characters")
+        }
+    }
+}

@@ -1,0 +1,136 @@
+/// What a store tells admission about itself.
+public protocol AdmissionContext {
+    /// The kind, document and clock of a revision the store holds, or nil.
+    func storedParent(_ id: String) throws -> AdmissionParent?
+    /// Whether the store holds any revision of this document.
+    func hasDocument(kind: DocumentKind, doc: String) throws -> Bool
+    /// The author a replica id is bound to, or nil when the store has not seen it.
+    func replicaOwner(_ replica: String) throws -> String?
+}
+
+/// What admission needs to know of a stored parent.
+public struct AdmissionParent: Sendable, Equatable {
+    /// Its kind.
+    public let kind: DocumentKind
+    /// Its document.
+    public let doc: String
+    /// Its clock.
+    public let clock: Int64
+
+    /// Creates a parent record.
+    public init(kind: DocumentKind, doc: String, clock: Int64) {
+        self.kind = kind
+        self.doc = doc
+        self.clock = clock
+    }
+}
+
+/// Who is sending, and how far the receiver checks: the parts of the rule that depend on the receiver.
+public struct AdmissionPolicy {
+    /// The authenticated sender of a push: authored revisions must carry this author.
+    public var sender: String?
+    /// Whether a replica id must belong to the first author who used it (the server, `server check`).
+    public var bindsReplicas: Bool
+    /// Refuse clocks above this (the server: its own clock plus a day).
+    public var maxClock: Int64?
+    /// Recomputes a merge from its parents and throws a `merge` refusal if it differs; nil where
+    /// the receiver does not recompute (a client trusts the server's check, which did).
+    public var verifyMerge: ((_ merge: Revision, _ batch: [String: Revision]) throws -> Void)?
+
+    /// Creates a policy.
+    public init(sender: String? = nil, bindsReplicas: Bool = false, maxClock: Int64? = nil,
+                verifyMerge: ((Revision, [String: Revision]) throws -> Void)? = nil) {
+        self.sender = sender
+        self.bindsReplicas = bindsReplicas
+        self.maxClock = maxClock
+        self.verifyMerge = verifyMerge
+    }
+}
+
+/// Admits a sequence of revisions into one store, in order, remembering what it admitted so
+/// later revisions of the same batch may name earlier ones as parents, visits or themes.
+public struct AdmissionBatch<Context: AdmissionContext> {
+    private let context: Context
+    private let policy: AdmissionPolicy
+    /// The revisions admitted so far, by id.
+    public private(set) var admitted: [String: Revision] = [:]
+    private var knownDocuments: Set<String> = []
+    private var replicaOwners: [String: String] = [:]
+
+    /// Starts a batch into the store `context` under `policy`.
+    public init(context: Context, policy: AdmissionPolicy = AdmissionPolicy()) {
+        self.context = context
+        self.policy = policy
+    }
+
+    /// Admits one revision or throws the refusal (an `AdmissionRefusal`) or the store's error.
+    ///
+    /// An admitted revision counts as stored for the rest of the batch.
+    public mutating func admit(_ revision: Revision) throws {
+        func refuse(_ rule: AdmissionRule, _ detail: String) -> AdmissionRefusal {
+            AdmissionRefusal(revision: revision.id, rule: rule, detail: detail)
+        }
+        try Admission.checkContent(revision)
+        let isMerge = revision.parents.count == 2
+        if let sender = policy.sender, !isMerge, !revision.author.isEmpty, revision.author != sender {
+            throw refuse(.author, "it is written as '\(UntrustedText.line(revision.author))', but the sender is '\(UntrustedText.line(sender))'")
+        }
+        if let maxClock = policy.maxClock, revision.clock > maxClock {
+            throw refuse(.clock, "its clock is more than a day ahead of the receiver's; check the computer's date and time")
+        }
+        var parents: [AdmissionParent] = []
+        for id in revision.parents {
+            guard let parent = try parent(id) else { throw refuse(.parentMissing, "parent \(id.prefix(12)) is not stored") }
+            guard parent.kind == revision.kind, parent.doc == revision.doc else {
+                throw refuse(.parentForeign, "parent \(id.prefix(12)) belongs to \(parent.kind.rawValue) \(UntrustedText.line(parent.doc.prefix(40))), not to \(revision.kind.rawValue) \(UntrustedText.line(revision.doc.prefix(40)))")
+            }
+            parents.append(parent)
+        }
+        if isMerge {
+            // The format is checked by recomputing: a client has only format 1 to know of.
+            guard revision.clock == parents.map(\.clock).max() ?? 0 else {
+                throw refuse(.merge, "a merge has the greater clock of its parents")
+            }
+            if let verify = policy.verifyMerge { try verify(revision, admitted) }
+        }
+        if revision.kind == .note {
+            if let visit = revision.string("visit"), try !hasDocument(.visit, visit) {
+                throw refuse(.visit, "visit \(visit.prefix(12)) does not exist")
+            }
+            for theme in revision.fields["themes"]?.arrayValue ?? [] {
+                if let slug = theme.stringValue, try !hasDocument(.codebook, slug) {
+                    throw refuse(.theme, "theme '\(UntrustedText.line(slug))' is not in the codebook")
+                }
+            }
+        }
+        if policy.bindsReplicas && !revision.replica.isEmpty {
+            let owner = try replicaOwners[revision.replica] ?? context.replicaOwner(revision.replica)
+            if let owner, owner != revision.author {
+                throw refuse(.replica, "replica id \(UntrustedText.line(revision.replica.prefix(16))) belongs to another author")
+            }
+            replicaOwners[revision.replica] = revision.author
+        }
+        admitted[revision.id] = revision
+        knownDocuments.insert(Self.key(revision.kind, revision.doc))
+    }
+
+    /// The parent record of a revision admitted in this batch or stored.
+    public func parent(_ id: String) throws -> AdmissionParent? {
+        if let revision = admitted[id] {
+            return AdmissionParent(kind: revision.kind, doc: revision.doc, clock: revision.clock)
+        }
+        return try context.storedParent(id)
+    }
+
+    private mutating func hasDocument(_ kind: DocumentKind, _ doc: String) throws -> Bool {
+        let key = Self.key(kind, doc)
+        if knownDocuments.contains(key) { return true }
+        guard try context.hasDocument(kind: kind, doc: doc) else { return false }
+        knownDocuments.insert(key)
+        return true
+    }
+
+    private static func key(_ kind: DocumentKind, _ doc: String) -> String {
+        kind.rawValue + "\u{0}" + doc
+    }
+}

@@ -1,0 +1,123 @@
+import NotesCore
+
+/// One stored revision that breaks the admission rule.
+public struct CheckFailure: Sendable, Equatable {
+    /// Its position in the log (the server's change sequence, or the local insertion order).
+    public let seq: Int64
+    /// Its kind, as stored.
+    public let kind: String
+    /// Its document, as stored.
+    public let doc: String
+    /// The rule it breaks, with its id.
+    public let refusal: AdmissionRefusal
+}
+
+/// What `check` found.
+public struct CheckReport: Sendable, Equatable {
+    /// How many revisions were checked.
+    public var checked = 0
+    /// The revisions that break the rule, in log order.
+    public var failures: [CheckFailure] = []
+    /// How many of them were moved to the quarantine table.
+    public var quarantined = 0
+}
+
+/// Verifies every revision of a log (the server's or a local store's) against the admission
+/// rule, as `git fsck` verifies objects: in log order, each revision must be admissible into
+/// the store as it was before it, without the revisions already found failing. So a child of
+/// a failing revision fails too (`parent-missing`), and moving all of them out leaves a log
+/// in which every revision holds.
+///
+/// Both logs have the columns this reads: `revisions(seq, id, kind, doc, data, replica, author)`.
+enum RevisionLogCheck {
+    static func run(_ database: Database, bindsReplicas: Bool) throws -> CheckReport {
+        var report = CheckReport()
+        let state = CheckState()
+        let context = CheckContext(database: database, state: state)
+        let policy = AdmissionPolicy(bindsReplicas: bindsReplicas, verifyMerge: { merge, _ in
+            var history: [String: Revision] = [:]
+            let statement = try database.uncachedStatement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ? AND seq < ?")
+            try statement.bind([.text(merge.kind.rawValue), .text(merge.doc), .integer(state.seq)])
+            while try statement.step() {
+                let id = statement.text(0)
+                guard !state.failed.contains(id), let revision = try? Revision(canonicalBytes: statement.bytes(1), expectedID: id) else { continue }
+                history[id] = revision
+            }
+            try MergeVerification.verify(merge, history: history)
+        })
+        let statement = try database.uncachedStatement("SELECT seq, id, kind, doc, data FROM revisions ORDER BY seq")
+        while try statement.step() {
+            report.checked += 1
+            let seq = statement.int(0), id = statement.text(1), kind = statement.text(2), doc = statement.text(3)
+            state.seq = seq
+            func fail(_ refusal: AdmissionRefusal) {
+                report.failures.append(CheckFailure(seq: seq, kind: kind, doc: doc, refusal: refusal))
+                state.failed.insert(id)
+            }
+            let revision: Revision
+            do {
+                revision = try Revision(canonicalBytes: statement.bytes(4), expectedID: id)
+            } catch {
+                if case .unknownFormat = error {
+                    fail(AdmissionRefusal(revision: id, rule: .format, detail: error.description))
+                } else {
+                    fail(AdmissionRefusal(revision: id, rule: .hash, detail: error.description))
+                }
+                continue
+            }
+            guard revision.kind.rawValue == kind, revision.doc == doc else {
+                fail(AdmissionRefusal(revision: id, rule: .hash, detail: "the row's kind and document differ from the revision's"))
+                continue
+            }
+            var batch = AdmissionBatch(context: context, policy: policy)
+            do {
+                try batch.admit(revision)
+            } catch let refusal as AdmissionRefusal {
+                fail(refusal)
+                continue
+            }
+            if bindsReplicas && !revision.replica.isEmpty && state.replicaOwners[revision.replica] == nil {
+                state.replicaOwners[revision.replica] = revision.author
+            }
+        }
+        return report
+    }
+
+    /// What the walk has learned so far; shared by the context and the merge check.
+    ///
+    /// A class so the context (a value the batch keeps) sees the walk's progress without copying it.
+    final class CheckState {
+        var seq: Int64 = 0
+        var failed: Set<String> = []
+        var replicaOwners: [String: String] = [:]
+    }
+
+    /// The log before the revision being checked, without the failing revisions.
+    struct CheckContext: AdmissionContext {
+        let database: Database
+        let state: CheckState
+
+        func storedParent(_ id: String) throws -> AdmissionParent? {
+            guard !state.failed.contains(id) else { return nil }
+            let statement = try database.statement("SELECT kind, doc, clock, seq FROM revisions WHERE id = ?")
+            try statement.bind([.text(id)])
+            defer { statement.reset() }
+            guard try statement.step(), statement.int(3) < state.seq, let kind = DocumentKind(rawValue: statement.text(0)) else { return nil }
+            return AdmissionParent(kind: kind, doc: statement.text(1), clock: statement.int(2))
+        }
+
+        func hasDocument(kind: DocumentKind, doc: String) throws -> Bool {
+            let statement = try database.statement("SELECT id FROM revisions WHERE kind = ? AND doc = ? AND seq < ?")
+            try statement.bind([.text(kind.rawValue), .text(doc), .integer(state.seq)])
+            defer { statement.reset() }
+            while try statement.step() {
+                if !state.failed.contains(statement.text(0)) { return true }
+            }
+            return false
+        }
+
+        func replicaOwner(_ replica: String) throws -> String? {
+            state.replicaOwners[replica]
+        }
+    }
+}

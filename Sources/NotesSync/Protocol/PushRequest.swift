@@ -1,0 +1,100 @@
+import NotesCore
+
+/// The body of `POST /v1/push`: `{"protocol": 1, "revisions": [{"id": …, "revision": {…}}, …]}`.
+///
+/// Decoding walks the `revisions` array one element at a time (`JSONParser.parseObject`), so a
+/// push never exists as a whole JSON tree beside its decoded revisions, and it consumes the
+/// body, whose bytes are freed as soon as the revisions are out.
+public struct PushRequest: Sendable {
+    /// The revisions, in the order sent, each checked against its id.
+    public var revisions: [Revision]
+
+    /// Why a push body was refused.
+    public enum DecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Not JSON.
+        case invalidJSON(String)
+        /// JSON, but not an object with an integer `protocol`.
+        case notAPushRequest
+        /// The client speaks another protocol version.
+        case protocolMismatch(Int64)
+        /// `revisions` is missing or not a list, or one revision is malformed or does not match its id.
+        case invalidRevision(String)
+        /// More than `SyncProtocol.maxRevisionsPerPush` revisions.
+        case tooManyRevisions
+
+        /// A readable description.
+        public var description: String {
+            switch self {
+            case .invalidJSON(let reason): "The body is not valid JSON: \(reason)"
+            case .notAPushRequest: "Expected {\"protocol\": \(SyncProtocol.version), \"revisions\": [...]}"
+            case .protocolMismatch(let version):
+                "The client speaks protocol \(version); this server speaks protocol \(SyncProtocol.version)."
+            case .invalidRevision(let reason): reason
+            case .tooManyRevisions: "At most \(SyncProtocol.maxRevisionsPerPush) revisions per push."
+            }
+        }
+    }
+
+    /// Creates a request from decoded revisions.
+    public init(revisions: [Revision]) {
+        self.revisions = revisions
+    }
+
+    /// Decodes a push body, one revision at a time.
+    ///
+    /// When several things are wrong, the first in this order is reported: invalid JSON, not a
+    /// push request, protocol mismatch, an invalid revision (the first), too many revisions.
+    /// Once one of those is certain, later revisions are only checked as JSON, not decoded.
+    /// - Parameter body: the request body; consumed, so its bytes are freed on return.
+    public init(decoding body: consuming [UInt8]) throws(DecodingError) {
+        var version: Int64?
+        var sawProtocol = false
+        var revisionsIsList = false
+        var revisionError: String?
+        var tooMany = false
+        var count = 0
+        var revisions: [Revision] = []
+        // Some other JSON value (a list, a string) is not a push request, valid JSON or not.
+        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        if let first, first != UInt8(ascii: "{") { throw .notAPushRequest }
+        do throws(JSONParser.Error) {
+            try JSONParser.parseObject(body, streaming: ["revisions"], member: { key, value in
+                switch key {
+                case "protocol":
+                    sawProtocol = true
+                    version = value.intValue
+                case "revisions":
+                    // A list arrives here (empty) after its elements went to `element`.
+                    revisionsIsList = value.arrayValue != nil
+                default:
+                    break
+                }
+            }, element: { _, item in
+                let index = count
+                count += 1
+                // Nothing more to learn from decoding once the answer is certain.
+                if revisionError != nil || tooMany { return }
+                if sawProtocol && version != SyncProtocol.version { return }
+                if count > SyncProtocol.maxRevisionsPerPush {
+                    tooMany = true
+                    revisions = []
+                    return
+                }
+                do throws(SyncProtocolError) {
+                    revisions.append(try SyncProtocol.decodeWireRevision(item))
+                } catch {
+                    revisionError = "revision \(index) (\(SyncProtocol.claimedID(item))): \(error.description)"
+                    revisions = []
+                }
+            })
+        } catch {
+            throw .invalidJSON(error.description)
+        }
+        guard sawProtocol, let version else { throw .notAPushRequest }
+        guard version == SyncProtocol.version else { throw .protocolMismatch(version) }
+        guard revisionsIsList else { throw .invalidRevision("'revisions' must be a list") }
+        if let revisionError { throw .invalidRevision(revisionError) }
+        if tooMany { throw .tooManyRevisions }
+        self.revisions = revisions
+    }
+}
