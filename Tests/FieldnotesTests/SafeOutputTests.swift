@@ -111,9 +111,13 @@ struct SafeOutputTests {
         #expect(note["author"] as? String == Self.author)
         let list = try #require(try cli.run("list", "--json").json() as? [[String: Any]])
         #expect(list.contains { $0["title"] as? String == Self.title })
-        // JSON escapes C0 characters itself: no ESC or BEL byte reaches the terminal.
-        let raw = try cli.run("show", id, "--json")
-        #expect(!raw.stdoutBytes.contains(0x1B) && !raw.stdoutBytes.contains(0x07))
+        // JSON escapes C0 characters itself, and the CLI writes DEL and C1 (the body's U+009B) as
+        // \u escapes too: no control character reaches the terminal, and the values read back exactly.
+        for arguments in [["show", id, "--json"], ["list", "--json"], ["search", "forged", "--json"]] {
+            let raw = try cli.run(arguments)
+            #expect(!raw.stdout.unicodeScalars.contains { UntrustedText.isControl($0) && $0 != "\n" }, "\(raw)")
+        }
+        #expect(try cli.run("show", id, "--json").stdout.contains(#"\u009b2J anden linje\r\nslut""#))
     }
 
     @Test("An imported record's bad value is echoed escaped in the error")

@@ -69,6 +69,8 @@ private final class Simulation {
     /// How many merge revisions the server held at the end.
     private(set) var mergeCount = 0
     private var pushBatch = 1000
+    /// The valid notes mallory pushed, which she sends again after a restore like any author.
+    private var malloryValid: [Revision] = []
 
     static let authors = ["anna", "bo", "carl", "dorte", "eva"]
     static let kommuner = ["Odense", "Aarhus", "Vejle", "Hørsholm", "Ærø"]
@@ -84,7 +86,7 @@ private final class Simulation {
         self.template = template
         random = SyncTestRandom(seed: seed)
         directory = try SyncTempDirectory(inMemory: true)
-        server = try ServerFixture(users: Self.authors + ["fresh"], directory: directory)
+        server = try ServerFixture(users: Self.authors + ["fresh", "mallory"], directory: directory)
     }
 
     // MARK: - Running
@@ -98,6 +100,7 @@ private final class Simulation {
             for step in 0..<steps {
                 if step == backupAt { try backUpServer() }
                 if step == restoreAt { try restoreServer() }
+                if random.chance(25) { try adversaryPush() }
                 try randomOperation()
             }
             if random.chance(50) {
@@ -221,6 +224,7 @@ private final class Simulation {
             log.append("\(replica.author): sync (\(note)): \(summary.line)")
             for item in summary.unmerged { log.append("  not merged: \(item.kind.rawValue) \(item.doc.prefix(8)): \(item.reason)") }
             for item in summary.refused + summary.heldBack { log.append("  refused: \(item)") }
+            if summary.needsAttention { fail("\(replica.author): an honest sync (\(note)) needs attention: \(summary.line)") }
             return summary
         } catch {
             log.append("\(replica.author): sync (\(note)) FAILED: \(error)")
@@ -252,6 +256,11 @@ private final class Simulation {
     /// Everyone syncs once; true when nobody pushed, pulled or merged anything and nothing is left to push.
     private func quietRound(_ round: Int) -> Bool {
         var quiet = true
+        // Mallory is an author too: after a restore only she can send her own revisions again.
+        if !malloryValid.isEmpty {
+            let response = server.request("POST", "/v1/push", body: RevisionFactory.pushBody(malloryValid), token: server.tokens["mallory"]!)
+            if (response.jsonBody?["accepted"]?.intValue ?? 0) > 0 { quiet = false }
+        }
         for replica in replicas {
             guard let summary = sync(replica, note: "round \(round)") else { return true }
             if summary.pushed + summary.pulled + summary.merged > 0 || (try? replica.store.unpushedCount()) != 0 { quiet = false }
@@ -398,6 +407,84 @@ private final class Simulation {
         let resolved = try replica.store.resolveNote(id: entry.id, take: take, changes: changes)
         record(replica, resolved.revision)
         if resolved.conflicted { fail("\(replica.author): note \(entry.id) is still conflicted after resolve") }
+    }
+
+    // MARK: - The adversary
+
+    /// Mallory, a member of the group with a valid token, pushes something between honest steps:
+    /// mostly a revision the admission rule must refuse (a foreign parent, a colleague's replica
+    /// id or name, a forged merge, an invalid field, bytes that do not hash to their id, not
+    /// JSON at all), sometimes a valid note of her own. A refused push must change nothing; the
+    /// honest replicas must still converge and never fail a sync.
+    private func adversaryPush() throws {
+        let stored = try server.store.pull(since: 0, after: "", excludeReplica: nil, requester: "", limit: 5_000).revisions
+        let known = try stored.map { try Revision(canonicalBytes: $0.bytes, expectedID: $0.id) }
+        let notes = known.filter { $0.kind == .note }
+        let victim = replicas.randomElement(using: &random)!
+        let malloryReplica = "ma11ory0ma11ory0ma11ory0ma11ory0"
+        clock.milliseconds += 1
+        let clockValue = HybridClock.value(milliseconds: clock.milliseconds)
+        func note(doc: String, parents: [String], replica: String = malloryReplica, author: String = "mallory",
+                  _ overrides: [String: JSONValue] = [:]) -> Revision {
+            var fields = RevisionFactory.noteFields(["author": .string("mallory"), "title": .string("mallory \(counter)")])
+            for (key, value) in overrides { fields[key] = value }
+            return Revision(kind: .note, doc: doc, parents: parents, clock: clockValue, replica: replica, author: author,
+                            deleted: false, fields: fields)
+        }
+        let attack = Int.random(in: 0..<9, using: &random)
+        var body: [UInt8]
+        var name: String
+        switch attack {
+        case 0 where notes.count >= 1:
+            // An edit of one note whose parent is another document's revision (another note, a theme, a visit).
+            let target = notes.randomElement(using: &random)!
+            let parent = known.filter { $0.doc != target.doc }.randomElement(using: &random)!
+            body = RevisionFactory.pushBody([note(doc: target.doc, parents: [parent.id])])
+            name = "foreign parent (\(parent.kind.rawValue))"
+        case 1 where known.contains { !$0.replica.isEmpty && $0.replica != malloryReplica }:
+            // A replica id is public once its owner has pushed with it (every revision carries it).
+            let seen = known.filter { !$0.replica.isEmpty && $0.replica != malloryReplica }.randomElement(using: &random)!
+            body = RevisionFactory.pushBody([note(doc: random.uuid(), parents: [], replica: seen.replica)])
+            name = "\(seen.author)'s replica id"
+        case 2:
+            body = RevisionFactory.pushBody([note(doc: random.uuid(), parents: [], replica: malloryReplica, author: victim.author)])
+            name = "\(victim.author)'s name"
+        case 3 where notes.count >= 2:
+            let pair = Array(notes.shuffled(using: &random).prefix(2))
+            let forged = Revision(kind: .note, doc: pair[0].doc, parents: pair.map(\.id), clock: pair.map(\.clock).max()!,
+                                  replica: "", author: "", deleted: false, fields: pair[0].fields)
+            body = RevisionFactory.pushBody([forged])
+            name = "forged merge"
+        case 4:
+            let invalid: [String: JSONValue] = [["kommune": .string("Narnia")], ["title": .string("a\u{1B}[2Jb")],
+                                                ["visit": .string(random.uuid())], ["themes": .array([.string("ukendt")])]]
+                .randomElement(using: &random)!
+            body = RevisionFactory.pushBody([note(doc: random.uuid(), parents: [], invalid)])
+            name = "invalid field \(invalid.keys.first!)"
+        case 5:
+            var text = String(decoding: RevisionFactory.pushBody([note(doc: random.uuid(), parents: [])]), as: UTF8.self)
+            text = text.replacingOccurrences(of: "mallory ", with: "MALLORY ")
+            body = Array(text.utf8)
+            name = "bytes that do not hash to their id"
+        case 6:
+            body = (0..<Int.random(in: 0...64, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            name = "random bytes"
+        default:
+            let own = note(doc: random.uuid(), parents: [])
+            malloryValid.append(own)
+            body = RevisionFactory.pushBody([own])
+            name = "a valid note of her own"
+        }
+        let before = try server.revisionIDs()
+        let response = server.request("POST", "/v1/push", body: body, token: server.tokens["mallory"]!)
+        log.append("mallory: push \(name) → \(response.status)")
+        if name == "a valid note of her own" {
+            if response.status != 200 { fail("mallory's valid note was refused: \(response.status) \(String(decoding: response.body, as: UTF8.self))") }
+        } else if response.status == 200 {
+            fail("the server accepted mallory's \(name)")
+        } else if try server.revisionIDs() != before {
+            fail("a refused push (\(name)) changed the server")
+        }
     }
 
     private func addVisit(_ replica: Replica) throws {

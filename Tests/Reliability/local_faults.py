@@ -45,7 +45,8 @@ from fnrel import Failure, log  # noqa: E402
 
 RECOVERY_LINE = re.compile(r"Your note was saved to (.+?)\. Once the store works again, run 'fieldnotes import (.+?)' to add it\.")
 # An edit whose note could not be read saves its new text alone, to apply with `edit ID --body-file`.
-EDIT_TEXT_LINE = re.compile(r"Your new text was saved to (.+?)\. Once the store works again, run 'fieldnotes edit (\S+) --body-file (.+?)' to apply it\.")
+# The command repeats the edit's other options before --body-file, and --store after it if given.
+EDIT_TEXT_LINE = re.compile(r"Your new text was saved to (.+?)\. Once the store works again, run 'fieldnotes edit (\S+) (?:.* )?--body-file (\S+)(?: --store \S+)?' to apply it\.")
 
 
 def saved_anything(err: str) -> bool:
@@ -449,7 +450,7 @@ def disk_full_cases(r: Runner, h: fnrel.Harness, notes_file: str, import_file: s
             before = logical_state(store.path)
             disk.fill(leave=160 * 1024)
             env = {"FIELDNOTES_HOME": home, "TMPDIR": tmp}
-            expected_folder = os.path.join(tmp, "fieldnotes-recovery") if home_on_disk else os.path.join(home, "recovery")
+            expected_folder = os.path.join(tmp, f"fieldnotes-recovery-{os.getuid()}") if home_on_disk else os.path.join(home, "recovery")
             recovered, bodies = {}, {}
             for label, args, body in [
                 ("add large note", ["add", "--kommune=Odense", "--title=Stor note", "--body-file", "-"], large),

@@ -72,7 +72,9 @@ public struct AdmissionBatch<Context: AdmissionContext> {
         }
         try Admission.checkContent(revision)
         let isMerge = revision.parents.count == 2
-        if let sender = policy.sender, !isMerge, !revision.author.isEmpty, revision.author != sender {
+        // Names compare by their bytes: Swift's `==` treats NFC and NFD spellings as equal, and
+        // two spellings are two different users on the server.
+        if let sender = policy.sender, !isMerge, !revision.author.isEmpty, !revision.author.utf8.elementsEqual(sender.utf8) {
             throw refuse(.author, "it is written as '\(UntrustedText.line(revision.author))', but the sender is '\(UntrustedText.line(sender))'")
         }
         if let maxClock = policy.maxClock, revision.clock > maxClock {
@@ -105,7 +107,7 @@ public struct AdmissionBatch<Context: AdmissionContext> {
         }
         if policy.bindsReplicas && !revision.replica.isEmpty {
             let owner = try replicaOwners[revision.replica] ?? context.replicaOwner(revision.replica)
-            if let owner, owner != revision.author {
+            if let owner, !owner.utf8.elementsEqual(revision.author.utf8) {
                 throw refuse(.replica, "replica id \(UntrustedText.line(revision.replica.prefix(16))) belongs to another author")
             }
             replicaOwners[revision.replica] = revision.author

@@ -99,7 +99,7 @@ public enum NoteInput {
             for scalar in rawLine.unicodeScalars {
                 if scalar == "\t" {
                     line.unicodeScalars.append(" ")
-                } else if UntrustedText.firstForbiddenInLine(String(scalar)) == nil {
+                } else if !UntrustedText.isControl(scalar) && !UntrustedText.isLineSeparator(scalar) {
                     line.unicodeScalars.append(scalar)
                 }
             }

@@ -37,7 +37,7 @@ public enum SyncError: UserFacingError, Equatable {
         case .protocolMismatch(let client, let server):
             "The server speaks sync protocol \(server), this fieldnotes speaks protocol \(client). Install the fieldnotes version that matches the server."
         case .server(let status, let message):
-            "The server answered \(status): \(message)"
+            "The server answered \(status): \(UntrustedText.line(message))"
         case .missingParents(let ids):
             "The server is missing revisions this store does not have either (\(ids.prefix(3).map { String($0.prefix(8)) }.joined(separator: ", "))). Report this to the coordinator."
         case .upgradeNeeded(let detail):

@@ -32,7 +32,8 @@ enum CheckCommand {
           """,
         options: [ServerCommand.db, quarantine, CommonOptions.json],
         run: { arguments, context in
-            let store = try ServerCommand.open(arguments)
+            // Only a quarantine writes; a check alone opens the database read-only, like `server users`.
+            let store = try arguments.flag("quarantine") ? ServerCommand.open(arguments) : ServerCommand.openReadOnly(arguments)
             let report = try store.check(quarantine: arguments.flag("quarantine"))
             return render(report, quarantine: arguments.flag("quarantine"), json: arguments.flag("json"), context: context)
         })

@@ -172,10 +172,14 @@ enum EditCommand {
     }
 
     /// The command that applies a saved new body later: `fieldnotes edit ID`, the options given
-    /// besides the body (all checked already, so they are safe to print), and `--store` if given.
-    static func applyCommand(_ arguments: ParsedArguments) -> [String] {
+    /// besides the body (all checked already), `--body-file PATH`, and `--store` if it was given.
+    static func applyCommand(_ arguments: ParsedArguments, bodyFile: String) -> [String] {
         var words = ["fieldnotes", "edit", arguments.argument("id")!]
-        for option in spec.options where option.name != "body" && option.name != "body-file" {
+        for option in spec.options where option.name != "body" {
+            if option.name == "body-file" {
+                words += ["--body-file", bodyFile]
+                continue
+            }
             guard let values = arguments.options[option.name] else { continue }
             if option.takesValue {
                 for value in values { words += ["--" + option.name, value] }
@@ -184,6 +188,12 @@ enum EditCommand {
             }
         }
         return words
+    }
+
+    /// The error for a new body saved as text: where it went, and the command that applies it.
+    private static func savedText(_ body: String, _ error: UserFacingError, _ arguments: ParsedArguments, _ context: Context) -> RecoveredError {
+        let saved = RecoveryFile.saveEditedBody(body, noteID: arguments.argument("id")!, environment: context.environment)
+        return RecoveredError(underlying: error, saved: saved, editCommand: saved.path.map { applyCommand(arguments, bodyFile: $0) })
     }
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
@@ -198,8 +208,7 @@ enum EditCommand {
             // The store cannot be opened: a new body given with --body or --body-file is saved
             // rather than lost, as text to apply with `edit ID --body-file` and the other options.
             guard let body = changes.body else { throw error }
-            throw RecoveredError(underlying: error, saved: RecoveryFile.saveEditedBody(body, noteID: id, environment: context.environment),
-                                 editCommand: applyCommand(arguments))
+            throw savedText(body, error, arguments, context)
         }
         try resolveVisit(arguments, store: store, into: &changes)
         if changes.isEmpty {
@@ -219,10 +228,7 @@ enum EditCommand {
             note = try store.editNote(id: arguments.argument("id")!, changes: changes, allowNewThemes: arguments.flag("new-theme"))
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) && changes.body != nil {
             // The new text is what would be lost; save it with the note's id so an import updates the note.
-            guard let current = try? store.note(id: id) else {
-                throw RecoveredError(underlying: error, saved: RecoveryFile.saveEditedBody(changes.body ?? "", noteID: id, environment: context.environment),
-                                     editCommand: applyCommand(arguments))
-            }
+            guard let current = try? store.note(id: id) else { throw savedText(changes.body ?? "", error, arguments, context) }
             let edited = changes.applied(to: current)
             let draft = NoteDraft(id: edited.id, title: edited.title, body: edited.body, kommune: edited.kommune, place: edited.place,
                                   model: edited.model, levels: edited.levels, sdgs: edited.sdgs, themes: edited.themes,
@@ -246,7 +252,10 @@ enum ShowCommand {
         let store = try context.openStore(arguments)
         let note = try store.note(id: arguments.argument("id")!)
         if arguments.flag("json") {
-            context.out.line(JSONWriter.string(note.json, pretty: true))
+            var writer = JSONWriter(pretty: true)
+            writer.write(note.json)
+            context.out.write(bytes: NoteFormatting.terminalSafe(writer.bytes))
+            context.out.line()
         } else {
             context.out.write(NoteFormatting.detail(note, visit: note.visit.flatMap { try? store.visitRow(id: $0) }))
         }
@@ -359,7 +368,8 @@ enum ImportCommand {
         name: "import", abstract: "Import notes from JSON Lines or a folder of Markdown files.",
         discussion: """
           JSON Lines: one note per line with the keys of 'list --json' ('id' optional). Markdown: files
-          starting with a front-matter block between '---' lines ('key: value', 'key: [a, b]').
+          starting with a front-matter block between '---' lines ('key: value', 'key: [a, b]'; a value in
+          double quotes that is a JSON string is read exactly, escapes included).
           Everything is one transaction: a bad record is reported as FILE:LINE and nothing is written,
           unless --skip-invalid is given. Records whose id exists are updated, not duplicated.
           """,

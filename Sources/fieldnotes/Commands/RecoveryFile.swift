@@ -186,8 +186,7 @@ enum RecoveryFile {
 struct RecoveredError: UserFacingError {
     let underlying: UserFacingError
     let saved: RecoveryFile.Outcome
-    /// For an edit saved as plain text: the words of the command that applies it (`fieldnotes edit
-    /// ID` and the options given besides the body); `--body-file PATH` is added to them.
+    /// For an edit saved as plain text: the words of the command that applies it.
     var editCommand: [String]? = nil
 
     var message: String {
@@ -196,7 +195,8 @@ struct RecoveredError: UserFacingError {
             return underlying.message + refused + "\nThe note could not be saved to a recovery file either; copy it from the editor or terminal now."
         }
         if let editCommand {
-            return underlying.message + refused + "\nYour new text was saved to \(path). Once the store works again, run '\((editCommand + ["--body-file", path]).map { UntrustedText.line(RecoveryFile.shellWord($0)) }.joined(separator: " "))' to apply it."
+            let command = editCommand.map { UntrustedText.line(RecoveryFile.shellWord($0)) }.joined(separator: " ")
+            return underlying.message + refused + "\nYour new text was saved to \(path). Once the store works again, run '\(command)' to apply it."
         }
         let folder = (path as NSString).deletingLastPathComponent
         return underlying.message + refused + "\nYour note was saved to \(path). Once the store works again, run 'fieldnotes import \(folder)' to add it."

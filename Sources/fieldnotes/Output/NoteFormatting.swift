@@ -11,7 +11,7 @@ enum NoteFormatting {
             try produce { note in
                 out.write(first ? "\n" : ",\n")
                 first = false
-                out.write(bytes: JSONWriter.canonical(note.json))
+                out.write(bytes: terminalSafe(JSONWriter.canonical(note.json)))
             }
             out.write(first ? "]\n" : "\n]\n")
             return
@@ -53,9 +53,37 @@ enum NoteFormatting {
         out.write("[")
         for (index, value) in values.enumerated() {
             out.write(index == 0 ? "\n" : ",\n")
-            out.write(bytes: JSONWriter.canonical(value))
+            out.write(bytes: terminalSafe(JSONWriter.canonical(value)))
         }
         out.write(values.isEmpty ? "]\n" : "\n]\n")
+    }
+
+    /// JSON for a terminal: DEL and the C1 controls (U+0080–U+009F, which some terminals obey
+    /// like ESC sequences), which JSON may carry raw, written as `\u007f`, `\u009b`. They can
+    /// only occur inside strings, so the document still reads back to exactly the same values.
+    static func terminalSafe(_ json: [UInt8]) -> [UInt8] {
+        func isC1(_ index: Int) -> Bool { json[index] == 0xC2 && index + 1 < json.count && (0x80...0x9F).contains(json[index + 1]) }
+        guard json.indices.contains(where: { json[$0] == 0x7F || isC1($0) }) else { return json }
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count + 16)
+        let hex = Array("0123456789abcdef".utf8)
+        var index = 0
+        while index < json.count {
+            let value: UInt8
+            if json[index] == 0x7F {
+                value = 0x7F
+                index += 1
+            } else if isC1(index) {
+                value = json[index + 1]
+                index += 2
+            } else {
+                out.append(json[index])
+                index += 1
+                continue
+            }
+            out += Array("\\u00".utf8) + [hex[Int(value >> 4)], hex[Int(value & 0xF)]]
+        }
+        return out
     }
 
     /// The full view of one note: one-line fields through `UntrustedText.line`, the body through
