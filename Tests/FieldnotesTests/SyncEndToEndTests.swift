@@ -9,7 +9,7 @@ import Testing
 // MARK: - A server process
 
 /// A `fieldnotes serve` process on a free port; stopped by `stop()` or when the value goes away.
-private final class SyncServerProcess {
+final class SyncServerProcess {
     /// Its own folder (the database and the process's output live there).
     let cli: CLI
     let database: String
@@ -92,7 +92,7 @@ private final class SyncServerProcess {
 // MARK: - Laptops
 
 /// A researcher's laptop: a store in its own FIELDNOTES_HOME, with the remote set.
-private final class Laptop {
+final class Laptop {
     let cli: CLI
     let author: String
 
@@ -144,7 +144,7 @@ private final class Laptop {
 }
 
 /// A server with users and their laptops.
-private func group(_ authors: [String], maxBody: Int? = nil) throws -> (SyncServerProcess, [Laptop]) {
+func group(_ authors: [String], maxBody: Int? = nil) throws -> (SyncServerProcess, [Laptop]) {
     let server = try SyncServerProcess(maxBody: maxBody)
     let laptops = try authors.map { try Laptop($0, server: server, token: try server.addUser($0)) }
     return (server, laptops)
@@ -153,7 +153,7 @@ private func group(_ authors: [String], maxBody: Int? = nil) throws -> (SyncServ
 // MARK: - Raw HTTP
 
 /// A blocking client for bytes the real client would never send.
-private final class RawConnection {
+final class RawConnection {
     let fd: Int32
 
     init(port: Int) throws {
@@ -228,13 +228,13 @@ private final class RawConnection {
 }
 
 /// One request on a new connection; the response or nil when the server closed without one.
-private func exchange(_ port: Int, _ bytes: [UInt8], timeout: TimeInterval = 10) throws -> (status: Int, body: String)? {
+func exchange(_ port: Int, _ bytes: [UInt8], timeout: TimeInterval = 10) throws -> (status: Int, body: String)? {
     let connection = try RawConnection(port: port)
     connection.send(bytes)
     return connection.response(timeout: timeout)
 }
 
-private func request(_ method: String, _ path: String, token: String? = nil, body: String? = nil,
+func request(_ method: String, _ path: String, token: String? = nil, body: String? = nil,
                      extraHeaders: String = "") -> [UInt8] {
     var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     if let token { text += "Authorization: Bearer \(token)\r\n" }
