@@ -125,7 +125,7 @@ extension NoteStore {
                                  apply: (inout [String: JSONValue], inout Bool) throws -> Void) throws {
         let heads = try heads(kind: kind, doc: id)
         guard heads.count == 1, let head = heads.first else {
-            throw InputError.other("The \(kind.rawValue) \(id.prefix(8)) has unmerged versions; run 'fieldnotes sync' first, which merges them.")
+            throw InputError.other("The \(kind.rawValue) \(id.prefix(8)) has unmerged versions; run 'fieldnotes sync' first, which merges them. If sync reports that they cannot be merged, 'fieldnotes check' names the revision at fault and 'fieldnotes check --quarantine' sets it aside.")
         }
         guard !head.conflicts.isEmpty else { throw StoreError.notConflicted(id: id) }
         guard take != nil || hasChanges else {

@@ -131,7 +131,7 @@ enum ConflictsCommand {
             }
             for entry in conflicted {
                 let label = entry.kind == .note ? "" : entry.kind.rawValue + " "
-                context.out.line("\(label)\(UntrustedText.line(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8))))  \(UntrustedText.line(entry.title))\(entry.unmerged ? "  (unmerged: run 'fieldnotes sync')" : "")")
+                context.out.line("\(label)\(UntrustedText.line(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8))))  \(UntrustedText.line(entry.title))\(entry.unmerged ? "  (versions not merged: run 'fieldnotes sync'; if sync says they cannot be merged, 'fieldnotes check')" : "")")
                 for conflict in entry.conflicts {
                     context.out.line("  \(UntrustedText.line(conflict.field)):")
                     for value in conflict.values {
