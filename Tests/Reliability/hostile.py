@@ -182,7 +182,7 @@ def section_malformed(server, token, report):
         ("shape: doc id of 200 bytes", push_body(json.dumps({"protocol": 1, "revisions": [
             wire(dict(own, doc="d" * 200))]}).encode()), 400, "invalid_revision"),
         ("shape: clock a year ahead", push_body(json.dumps({"protocol": 1, "revisions": [
-            wire(dict(own, clock=hlc_now() + (365 * 86400 * 1000 << 16)))]}).encode()), 400, "invalid_revision"),
+            wire(dict(own, clock=hlc_now() + (365 * 86400 * 1000 << 16)))]}).encode()), 422, "inadmissible"),
         ("unknown parent", push_body(json.dumps({"protocol": 1, "revisions": [
             wire(dict(own, parents=["a" * 64]))]}).encode()), 409, "missing_parents"),
         ("pull since=-1", b"GET /v1/pull?since=-1 HTTP/1.1\r\n" + host + b"Authorization: Bearer " + token.encode()
@@ -467,15 +467,32 @@ def section_forgery(server, tokens, binary, work, report):
     stamps["title"] = [merge["clock"], "r-mallory", "mallory"]
     expect("merge with an altered stamp", "carol", [forged(stamps=stamps)], 403, "forbidden")
     expect("merge with an altered clock", "carol", [forged(clock=merge["clock"] + 1)], 403, "forbidden")
+    # A conflict record with one side is malformed before it is a forged merge: refused as inadmissible.
     expect("merge with a conflict record added", "carol", [forged(conflicts=[{"field": "title", "values": [
-        {"author": "bo", "replica": "r", "revision": "0" * 64, "value": "x"}]}])], 403, "forbidden")
+        {"author": "bo", "replica": "r", "revision": "0" * 64, "value": "x"}]}])], 422, "inadmissible")
+    expect("merge with a two-sided conflict record added", "carol", [forged(conflicts=[{"field": "title", "values": [
+        {"author": "bo", "replica": "r", "revision": "0" * 64, "value": "x"},
+        {"author": "anna", "replica": "r", "revision": "1" * 64, "value": "y"}]}])], 403, "forbidden")
     expect("merge with an author but no replica", "carol", [forged(author="carol")], 403, "forbidden")
     expect("merge with a replica but no author", "carol", [forged(replica="r-carol")], 403, "forbidden")
     expect("merge of a revision with its own ancestor", "carol",
            [forged(parents=sorted([revision_id(base), revision_id(side_a)]))], 403, "forbidden")
     expect("merge of two documents", "carol",
-           [forged(parents=sorted([revision_id(side_a), revision_id(merge_other_doc(server, tokens))]))], 403,
-           "forbidden")
+           [forged(parents=sorted([revision_id(side_a), revision_id(merge_other_doc(server, tokens))]))], 422,
+           "inadmissible")
+    # The attacks of the admission issue: a parent from another document, and a colleague's replica id.
+    other_doc = "77777777-2222-4333-8444-555555555555"
+    expect("edit whose parent is another note's revision", "carol",
+           [note_revision(other_doc, "carol", "r-carol", hlc_now(), title="foreign parent", parents=[revision_id(side_a)])],
+           422, "inadmissible")
+    expect("revision carrying anna's replica id", "carol",
+           [note_revision(other_doc, "carol", base["replica"], hlc_now(), title="hijacked replica")], 403, "forbidden")
+    expect("kommune not in the register", "carol",
+           [note_revision(other_doc, "carol", "r-carol", hlc_now(), kommune="Narnia")], 422, "inadmissible")
+    expect("document id that is a path", "carol",
+           [note_revision("../../tmp/x", "carol", "r-carol", hlc_now())], 422, "inadmissible")
+    expect("title with escape sequences", "carol",
+           [note_revision(other_doc, "carol", "r-carol", hlc_now(), title="\x1b]0;pwned\x07\x1b[2J")], 422, "inadmissible")
     own2 = note_revision("55555555-2222-4333-8444-555555555555", "carol", "r-carol", hlc_now(), title="carol's own")
     expect("forged merge in a batch after carol's own valid revision", "carol",
            [own2, forged(**{"fields.title": "Forged"})], 403, "forbidden")

@@ -52,15 +52,19 @@ public struct AdmissionPolicy {
 public struct AdmissionBatch<Context: AdmissionContext> {
     private let context: Context
     private let policy: AdmissionPolicy
+    /// Whether admitted revisions are kept for the rest of the batch (false where each is
+    /// stored as soon as it is admitted, so the context finds it: a local transaction).
+    private let remembersRevisions: Bool
     /// The revisions admitted so far, by id.
     public private(set) var admitted: [String: Revision] = [:]
     private var knownDocuments: Set<String> = []
     private var replicaOwners: [String: String] = [:]
 
     /// Starts a batch into the store `context` under `policy`.
-    public init(context: Context, policy: AdmissionPolicy = AdmissionPolicy()) {
+    public init(context: Context, policy: AdmissionPolicy = AdmissionPolicy(), remembersRevisions: Bool = true) {
         self.context = context
         self.policy = policy
+        self.remembersRevisions = remembersRevisions
     }
 
     /// Admits one revision or throws the refusal (an `AdmissionRefusal`) or the store's error.
@@ -112,7 +116,7 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             }
             replicaOwners[revision.replica] = revision.author
         }
-        admitted[revision.id] = revision
+        if remembersRevisions { admitted[revision.id] = revision }
         knownDocuments.insert(Self.key(revision.kind, revision.doc))
     }
 

@@ -75,8 +75,11 @@ extension NoteStore {
                                 replica: replicaID, author: author, deleted: deleted, fields: fields, stamps: stamps,
                                 conflicts: conflicts)
         // The same rule as for every revision received: what this store writes, every replica can take.
-        var batch = admissionBatch()
+        var batch = transactionAdmission
+            ?? AdmissionBatch(context: StoreAdmissionContext(database: database), remembersRevisions: false)
+        transactionAdmission = nil  // `batch` is now the only owner of its sets: no copy when it grows
         try batch.admit(revision)
+        if database.isInTransaction { transactionAdmission = batch }
         try insert(revision, pushed: false)
         if parent == nil && extraParents.isEmpty {
             // A new document: no heads to replace and nothing to merge.

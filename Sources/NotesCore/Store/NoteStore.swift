@@ -21,6 +21,9 @@ public final class NoteStore {
     private var transactionClock: TransactionClock?
     /// While a bulk change defers the search index: the last `notes` rowid before it began.
     var deferredSearchIndexFrom: Int64?
+    /// Admission of this store's own revisions while a write transaction runs: one batch per
+    /// transaction, so an import checks that a theme or visit exists once, not once per note.
+    var transactionAdmission: AdmissionBatch<StoreAdmissionContext>?
 
     /// The first bytes of every SQLite database file.
     static let sqliteHeader = Array("SQLite format 3\0".utf8)
@@ -210,7 +213,12 @@ public final class NoteStore {
             return try database.write {
                 let outermost = transactionClock == nil
                 if outermost { transactionClock = TransactionClock() }
-                defer { if outermost { transactionClock = nil } }
+                defer {
+                    if outermost {
+                        transactionClock = nil
+                        transactionAdmission = nil
+                    }
+                }
                 let result = try body()
                 if outermost, let clock = transactionClock, clock.changed {
                     try setMeta("clock", String(clock.value))
