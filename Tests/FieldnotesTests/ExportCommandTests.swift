@@ -685,13 +685,21 @@ struct ExportCommandTests {
     func jsonlRoundTrip() throws {
         let known = try KnownCLIStore()
         let fresh = try CLI.withStore(author: "zoe")
-        let exported = try known.export("--format", "jsonl")
+        // Notes only: a note of a visit this store lacks is refused with what to do (a dangling
+        // visit would break the admission rule on every replica), and nothing is written.
+        let notesOnly = try fresh.write("notes.jsonl", try known.export("--format", "jsonl").stdoutBytes)
+        let refused = try fresh.run("import", notesOnly)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("does not exist in this store; import a backup made with 'fieldnotes export --format jsonl --backup'"), "\(refused)")
+        #expect(try fresh.run("list", "--json").stdout == "[]\n")
+
+        let exported = try known.export("--format", "jsonl", "--backup")
         #expect(exported.status == 0)
         let file = try fresh.write("backup.jsonl", exported.stdoutBytes)
 
         let imported = try fresh.run("import", file)
         #expect(imported.status == 0, "\(imported)")
-        #expect(imported.stdout == "Imported 5 new notes.\nAdded to the codebook: klima/skybrud.\n", "\(imported)")
+        #expect(imported.stdout == "Imported 5 new notes; 1 visit added.\nAdded to the codebook: klima/skybrud.\n", "\(imported)")
 
         let original = try listWithoutRevisions(known.cli)
         let copy = try listWithoutRevisions(fresh)
@@ -724,7 +732,7 @@ struct ExportCommandTests {
         #expect(again.stdout == "Imported 0 new notes, 5 already up to date.\n")
         #expect(try fresh.run("list", "--json").stdout == before)
         // And exporting the copy gives the same jsonl except revisions.
-        let reexported = try fresh.run("export", "--format", "jsonl")
+        let reexported = try fresh.run("export", "--format", "jsonl", "--backup")
         let mask = { (text: String) in
             text.replacingOccurrences(of: #""revision":"[0-9a-f]+""#, with: "R", options: .regularExpression)
         }

@@ -75,15 +75,21 @@ struct ImportCommandTests {
         #expect(notes.first?["body"] as? String == "En indkøber bygger bro.")
     }
 
-    @Test("A body over 1 MiB in an import is refused with the line")
+    @Test("A body over the stored limit (8 MiB) in an import is refused with the line; a 1.5 MiB body (a merged one) imports")
     func bigBody() throws {
         let cli = try CLI.withStore()
-        let body = String(repeating: "x", count: (1 << 20) + 1)
+        let body = String(repeating: "x", count: (8 << 20) + 1)
         let file = try cli.write("big.jsonl", #"{"kommune":"Odense","body":"\#(body)"}"#)
         let result = try cli.run("import", file)
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("Error: big.jsonl:1: The body is 1048577 bytes; the limit is 1048576 bytes (1 MiB)."))
+        #expect(result.stderr.hasPrefix("Error: big.jsonl:1: The body is 8388609 bytes; the limit is 8388608 bytes (8 MiB)."), "\(result)")
         #expect(try cli.run("list", "--json").stdout == "[]\n")
+        let merged = try cli.write("merged.jsonl", #"{"kommune":"Odense","body":"\#(String(repeating: "y", count: 3 << 19))"}"#)
+        #expect(try cli.run("import", merged).status == 0)
+        // What a person types stays at 1 MiB.
+        let typed = try cli.write("typed.txt", String(repeating: "z", count: (1 << 20) + 1))
+        let add = try cli.run("add", "--kommune", "Odense", "--body-file", typed)
+        #expect(add.status != 0 && add.stderr.contains("the limit is 1048576 bytes (1 MiB)"), "\(add)")
     }
 
     @Test("Missing paths and empty inputs are refused clearly")

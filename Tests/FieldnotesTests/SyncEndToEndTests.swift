@@ -535,7 +535,7 @@ struct SyncEndToEndTests {
         let shape = try exchange(server.port, request("POST", "/v1/push", token: token, body: "{\"protocol\": \"one\", \"revs\": 5}"))
         #expect(shape?.status == 400)
         let orphan = #"{"protocol":1,"revisions":[{"id":"ID","revision":REV}]}"#
-        let revision = #"{"author":"eve","clock":1,"conflicts":[],"deleted":false,"doc":"x","fields":{"author":"eve","body":"","date":"2025-03-01","kommune":"Odense","levels":[],"model":null,"place":null,"sdgs":[],"themes":[],"title":"t","visit":null},"format":1,"kind":"note","parents":["\#(String(repeating: "a", count: 64))"],"replica":"r","stamps":{}}"#
+        let revision = #"{"author":"eve","clock":1,"conflicts":[],"deleted":false,"doc":"0f0f0f0f-0000-4000-8000-000000000001","fields":{"author":"eve","body":"","date":"2025-03-01","kommune":"Odense","levels":[],"model":null,"place":null,"sdgs":[],"themes":[],"title":"t","visit":null},"format":1,"kind":"note","parents":["\#(String(repeating: "a", count: 64))"],"replica":"r","stamps":{}}"#
         let revisionID = SHA256.hexDigest(Array(revision.utf8))
         let missing = try exchange(server.port, request("POST", "/v1/push", token: token,
                                                         body: orphan.replacingOccurrences(of: "ID", with: revisionID).replacingOccurrences(of: "REV", with: revision)))

@@ -157,10 +157,10 @@ struct ImportTests {
         #expect(try fixture.count("revisions", where: "kind = 'codebook'") == 12)
     }
 
-    @Test("A body over 1 MiB is refused at import; exactly 1 MiB is accepted")
+    @Test("Import takes bodies up to the stored limit (8 MiB, what merges can produce), not the 1 MiB a person types; one byte more is refused")
     func bodyLimit() throws {
         let fixture = try StoreFixture()
-        let exact = String(repeating: "a", count: Note.maxBodyBytes)
+        let exact = String(repeating: "a", count: AdmissionLimits.maxBodyBytes)
         let lines = [
             #"{"kommune":"Odense","title":"exact","body":"\#(exact)"}"#,
             #"{"kommune":"Odense","title":"over","body":"\#(exact)b"}"#,
@@ -168,16 +168,20 @@ struct ImportTests {
         let file = try fixture.directory.write("big.jsonl", lines.joined(separator: "\n"))
         do {
             _ = try fixture.store.importNotes(from: file, skipInvalid: false)
-            Issue.record("accepted a body over 1 MiB")
+            Issue.record("accepted a body over 8 MiB")
         } catch let error as ImportError {
             guard case .invalidRecords(let problems, _) = error else { Issue.record("\(error)"); return }
             #expect(problems.map(\.line) == [2])
-            #expect(problems.first?.reason.contains("1 MiB") == true)
+            #expect(problems.first?.reason.contains("the limit is 8388608 bytes (8 MiB)") == true)
         }
         #expect(try fixture.count("notes") == 0)
         let report = try fixture.store.importNotes(from: file, skipInvalid: true)
         #expect(report.added == 1)
-        #expect(try fixture.store.notes().first?.body.utf8.count == Note.maxBodyBytes)
+        #expect(try fixture.store.notes().first?.body.utf8.count == AdmissionLimits.maxBodyBytes)
+        // What a person types stays at 1 MiB.
+        #expect(throws: InputError.bodyTooLarge(bytes: Note.maxBodyBytes + 1, limit: Note.maxBodyBytes)) {
+            try NoteInput.body(String(repeating: "a", count: Note.maxBodyBytes + 1))
+        }
     }
 
     @Test("Markdown files with front matter: key: value and key: [a, b]; the text below is the body")

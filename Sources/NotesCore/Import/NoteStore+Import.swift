@@ -168,6 +168,8 @@ private struct ImportSession {
             try store.importRecord(draft, deleted: record.deleted, report: &report)
         } catch let error as InputError {
             problem(ImportProblem(file: file, line: line, reason: error.message))
+        } catch let refusal as AdmissionRefusal where refusal.rule == .visit {
+            problem(ImportProblem(file: file, line: line, reason: "\(refusal.detail) in this store; import a backup made with 'fieldnotes export --format jsonl --backup', which carries the visits, or remove 'visit' from the record"))
         } catch let refusal as AdmissionRefusal {
             problem(ImportProblem(file: file, line: line, reason: "\(refusal.rule.rawValue): \(refusal.detail)"))
         }

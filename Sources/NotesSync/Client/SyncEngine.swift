@@ -177,8 +177,10 @@ public final class SyncEngine {
             case 403, 422:
                 // One revision of the batch breaks the admission rule: hold it (and what depends on
                 // it) back, report it, and send the others.
-                guard let refusal = Self.refusal(in: response), batch.contains(where: { $0.id == refusal.revision }),
-                      !waiting.contains(refusal.revision) else {
+                // A revision written under another name than the token's user is not a problem of
+                // one revision but of the token (exit 4, "check 'fieldnotes remote set'").
+                guard let refusal = Self.refusal(in: response), refusal.rule != .author,
+                      batch.contains(where: { $0.id == refusal.revision }), !waiting.contains(refusal.revision) else {
                     throw error(for: response)
                 }
                 waiting.insert(refusal.revision)
@@ -356,7 +358,11 @@ public final class SyncEngine {
     static func refusal(in response: TransportResponse) -> AdmissionRefusal? {
         guard let error = (try? JSONParser.parse(response.body))?["error"], let id = error["revision"]?.stringValue,
               let rule = error["rule"]?.stringValue.flatMap(AdmissionRule.init(rawValue:)) else { return nil }
-        return AdmissionRefusal(revision: id, rule: rule, detail: error["message"]?.stringValue ?? "")
+        // The server's message is a whole sentence ("Refused …. Nothing of this push was stored.");
+        // the client words its own report around it.
+        var message = error["message"]?.stringValue ?? ""
+        while message.hasSuffix(".") { message.removeLast() }
+        return AdmissionRefusal(revision: id, rule: rule, detail: message)
     }
 
     private func error(for response: TransportResponse) -> SyncError {

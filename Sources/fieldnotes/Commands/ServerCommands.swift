@@ -41,6 +41,8 @@ enum ServeCommand {
             throw UsageError(message: "'--memory-budget' must be at least 4 × '--max-body' (\(limits.maxBodyBytes)): a push that large and its decoded revisions must fit.",
                              commandPath: arguments.commandPath)
         }
+        // Before any thread exists, so every arena is made under the tuned settings.
+        AllocatorTuning.applyForServing()
         let store = try ServerStore(path: path)
         let service = SyncService(store: store, maxBody: limits.maxBodyBytes)
         let server = HTTPServer(host: host, port: port, limits: limits, preflight: service.preflight, handler: service.handle,

@@ -227,7 +227,7 @@ enum SyncAttention {
             context.warn("refused revision \(refusal.revision.prefix(12)) from the server (\(refusal.rule.rawValue)): \(UntrustedText.line(refusal.detail)). It was not stored; your notes are unaffected. Tell whoever runs the server to run 'fieldnotes server check'.")
         }
         for refusal in summary.heldBack {
-            context.warn("the server refused your revision \(refusal.revision.prefix(12)) (\(refusal.rule.rawValue)): \(UntrustedText.line(refusal.detail)). It and the changes after it stay here, unsent; run 'fieldnotes check' to see them.")
+            context.warn("the server refused your revision \(refusal.revision.prefix(12)): \(UntrustedText.line(refusal.detail)). It and the changes that build on it stay here, unsent (nothing is lost); tell whoever runs the server, and run 'fieldnotes check' to see it.")
         }
         for document in summary.unmerged {
             let name = document.kind == .note ? "note" : document.kind.rawValue
