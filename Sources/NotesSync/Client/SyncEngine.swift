@@ -358,11 +358,11 @@ public final class SyncEngine {
     static func refusal(in response: TransportResponse) -> AdmissionRefusal? {
         guard let error = (try? JSONParser.parse(response.body))?["error"], let id = error["revision"]?.stringValue,
               let rule = error["rule"]?.stringValue.flatMap(AdmissionRule.init(rawValue:)) else { return nil }
-        // The server's message is a whole sentence ("Refused …. Nothing of this push was stored.");
-        // the client words its own report around it.
-        var message = error["message"]?.stringValue ?? ""
-        while message.hasSuffix(".") { message.removeLast() }
-        return AdmissionRefusal(revision: id, rule: rule, detail: message)
+        // `detail` says what is wrong; the message is a whole sentence around it, which the
+        // client words its own report around instead.
+        var detail = error["detail"]?.stringValue ?? error["message"]?.stringValue ?? ""
+        while detail.hasSuffix(".") { detail.removeLast() }
+        return AdmissionRefusal(revision: id, rule: rule, detail: detail)
     }
 
     private func error(for response: TransportResponse) -> SyncError {

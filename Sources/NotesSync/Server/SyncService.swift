@@ -250,6 +250,7 @@ public struct SyncService: Sendable {
             "message": .string("Refused \(refusal.description). Nothing of this push was stored."),
             "revision": .string(refusal.revision),
             "rule": .string(refusal.rule.rawValue),
+            "detail": .string(refusal.detail),
         ])]))
         return .json(status: status, writer.bytes)
     }

@@ -226,7 +226,10 @@ enum SyncAttention {
         for refusal in summary.refused {
             context.warn("refused revision \(refusal.revision.prefix(12)) from the server (\(refusal.rule.rawValue)): \(UntrustedText.line(refusal.detail)). It was not stored; your notes are unaffected. Tell whoever runs the server to run 'fieldnotes server check'.")
         }
-        for refusal in summary.heldBack {
+        for refusal in summary.heldBack where refusal.rule == .visit || refusal.rule == .theme {
+            context.warn("your revision \(refusal.revision.prefix(12)) waits here, unsent, because the server does not have what it names (\(UntrustedText.line(refusal.detail))). It goes with a later sync, once the \(refusal.rule == .visit ? "visit" : "theme")'s author has synced (after a server restored from a backup, they send it again).")
+        }
+        for refusal in summary.heldBack where refusal.rule != .visit && refusal.rule != .theme {
             context.warn("the server refused your revision \(refusal.revision.prefix(12)): \(UntrustedText.line(refusal.detail)). It and the changes that build on it stay here, unsent (nothing is lost); tell whoever runs the server, and run 'fieldnotes check' to see it.")
         }
         for document in summary.unmerged {
