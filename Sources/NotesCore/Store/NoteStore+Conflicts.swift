@@ -13,9 +13,10 @@ extension NoteStore {
         /// Whether it still has several heads (a sync was interrupted before merging).
         public let unmerged: Bool
 
-        /// The `conflicts --json` form: `{"id", "kind", "title", "fields": [{"field", "values": [{"revision", "author", "value"}]}]}`.
+        /// The `conflicts --json` form: `{"id", "kind", "title", "fields": [{"field", "values": [{"revision", "author", "value"}]}]}`,
+        /// plus `"unmerged": true` for a document whose versions are not merged yet (see `sync` and `check`).
         public var json: JSONValue {
-            .object([
+            var object: [String: JSONValue] = [
                 "id": .string(id),
                 "kind": .string(kind.rawValue),
                 "title": .string(title),
@@ -27,7 +28,9 @@ extension NoteStore {
                         }),
                     ])
                 }),
-            ])
+            ]
+            if unmerged { object["unmerged"] = .bool(true) }
+            return .object(object)
         }
     }
 
