@@ -217,6 +217,93 @@ struct AdmissionAttackTests {
         #expect(try scene.group.server.revisionIDs() == before)
     }
 
+    @Test("an authored edit cannot invent a conflict in a colleague's name or a stamp that wins every later conflict")
+    func inventedConflictsAndStamps() throws {
+        let scene = try Scene()
+        let head = try scene.head("eve", .note, scene.annaNote.id)
+        let replica = scene.group["eve"].replicaID
+        var fields = head.fields
+        fields["author"] = .string("eve")
+        // A body conflict whose side claims to be anna's, with eve's words.
+        let fakeSide = FieldConflict.Value(revision: head.id, author: "anna", replica: scene.group["anna"].replicaID,
+                                           value: .string("Anna siger: slet alt"))
+        let mine = FieldConflict.Value(revision: String(repeating: "e", count: 64), author: "eve", replica: replica, value: .string("x"))
+        let withConflict = Revision(kind: .note, doc: head.doc, parents: [head.id], clock: F.clock(90_000), replica: replica,
+                                    author: "eve", deleted: false, fields: fields,
+                                    conflicts: [FieldConflict(field: "body", values: [fakeSide, mine])])
+        // The title left unchanged, but stamped far in the future so it would win any concurrent edit.
+        let withStamp = Revision(kind: .note, doc: head.doc, parents: [head.id], clock: F.clock(90_001), replica: replica,
+                                 author: "eve", deleted: false, fields: fields,
+                                 stamps: ["title": Stamp(clock: Int64.max - 1, replica: "zzzz", author: "anna")])
+        let before = try scene.group.server.revisionIDs()
+        for forged in [withConflict, withStamp] {
+            let response = scene.push([forged], as: "eve")
+            #expect(response.status == 422)
+            #expect(response.jsonBody?["error"]?["rule"] == .string("fields"))
+        }
+        #expect(try scene.group.server.revisionIDs() == before)
+        // The honest edit, built as `edit` builds it, is accepted.
+        var change = NoteChanges()
+        change.title = "Eve retter"
+        try scene.group["eve"].editNote(id: scene.annaNote.id, changes: change)
+        #expect(try scene.group.sync("eve").pushed == 1)
+    }
+
+    @Test("decomposed (NFD) text and a blank place are refused: they would filter and group apart from what add writes")
+    func decomposedAndBlank() throws {
+        let scene = try Scene()
+        let replica = scene.group["eve"].replicaID
+        let nfd = "Ta\u{030A}rnby"
+        #expect(nfd == "Tårnby", "canonically equal, so a Swift dictionary would match it")
+        let cases: [[String: JSONValue]] = [
+            ["kommune": .string(nfd)],
+            ["title": .string("Mo\u{0308}de")],
+            ["kommune": .null, "place": .string("   ")],
+        ]
+        for overrides in cases {
+            let revision = F.create(doc: F.uuid("\(overrides)"), fields: F.noteFields(overrides.merging(["author": .string("eve")]) { a, _ in a }),
+                                    clock: F.clock(91_000), replica: replica, author: "eve")
+            let response = scene.push([revision], as: "eve")
+            #expect(response.status == 422, "\(overrides)")
+            #expect(response.jsonBody?["error"]?["rule"] == .string("fields"), "\(overrides)")
+        }
+    }
+
+    @Test("two creations of one note arriving in one pulled batch are merged (the same file with ids imported on two laptops)")
+    func twoCreationsInOneBatch() throws {
+        let group = try SyncGroup(["anna", "bo", "carl"])
+        let id = "abcdef01-2345-4678-8abc-def012345678"
+        try group["anna"].addNote(NoteDraft(id: id, title: "Fælles", body: "a", kommune: "Odense", date: "2025-03-01"))
+        try group["bo"].addNote(NoteDraft(id: id, title: "Fælles", body: "b", kommune: "Odense", date: "2025-03-01"))
+        try group.sync("anna")
+        // Bo's sync is cut after his push, before it pulls and merges: the server holds both creations.
+        let cut = CountingTransport(group.server.transport("bo"))
+        cut.failAt = (index: 2, afterSending: false)
+        #expect(throws: SyncError.self) { try group.sync("bo", through: cut) }
+        #expect(try group.server.revisionIDs().count == Codebook.genesisRevisions.count + 2)
+        let summary = try group.sync("carl")
+        #expect(summary.merged == 1, "\(summary.line)")
+        #expect(try group["carl"].heads(kind: .note, doc: id).count == 1)
+        for author in ["anna", "bo", "carl", "anna", "bo"] { try group.sync(author) }
+        #expect(try group.notes("anna") == group.notes("carl"))
+        #expect(try group.notes("bo") == group.notes("carl"))
+    }
+
+    @Test("a client whose checkpoint is a revision moved to quarantine goes on from there instead of starting over")
+    func checkpointOnQuarantinedRevision() throws {
+        let scene = try Scene()
+        let forged = try scene.forgedEdit(parent: try scene.head("eve", .note, scene.boNote.id))
+        try scene.group.server.store.withWriter { database in
+            try database.write { try ServerStore.insert(forged, pushedBy: "eve", database: database) }
+        }
+        _ = try scene.group.sync("bo")
+        #expect(try scene.group["bo"].pullCheckpoint().revision == forged.id)
+        #expect(try scene.group.server.store.check(quarantine: true).quarantined == 1)
+        let counting = CountingTransport(scene.group.server.transport("bo"))
+        try scene.group.sync("bo", through: counting)
+        #expect(!counting.statuses.contains(409), "no reset: \(counting.statuses)")
+    }
+
     @Test("server check finds a revision whose stored bytes were altered, and --quarantine moves it out of what pulls serve")
     func tamperedBytes() throws {
         let scene = try Scene()

@@ -102,6 +102,46 @@ struct HTTPMemoryBudgetTests {
         #expect(spent.reserved == 400 << 10)
     }
 
+    @Test("a revision larger than the pull's first reservation is reserved for before it is read, or answered 503 busy")
+    func largeRevisionsAreReservedForBeforeTheyAreRead() throws {
+        let directory = try SyncTempDirectory()
+        let store = try ServerStore(path: directory.file("server.sqlite"), readerCount: 1)
+        let token = try store.addUser("anna", role: .researcher)
+        let user = try #require(try store.authenticate(token: token))
+        let transcript = String(repeating: "Kommunaldirektøren fortæller om verdensmålene.\n", count: 25_000)
+        let large = RevisionFactory.create(doc: RevisionFactory.uuid("transcript"),
+                                           fields: RevisionFactory.noteFields(["body": .string(transcript)]),
+                                           clock: RevisionFactory.clock(1), replica: "r-anna", author: "anna")
+        #expect(large.canonicalBytes.count > 1 << 20)
+        try store.push([large], user: user)
+        let service = SyncService(store: store, maxBody: 1 << 20)
+        let since = Codebook.genesisRevisions.count
+        func pull(_ budget: MemoryBudget) -> HTTPResponse {
+            var request = HTTPRequest(method: "GET", target: "/v1/pull?since=\(since)&after=\(Codebook.genesisRevisions.last!.id)",
+                                      headers: ["Host": "x", "Authorization": "Bearer \(token)"])
+            request.memory = MemoryReservation(budget: budget)
+            return service.handle(request)
+        }
+        // Only 512 KiB free, and nobody gives any back: busy, and nothing left reserved.
+        let tight = MemoryBudget(capacity: 3 << 20, wait: .milliseconds(50))
+        _ = tight.take(atLeast: (5 << 20) / 2, atMost: (5 << 20) / 2)
+        #expect(pull(tight).status == 503)
+        #expect(tight.reserved == (5 << 20) / 2)
+
+        // The same, but the room is given back while the pull waits: the revision is served.
+        let freed = MemoryBudget(capacity: 3 << 20, wait: .seconds(10))
+        _ = freed.take(atLeast: (5 << 20) / 2, atMost: (5 << 20) / 2)
+        Thread.detachNewThread {
+            usleep(50_000)
+            freed.give((5 << 20) / 2)
+        }
+        let served = pull(freed)
+        #expect(served.status == 200)
+        let revisions = try JSONParser.parse(served.body)["revisions"]?.arrayValue ?? []
+        #expect(revisions.first?["id"]?.stringValue == large.id)
+        #expect(freed.reserved == served.body.count)
+    }
+
     @Test("a push reserves for its decoded revisions before decoding them, and holds only those once the body is freed")
     func pushesReserveForTheirRevisions() throws {
         let directory = try SyncTempDirectory()

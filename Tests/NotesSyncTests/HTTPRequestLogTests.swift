@@ -25,4 +25,17 @@ struct HTTPRequestLogTests {
         #expect(entry(path: "/v1/pull").escapedPath == "/v1/pull")
         #expect(entry(path: "/v1/hørsholm/æblé").escapedPath == "/v1/hørsholm/æblé")
     }
+
+    @Test("a log line names time, user, method, path, status, duration and size; a response that was not delivered says sent=failed")
+    func lineFormat() {
+        var log = HTTPRequestLog(time: Date(timeIntervalSince1970: 1_790_000_000.5), remoteAddress: "127.0.0.1", method: "GET",
+                                 path: "/v1/pull", status: 200, durationMilliseconds: 30001.25, bodyBytes: 8_388_608, user: "anna")
+        #expect(log.sent)
+        #expect(log.line == "2026-09-21T14:13:20.500Z anna GET /v1/pull 200 30001.2ms 8388608B\n")
+        log.sent = false
+        #expect(log.line == "2026-09-21T14:13:20.500Z anna GET /v1/pull 200 30001.2ms 8388608B sent=failed\n")
+        log.user = nil
+        log.path = "/x\ny"
+        #expect(log.line.hasPrefix("2026-09-21T14:13:20.500Z - GET /x%0Ay 200 "))
+    }
 }

@@ -388,4 +388,47 @@ struct HTTPRequestParserTests {
         let text = head + "A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n"
         #expect(parseError(text, limits: limits) == .tooManyHeaderFields)
     }
+
+    @Test("a server's parser stops after each head until the body is admitted, and then reads it as usual")
+    func waitsForAdmissionAfterTheHead() throws {
+        var parser = HTTPRequestParser(waitsForAdmission: true)
+        parser.append(Array("POST /up?x=1 HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n".utf8))
+        #expect(try parser.nextRequest() == nil)
+        #expect(parser.isAwaitingAdmission)
+        let head = try #require(parser.head)
+        #expect(head.method == "POST" && head.path == "/up" && head.query == ["x": "1"])
+        #expect(head.body == .length(5))
+        #expect(head.headers["expect"] == "100-continue")
+        // Body bytes that arrive early stay in the buffer, unread, until admission.
+        parser.append(Array("hello".utf8))
+        #expect(try parser.nextRequest() == nil)
+        parser.admitBody()
+        #expect(!parser.isAwaitingAdmission)
+        #expect(try parser.nextRequest()?.body == Array("hello".utf8))
+
+        // A request without a body waits too; so does each pipelined one.
+        parser.append(Array("GET /a HTTP/1.1\r\nHost: t\r\n\r\nPOST /b HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nz\r\n0\r\n\r\n".utf8))
+        #expect(try parser.nextRequest() == nil)
+        #expect(parser.head?.body == .empty)
+        parser.admitBody()
+        #expect(try parser.nextRequest()?.path == "/a")
+        #expect(try parser.nextRequest() == nil)
+        #expect(parser.head?.body == .chunked)
+        #expect(!parser.isAwaitingContinue)
+        parser.admitBody()
+        #expect(try parser.nextRequest()?.body == Array("z".utf8))
+        #expect(parser.head == nil)
+    }
+
+    @Test("without admission the parser behaves as before: a bodiless head asks for no 100 Continue")
+    func bodilessHeadsNeverAwaitContinue() throws {
+        var parser = HTTPRequestParser(waitsForAdmission: true)
+        parser.append(Array("GET / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n\r\n".utf8))
+        #expect(try parser.nextRequest() == nil)
+        #expect(!parser.isAwaitingContinue)
+        var plain = HTTPRequestParser()
+        plain.append(Array("GET / HTTP/1.1\r\nHost: t\r\n\r\n".utf8))
+        #expect(try plain.nextRequest()?.path == "/")
+        #expect(!plain.isAwaitingAdmission)
+    }
 }

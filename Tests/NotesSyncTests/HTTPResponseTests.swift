@@ -23,6 +23,13 @@ struct HTTPResponseTests {
         #expect(!text.contains("alice"))
     }
 
+    @Test("the head sent on its own, followed by the body, is exactly the serialized response")
+    func headAndBodyMakeTheSerializedResponse() {
+        let response = HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array("{}".utf8))
+        #expect(response.serializedHead(keepAlive: true) + response.body == response.serialized(keepAlive: true))
+        #expect(String(decoding: response.serializedHead(keepAlive: false), as: UTF8.self).hasSuffix("Content-Length: 2\r\nConnection: close\r\n\r\n"))
+    }
+
     @Test func invalidStatusIsSentAs500() {
         let text = String(decoding: HTTPResponse(status: 42).serialized(keepAlive: false), as: UTF8.self)
         #expect(text.hasPrefix("HTTP/1.1 500 Internal Server Error\r\n"))

@@ -84,5 +84,32 @@ struct OpenAPIDocumentTests {
             #expect(error?["code"] is String && error?["message"] is String, "\(object)")
         }
         #expect(call("GET", "/v1/push").0 == 405 && documentedStatuses("/v1/push", "post").contains("405"))
+
+        // Answers given from the request head alone, before the body is read.
+        let twoTokens = HTTPHeaders([(name: "Host", value: "x"), (name: "Authorization", value: "Bearer \(token)"),
+                                     (name: "Authorization", value: "Bearer other")])
+        let heads: [(HTTPRequestHead, String, Int)] = [
+            (HTTPRequestHead(method: "POST", target: "/v1/push", path: "/v1/push", headers: ["Host": "x"], body: .length(1 << 20)), "post", 401),
+            (HTTPRequestHead(method: "POST", target: "/v1/push", path: "/v1/push", headers: twoTokens, body: .length(10)), "post", 400),
+            (HTTPRequestHead(method: "GET", target: "/v1/pull", path: "/v1/pull", headers: twoTokens), "get", 400),
+            (HTTPRequestHead(method: "GET", target: "/v1/whoami", path: "/v1/whoami", headers: twoTokens), "get", 400),
+            (HTTPRequestHead(method: "GET", target: "/v1/health", path: "/v1/health", headers: ["Host": "x"], body: .chunked), "get", 400),
+        ]
+        for (head, operation, status) in heads {
+            let response = service.preflight(head)
+            #expect(response?.status == status, "\(head.method) \(head.path)")
+            #expect(documentedStatuses(head.path, operation).contains(String(status)), "\(status) is not documented for \(head.method) \(head.path)")
+        }
+        #expect(service.preflight(HTTPRequestHead(method: "POST", target: "/v1/push", path: "/v1/push",
+                                                  headers: ["Host": "x", "Authorization": "Bearer \(token)"], body: .length(10))) == nil)
+        // 503 busy when the memory budget has no room for the push's revisions or the pull's batch.
+        for (method, path, operation) in [("POST", "/v1/push", "post"), ("GET", "/v1/pull", "get")] {
+            var request = HTTPRequest(method: method, target: path, headers: ["Authorization": "Bearer \(token)", "Host": "x"],
+                                      body: method == "POST" ? pushBody : [])
+            request.memory = MemoryReservation(budget: MemoryBudget(capacity: 0, wait: .zero))
+            let response = service.handle(request)
+            #expect(response.status == 503 && response.headers["Retry-After"] == "1", "\(method) \(path)")
+            #expect(documentedStatuses(path, operation).contains("503"))
+        }
     }
 }

@@ -147,11 +147,15 @@ public enum Admission {
             try line("title")
             try line("author")
             try line("place", optional: true, mayBeEmpty: false)
-            if let body = fields["body"]?.stringValue, body.utf8.count > AdmissionLimits.maxBodyBytes {
-                throw FieldProblem(rule: .size, detail: "the body is \(body.utf8.count) bytes; the limit is \(AdmissionLimits.maxBodyBytes)")
+            if let body = fields["body"]?.stringValue {
+                if body.utf8.count > AdmissionLimits.maxBodyBytes {
+                    throw FieldProblem(rule: .size, detail: "the body is \(body.utf8.count) bytes; the limit is \(AdmissionLimits.maxBodyBytes)")
+                }
+                try checkNFC(body, field: "body")
             }
             let kommune = fields["kommune"]?.stringValue
-            if let kommune, KommuneRegister.named(kommune) == nil {
+            // Looked up by bytes: a dictionary of Swift strings would also match a decomposed spelling.
+            if let kommune, KommuneRegister.named(kommune)?.name.utf8.elementsEqual(kommune.utf8) != true {
                 throw FieldProblem(rule: .fields, detail: "kommune '\(UntrustedText.line(kommune.prefix(80)))' is not in the register")
             }
             // `add` and `import` require a kommune or a place, but not admission: concurrent edits
@@ -169,7 +173,7 @@ public enum Admission {
             guard let date = fields["date"]?.stringValue, NoteDate(date) != nil else {
                 throw FieldProblem(rule: .fields, detail: "the visit's date is not a real day (YYYY-MM-DD)")
             }
-            guard let kommune = fields["kommune"]?.stringValue, KommuneRegister.named(kommune) != nil else {
+            guard let kommune = fields["kommune"]?.stringValue, KommuneRegister.named(kommune)?.name.utf8.elementsEqual(kommune.utf8) == true else {
                 throw FieldProblem(rule: .fields, detail: "the visit's kommune is not in the register")
             }
             try line("purpose", optional: true)
@@ -181,9 +185,19 @@ public enum Admission {
         }
     }
 
-    /// A single-line value: no control characters or line breaks, at most `maxLineCharacters` long.
+    /// Every stored string is in Unicode NFC, as `add` and `import` write it: a decomposed
+    /// spelling would hash, sort and filter apart from the same word typed precomposed.
+    static func checkNFC(_ text: String, field: String) throws(FieldProblem) {
+        if text.utf8.allSatisfy({ $0 < 0xCC }) { return }
+        if !NoteInput.normalize(text).utf8.elementsEqual(text.utf8) {
+            throw FieldProblem(rule: .fields, detail: "\(field) is not in Unicode NFC")
+        }
+    }
+
+    /// A single-line value: in NFC, no control characters or line breaks, at most `maxLineCharacters` long.
     static func checkLine(_ text: String, field: String, mayBeEmpty: Bool) throws(FieldProblem) {
-        if !mayBeEmpty && text.isEmpty { throw FieldProblem(rule: .fields, detail: "\(field) is empty") }
+        if !mayBeEmpty && text.allSatisfy(\.isWhitespace) { throw FieldProblem(rule: .fields, detail: "\(field) is empty") }
+        try checkNFC(text, field: field)
         if let scalar = UntrustedText.firstForbiddenInLine(text) {
             throw FieldProblem(rule: .fields, detail: "\(field) holds the control character \(UntrustedText.escape(scalar))")
         }

@@ -2,6 +2,8 @@
 public protocol AdmissionContext {
     /// The kind, document and clock of a revision the store holds, or nil.
     func storedParent(_ id: String) throws -> AdmissionParent?
+    /// A revision the store holds, decoded, or nil.
+    func storedRevision(_ id: String) throws -> Revision?
     /// Whether the store holds any revision of this document.
     func hasDocument(kind: DocumentKind, doc: String) throws -> Bool
     /// The author a replica id is bound to, or nil when the store has not seen it.
@@ -35,7 +37,8 @@ public struct AdmissionPolicy {
     public var maxClock: Int64?
     /// Recomputes a merge from its parents and throws a `merge` refusal if it differs; nil where
     /// the receiver does not recompute (a client trusts the server's check, which did).
-    public var verifyMerge: ((_ merge: Revision, _ batch: [String: Revision]) throws -> Void)?
+    /// `sameDocument` holds the revisions of the merge's document admitted earlier in the batch.
+    public var verifyMerge: ((_ merge: Revision, _ sameDocument: [String: Revision]) throws -> Void)?
 
     /// Creates a policy.
     public init(sender: String? = nil, bindsReplicas: Bool = false, maxClock: Int64? = nil,
@@ -57,6 +60,8 @@ public struct AdmissionBatch<Context: AdmissionContext> {
     private let remembersRevisions: Bool
     /// The revisions admitted so far, by id.
     public private(set) var admitted: [String: Revision] = [:]
+    /// The same, by document, for recomputing merges without scanning the whole batch.
+    private var admittedByDocument: [String: [String: Revision]] = [:]
     private var knownDocuments: Set<String> = []
     private var replicaOwners: [String: String] = [:]
 
@@ -92,12 +97,20 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             }
             parents.append(parent)
         }
+        if !isMerge {
+            // An authored revision carries its parent's open conflicts (or fewer: a resolve) and
+            // its parent's stamp on every field it leaves unchanged; it cannot invent either. A
+            // made-up conflict side could put words in a colleague's name (`resolve --take mine`
+            // picks the side by replica id), a made-up stamp could win every later conflict.
+            let parent = try revision.parents.first.flatMap { try revisionOf($0) }
+            if let problem = Self.inheritanceProblem(revision, parent: parent) { throw refuse(.fields, problem) }
+        }
         if isMerge {
             // The format is checked by recomputing: a client has only format 1 to know of.
             guard revision.clock == parents.map(\.clock).max() ?? 0 else {
                 throw refuse(.merge, "a merge has the greater clock of its parents")
             }
-            if let verify = policy.verifyMerge { try verify(revision, admitted) }
+            if let verify = policy.verifyMerge { try verify(revision, admittedByDocument[Self.key(revision.kind, revision.doc)] ?? [:]) }
         }
         if revision.kind == .note {
             if let visit = revision.string("visit"), try !hasDocument(.visit, visit) {
@@ -116,7 +129,10 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             }
             replicaOwners[revision.replica] = revision.author
         }
-        if remembersRevisions { admitted[revision.id] = revision }
+        if remembersRevisions {
+            admitted[revision.id] = revision
+            admittedByDocument[Self.key(revision.kind, revision.doc), default: [:]][revision.id] = revision
+        }
         knownDocuments.insert(Self.key(revision.kind, revision.doc))
     }
 
@@ -126,6 +142,32 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             return AdmissionParent(kind: revision.kind, doc: revision.doc, clock: revision.clock)
         }
         return try context.storedParent(id)
+    }
+
+    /// A revision admitted in this batch or stored, decoded.
+    private func revisionOf(_ id: String) throws -> Revision? {
+        if let revision = admitted[id] { return revision }
+        return try context.storedRevision(id)
+    }
+
+    /// Why an authored revision's conflicts or stamps are not its parent's, or nil.
+    static func inheritanceProblem(_ revision: Revision, parent: Revision?) -> String? {
+        guard let parent else {
+            if !revision.conflicts.isEmpty { return "a new document has no open conflicts" }
+            if !revision.stamps.isEmpty { return "a new document's fields are all set by itself (no stamps of others)" }
+            return nil
+        }
+        if !Set(revision.conflicts).isSubset(of: Set(parent.conflicts)) {
+            return "it carries a conflict its parent does not have"
+        }
+        for (name, type) in revision.kind.schema.fields where type.isStamped {
+            if revision.fields[name] == parent.fields[name] {
+                if revision.stamp(for: name) != parent.stamp(for: name) { return "the stamp of the unchanged field \(name) is not its parent's" }
+            } else if revision.stamps[name] != nil {
+                return "the changed field \(name) carries another revision's stamp"
+            }
+        }
+        return nil
     }
 
     private mutating func hasDocument(_ kind: DocumentKind, _ doc: String) throws -> Bool {

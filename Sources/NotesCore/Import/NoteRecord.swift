@@ -39,14 +39,20 @@ struct NoteRecord: Sendable {
         let kommune = try string("kommune")
         let place = try string("place")
         var draft = NoteDraft(date: defaultDate)
+        // A record exported from a store (it names its `revision`) may hold what concurrent edits
+        // merged into: both a kommune and a place, or neither. A backup must always import, so
+        // such a record is taken as it is; a record written by hand needs exactly one.
+        let exported = object["revision"].map { !$0.isNull } ?? false
         switch (kommune, place) {
-        case (let k?, nil): draft.kommune = try NoteInput.kommune(k)
-        case (nil, let p?):
-            let value = try NoteInput.shortText(p, field: "place")
-            guard !value.isEmpty else { throw .emptyPlace }
-            draft.place = value
-        case (nil, nil): throw .kommuneOrPlaceRequired
-        case (.some, .some): throw .kommuneAndPlace
+        case (nil, nil) where !exported: throw .kommuneOrPlaceRequired
+        case (.some, .some) where !exported: throw .kommuneAndPlace
+        default:
+            if let kommune { draft.kommune = try NoteInput.kommune(kommune) }
+            if let place {
+                let value = try NoteInput.shortText(place, field: "place")
+                guard !value.isEmpty else { throw .emptyPlace }
+                draft.place = value
+            }
         }
         draft.id = id
         draft.body = try NoteInput.body(try string("body") ?? "", limit: AdmissionLimits.maxBodyBytes)

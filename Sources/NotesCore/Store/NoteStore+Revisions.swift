@@ -190,11 +190,12 @@ extension NoteStore {
     func project(kind: DocumentKind, doc: String, heads: [Revision], isNew: Bool = false) throws {
         guard let head = Self.displayHead(heads) else { return }
         let conflicted = heads.count > 1 || !head.conflicts.isEmpty
-        if isNew {
-            // Nothing pending for a document that did not exist.
-        } else if heads.count > 1 {
+        if heads.count > 1 {
+            // Also for a new document: two creations of it can arrive in one pulled batch (the same
+            // JSON Lines file with ids imported on two laptops), and they must be merged.
             try database.run("INSERT OR IGNORE INTO pending_merges(kind, doc) VALUES (?, ?)", [.text(kind.rawValue), .text(doc)])
-        } else {
+        } else if !isNew {
+            // (Nothing can be pending for a document that did not exist.)
             try database.run("DELETE FROM pending_merges WHERE kind = ? AND doc = ?", [.text(kind.rawValue), .text(doc)])
         }
         switch kind {

@@ -106,6 +106,15 @@ enum RevisionLogCheck {
             return AdmissionParent(kind: kind, doc: statement.text(1), clock: statement.int(2))
         }
 
+        func storedRevision(_ id: String) throws -> Revision? {
+            guard !state.failed.contains(id) else { return nil }
+            let statement = try database.statement("SELECT data, seq FROM revisions WHERE id = ?")
+            try statement.bind([.text(id)])
+            defer { statement.reset() }
+            guard try statement.step(), statement.int(1) < state.seq else { return nil }
+            return try? Revision(canonicalBytes: statement.bytes(0), expectedID: id)
+        }
+
         func hasDocument(kind: DocumentKind, doc: String) throws -> Bool {
             let statement = try database.statement("SELECT id FROM revisions WHERE kind = ? AND doc = ? AND seq < ?")
             try statement.bind([.text(kind.rawValue), .text(doc), .integer(state.seq)])

@@ -309,30 +309,41 @@ public final class SyncEngine {
     private func mergeHeads(_ summary: inout SyncSummary) throws -> Int {
         var made = 0
         for (kind, doc) in try store.documentsWithSeveralHeads() {
-            let problem: String? = try store.write {
-                let heads = try store.heads(kind: kind, doc: doc)
-                guard heads.count > 1 else { return String?.none }
-                let history = Dictionary(try store.revisions(kind: kind, doc: doc).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-                let merges: [Revision]
-                do {
-                    merges = try ThreeWayMerge.mergeAll(heads: heads, history: history)
-                } catch {
-                    if let error = error as? MergeError, case .unknownFormat = error { throw SyncError.upgradeNeeded(error.description) }
-                    return "\(error)"
-                }
-                var batch = store.admissionBatch()
-                do {
-                    for merge in merges { try batch.admit(merge) }
-                } catch let refusal as AdmissionRefusal {
-                    return "its merge would break the admission rule: \(refusal.rule.rawValue): \(refusal.detail)"
-                }
-                try store.insertReceived(merges, pushed: false)
-                made += merges.count
-                return nil
+            let problem: String?
+            do {
+                problem = try mergeDocument(kind: kind, doc: doc, made: &made)
+            } catch StoreError.corrupt(_, let detail) {
+                // A damaged revision row of this document: report it, merge the others.
+                problem = "a stored revision is damaged (\(detail))"
             }
             if let problem { summary.unmerged.append(.init(kind: kind, doc: doc, reason: problem)) }
         }
         return made
+    }
+
+    /// Merges one document's heads in one transaction; returns why it could not, or nil.
+    private func mergeDocument(kind: DocumentKind, doc: String, made: inout Int) throws -> String? {
+        try store.write {
+            let heads = try store.heads(kind: kind, doc: doc)
+            guard heads.count > 1 else { return String?.none }
+            let history = Dictionary(try store.revisions(kind: kind, doc: doc).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let merges: [Revision]
+            do {
+                merges = try ThreeWayMerge.mergeAll(heads: heads, history: history)
+            } catch {
+                if let error = error as? MergeError, case .unknownFormat = error { throw SyncError.upgradeNeeded(error.description) }
+                return "\(error)"
+            }
+            var batch = store.admissionBatch()
+            do {
+                for merge in merges { try batch.admit(merge) }
+            } catch let refusal as AdmissionRefusal {
+                return "its merge would break the admission rule: \(refusal.rule.rawValue): \(refusal.detail)"
+            }
+            try store.insertReceived(merges, pushed: false)
+            made += merges.count
+            return nil
+        }
     }
 
     // MARK: - Helpers

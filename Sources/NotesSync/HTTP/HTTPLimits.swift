@@ -1,4 +1,25 @@
-/// Size limits and deadlines that bound what one client can make the server hold.
+/// Size limits and deadlines that bound what one client can make the server hold, and the
+/// memory budget that bounds what all of them together can.
+///
+/// The server's resident memory stays below
+///
+///     40 MiB + maxConnections × 0.3 MiB + 1.25 × effectiveMemoryBudget
+///
+/// whatever clients send and however slowly they read:
+/// - 40 MiB: the process itself, SQLite's page caches (a writer and four readers) and the
+///   user table;
+/// - 0.3 MiB per connection: its thread's stack, a 64 KiB receive buffer and one request head
+///   (`maxRequestLineBytes` + `maxHeaderBytes`, held as bytes and as parsed fields); a body is
+///   not read before it has its reservation;
+/// - the budget, reserved before anything large exists (see `MemoryBudget`): request bodies
+///   (their `Content-Length`, or `maxBodyBytes` for a chunked one), a push's decoded revisions
+///   (3 × its body, measured 2.6 ×) and a pull response with the rows it is built from, held
+///   until the response is sent or the write deadline cuts the reader off; 1.25 covers the
+///   allocator's overhead with `AllocatorTuning` applied.
+///
+/// With the defaults of `fieldnotes serve` (256 connections, 16 MiB bodies, so a 64 MiB
+/// budget) that is about 200 MiB; measured at the cap with 150 slow pull readers, 50 slowloris
+/// heads of 60 KiB, 40 unauthenticated 16 MB uploads and 10 concurrent syncs: 159 MiB.
 ///
 /// The defaults suit a server reachable from the internet behind a reverse proxy;
 /// tests use much smaller deadlines.

@@ -13,6 +13,14 @@ struct ServerAdmissionContext: AdmissionContext {
         return .init(kind: kind, doc: statement.text(1), clock: statement.int(2))
     }
 
+    func storedRevision(_ id: String) throws -> Revision? {
+        let statement = try database.statement("SELECT data FROM revisions WHERE id = ?")
+        try statement.bind([.text(id)])
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return try? Revision(canonicalBytes: statement.bytes(0), expectedID: id)
+    }
+
     func hasDocument(kind: DocumentKind, doc: String) throws -> Bool {
         try database.scalar("SELECT 1 FROM revisions WHERE kind = ? AND doc = ? LIMIT 1", [.text(kind.rawValue), .text(doc)]) != nil
     }

@@ -37,6 +37,9 @@ extension ServerStore {
         public var last: String
         /// Whether more revisions follow.
         public var more: Bool
+        /// When the next revision alone is larger than the caller's `maxBytes`: its size in
+        /// bytes; the batch is then empty, and nothing of that revision was read.
+        public var firstRevisionBytes = 0
     }
 
     /// Stores a batch of revisions from `user` in one transaction, or none of them.
@@ -55,9 +58,17 @@ extension ServerStore {
         return try withWriter { database in
             try database.write {
                 var result = PushResult(accepted: 0, alreadyKnown: 0)
+                // Each document's stored history is decoded once per push, however many merges of it come.
+                var histories: [String: [String: Revision]] = [:]
                 let policy = AdmissionPolicy(
                     sender: user.name, bindsReplicas: true, maxClock: nowClock &+ SyncProtocol.maxClockSkew,
-                    verifyMerge: { merge, batch in try Self.verifyMerge(merge, batch: batch, database: database) })
+                    verifyMerge: { merge, sameDocument in
+                        let key = merge.kind.rawValue + "\u{0}" + merge.doc
+                        var history = try histories[key] ?? Self.storedHistory(kind: merge.kind, doc: merge.doc, in: database)
+                        histories[key] = history
+                        history.merge(sameDocument) { stored, _ in stored }
+                        try MergeVerification.verify(merge, history: history)
+                    })
                 var batch = AdmissionBatch(context: ServerAdmissionContext(database: database), policy: policy)
                 var missing: Set<String> = []
                 var toInsert: [Revision] = []
@@ -94,21 +105,20 @@ extension ServerStore {
         }
     }
 
-    /// Recomputes a merge revision from its document's history (stored and in the batch).
-    static func verifyMerge(_ revision: Revision, batch: [String: Revision], database: Database) throws {
-        var history = batch.filter { $0.value.kind == revision.kind && $0.value.doc == revision.doc }
-        try forEachStored(kind: revision.kind, doc: revision.doc, in: database) { history[$0.id] = $0 }
-        try MergeVerification.verify(revision, history: history)
-    }
-
-    /// Decodes every stored revision of a document (verified against its id).
-    static func forEachStored(kind: DocumentKind, doc: String, in database: Database, _ body: (Revision) throws -> Void) throws {
-        let statement = try database.uncachedStatement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ? ORDER BY seq")
+    /// Every stored revision of a document that decodes and matches its id, by id.
+    ///
+    /// A damaged row is left out rather than failing the push: a merge over it then does not
+    /// recompute and is refused (403, held back by its client), and every other document still
+    /// syncs. `server check` names the damaged row.
+    static func storedHistory(kind: DocumentKind, doc: String, in database: Database) throws -> [String: Revision] {
+        let statement = try database.uncachedStatement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ?")
         try statement.bind([.text(kind.rawValue), .text(doc)])
+        var history: [String: Revision] = [:]
         while try statement.step() {
             let id = statement.text(0)
-            try body(try Revision(canonicalBytes: statement.bytes(1), expectedID: id))
+            if let revision = try? Revision(canonicalBytes: statement.bytes(1), expectedID: id) { history[id] = revision }
         }
+        return history
     }
 
     private static func exists(_ id: String, in database: Database) throws -> Bool {
@@ -126,7 +136,8 @@ extension ServerStore {
     /// owner by copying the id. Only the requester's own revisions from that replica are skipped.
     ///
     /// The batch stops before `limit` revisions when the next one would take its stored bytes
-    /// (plus 100 per revision) past `maxBytes`, but always holds at least one revision.
+    /// (plus 100 per revision) past `maxBytes`; when that is the first one, the batch is empty
+    /// and says how large that revision is (`firstRevisionBytes`), so the caller can reserve more.
     /// - Throws: `PullRefusal.reset` when the checkpoint names a revision that is not at that
     ///   position (the server was restored from an older backup).
     public func pull(since: Int64, after: String, excludeReplica: String?, requester: String, limit: Int,
@@ -134,13 +145,16 @@ extension ServerStore {
         try withReader { database in
             try database.read {
                 if since > 0 {
+                    // A checkpoint on a revision that `server check --quarantine` moved aside is still
+                    // a valid place in the sequence (sequence numbers are never reused).
                     let atCheckpoint = try database.scalar("SELECT id FROM revisions WHERE seq = ?", [.integer(since)])?.text
+                        ?? database.scalar("SELECT id FROM quarantine WHERE seq = ?", [.integer(since)])?.text
                     if atCheckpoint == nil || (!after.isEmpty && atCheckpoint != after) { throw PullRefusal.reset }
                 } else if since < 0 {
                     throw PullRefusal.reset
                 }
                 let statement = try database.statement("""
-                    SELECT seq, id, data FROM revisions WHERE seq > ? AND NOT (replica = ? AND author = ?) ORDER BY seq LIMIT ?
+                    SELECT seq, id, data, length(data) FROM revisions WHERE seq > ? AND NOT (replica = ? AND author = ?) ORDER BY seq LIMIT ?
                     """)
                 try statement.bind([.integer(since), .text(excludeReplica ?? "\u{0}"), .text(requester), SQLValue(limit + 1)])
                 defer { statement.reset() }
@@ -151,12 +165,15 @@ extension ServerStore {
                         batch.more = true
                         break
                     }
-                    let row = (seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2))
-                    // `maxBytes` is the memory the caller reserved for the batch; the first revision always goes.
-                    if !batch.revisions.isEmpty && bytes + row.bytes.count + 100 > maxBytes {
+                    // `maxBytes` is the memory the caller reserved for the batch: a revision that
+                    // would exceed it is not even read (SQLite knows a blob's length from its header).
+                    let size = Int(statement.int(3))
+                    if bytes + size + 100 > maxBytes {
                         batch.more = true
+                        if batch.revisions.isEmpty { batch.firstRevisionBytes = size }
                         break
                     }
+                    let row = (seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2))
                     bytes += row.bytes.count + 100
                     batch.revisions.append(row)
                     batch.next = row.seq

@@ -206,13 +206,25 @@ public struct SyncService: Sendable {
         let exclude = request.query["exclude_replica"].flatMap { $0.isEmpty ? nil : $0 }
         // The batch's rows and the response built from them each take up to half of what the
         // budget can spare (a smaller batch under load: the client pulls again for the rest).
-        guard let reserved = request.memory.grow(atLeast: Self.minimumPullReservation,
+        guard var reserved = request.memory.grow(atLeast: Self.minimumPullReservation,
                                                  atMost: 2 * (SyncProtocol.maxPullBytes + Self.pullResponseOverhead)) else {
             return .memoryBusy
         }
         do {
             var batch = try store.pull(since: since, after: after, excludeReplica: exclude, requester: user.name, limit: limit,
                                        maxBytes: reserved / 2 - Self.pullResponseOverhead)
+            if batch.firstRevisionBytes > 0 {
+                // The next revision alone is larger than what was reserved (a long transcript):
+                // reserve for it, then read it.
+                let needed = 2 * (batch.firstRevisionBytes + 100 + Self.pullResponseOverhead)
+                guard request.memory.grow(by: needed - reserved) else {
+                    request.memory.releaseAll()
+                    return .memoryBusy
+                }
+                reserved = needed
+                batch = try store.pull(since: since, after: after, excludeReplica: exclude, requester: user.name, limit: limit,
+                                       maxBytes: reserved / 2 - Self.pullResponseOverhead)
+            }
             // Built once, in the buffer that is sent: its exact size is known from the rows.
             var writer = JSONWriter(reserving: batch.revisions.reduce(Self.pullResponseOverhead) { $0 + $1.bytes.count + 100 })
             writer.append("{\"last\":")
@@ -232,9 +244,11 @@ public struct SyncService: Sendable {
             request.memory.resize(to: writer.bytes.count)
             return .json(status: 200, writer.bytes)
         } catch PullRefusal.reset {
+            request.memory.releaseAll()
             return .error(status: 409, code: "reset",
                           message: "The checkpoint is not on this server (it was restored from a backup); pull again from 0.")
         } catch {
+            request.memory.releaseAll()
             return .error(status: 500, code: "internal_error", message: "The server could not read its revisions.")
         }
     }

@@ -7,7 +7,9 @@
 //      the same number), and canonical encoding is a fixed point;
 //   2. every decoded revision's canonical bytes decode again, verified, to the same id
 //      (what the server stores is exactly what its id names);
-//   3. raw bytes accepted as a canonical revision re-encode to exactly those bytes.
+//   3. raw bytes accepted as a canonical revision re-encode to exactly those bytes;
+//   4. PushRequest, which walks a push body one revision at a time, accepts exactly the bodies
+//      that parsing the whole tree and decoding its revisions accepts, with the same revisions.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSyncBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -17,6 +19,7 @@ public func fuzzSyncBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         value = try JSONParser.parse(bytes)
     } catch {
         if error.offset < 0 || error.offset > size { fatalError("error offset outside the input") }
+        checkStreamedPush(Array(bytes), tree: nil)
         return 0
     }
     let encoded = JSONWriter.canonical(value)
@@ -28,6 +31,7 @@ public func fuzzSyncBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let object = value.objectValue, object["protocol"]?.intValue != nil {
         checkWire(object["revisions"])
     }
+    checkStreamedPush(Array(bytes), tree: value)
     // A bare list of wire revisions, and a bare revision.
     if value.arrayValue != nil { checkWire(value) }
     if value.objectValue != nil, let revision = try? Revision(json: value) { checkRoundTrip(revision) }
@@ -37,6 +41,19 @@ public func fuzzSyncBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         checkRoundTrip(revision)
     }
     return 0
+}
+
+/// The streamed push decoder against the tree: same acceptance, same revisions.
+func checkStreamedPush(_ bytes: [UInt8], tree: JSONValue?) {
+    let streamed = Result { () throws(PushRequest.DecodingError) in try PushRequest(decoding: bytes).revisions }
+    guard let object = tree?.objectValue, let version = object["protocol"]?.intValue, version == SyncProtocol.version,
+          let revisions = try? SyncProtocol.decodeWireRevisions(object["revisions"]),
+          revisions.count <= SyncProtocol.maxRevisionsPerPush else {
+        if case .success = streamed { fatalError("the streamed push decoder accepted what the tree decoder refuses") }
+        return
+    }
+    guard case .success(let decoded) = streamed else { fatalError("the streamed push decoder refused a valid push") }
+    if decoded.map(\.id) != revisions.map(\.id) { fatalError("the streamed push decoder decoded other revisions") }
 }
 
 func checkWire(_ value: JSONValue?) {
