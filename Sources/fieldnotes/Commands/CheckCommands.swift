@@ -54,7 +54,12 @@ enum CheckCommand {
             if report.failures.isEmpty {
                 context.err.line("Checked \(report.checked) revisions: all hold.")
             } else if quarantine {
-                context.err.line("Checked \(report.checked) revisions: \(report.failures.count) broke the admission rule and were moved to quarantine.")
+                var documents: [String] = []
+                for failure in report.failures where !documents.contains("\(failure.kind) \(failure.doc)") {
+                    documents.append("\(failure.kind) \(failure.doc)")
+                }
+                context.err.line("Checked \(report.checked) revisions: \(report.failures.count) broke the admission rule and were moved to quarantine (kept in the store file, table 'quarantine').")
+                context.err.line("Affected: \(documents.map { UntrustedText.line($0) }.joined(separator: ", ")). Each now shows its last version that holds; one whose every version failed is no longer listed.")
             } else {
                 context.err.line("Checked \(report.checked) revisions: \(report.failures.count) break the admission rule. Run again with --quarantine to move them out.")
             }
