@@ -43,4 +43,30 @@ struct JSONStreamingTests {
         #expect(throws: Never.self) { try JSONParser.parse(text) }
         #expect(try walk(text).count == 2)
     }
+
+    @Test("with a limit, a value made of many tiny values is refused before it is built; strings are counted as one value")
+    func elementLimit() throws {
+        let limit = JSONParser.ElementLimit(bytesPerValue: 24, allowance: 100)
+        func walk(_ text: String) throws(JSONParser.Error) -> Int {
+            var count = 0
+            try JSONParser.parseObject(Array(text.utf8), streaming: ["items"], limit: limit, member: { _, _ in count += 1 },
+                                       element: { _, _ in count += 1 })
+            return count
+        }
+        let dense = "[" + Array(repeating: "1", count: 1000).joined(separator: ",") + "]"
+        #expect(throws: JSONParser.Error.self) { try walk("{\"items\": [\(dense)]}") }
+        #expect(throws: JSONParser.Error.self) { try walk("{\"other\": \(dense)}") }
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parseArray(Array("[\(dense)]".utf8), limit: limit) { _ in } }
+        // The same values spread over enough text, and 99 of them in little text, pass.
+        let spread = "[" + Array(repeating: "\"" + String(repeating: "x", count: 30) + "\"", count: 1000).joined(separator: ",") + "]"
+        #expect(try walk("{\"items\": [\(spread), 2]}") == 3)
+        #expect(try walk("{\"items\": [[" + Array(repeating: "1", count: 99).joined(separator: ",") + "]]}") == 2)
+        // Brackets, commas and escaped quotes inside strings are text, not values.
+        let tricky = "\"" + String(repeating: "[{,\\\"", count: 500) + "\""
+        #expect(try walk("{\"items\": [\(tricky), {\"a\": \(tricky)}]}") == 3)
+        var elements: [JSONValue] = []
+        try JSONParser.parseArray(Array("[1, \"two\", [3]]".utf8)) { elements.append($0) }
+        #expect(elements == [.int(1), .string("two"), .array([.int(3)])])
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parseArray(Array("{}".utf8)) { _ in } }
+    }
 }

@@ -340,18 +340,11 @@ struct AdmissionAttackTests {
         let group = try SyncGroup(["anna"])
         try group.add("anna", title: "Før")
         try group.sync("anna")
-        let backup = group.directory.file("backup.sqlite")
-        try group.server.store.withWriter { try $0.execute("VACUUM INTO '\(backup)'") }
+        let backup = try group.backUpServer()
         try group.add("anna", title: "Efter 1")
         try group.add("anna", title: "Efter 2")
         #expect(try group.sync("anna").pushed == 2)
-        let tokens = group.server.tokens
-        let serverPath = group.directory.file("server.sqlite")
-        group.server = try ServerFixture(users: [], directory: try SyncTempDirectory())
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: serverPath + suffix) }
-        try FileManager.default.copyItem(atPath: backup, toPath: serverPath)
-        group.server = try ServerFixture(users: [], directory: group.directory)
-        for (user, token) in tokens { group.server.setToken(token, for: user) }
+        try group.restoreServer(from: backup)
         try group.add("anna", title: "Efter 3")
         let summary = try group.sync("anna")
         #expect(summary.pushed == 3, "the two lost to the restore and the new one: \(summary.line)")

@@ -38,4 +38,15 @@ struct HTTPRequestLogTests {
         log.path = "/x\ny"
         #expect(log.line.hasPrefix("2026-09-21T14:13:20.500Z - GET /x%0Ay 200 "))
     }
+
+    @Test("the log's timestamps are what ISO8601DateFormatter writes, milliseconds included")
+    func timestampsMatchTheFormatter() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for seconds in [0, 951_782_400.999, 1_790_000_000.5, 1_790_000_000.0004, 4_102_444_799.25] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(HTTPRequestLog.utcTimestamp(date) == formatter.string(from: date), "\(seconds)")
+        }
+    }
 }

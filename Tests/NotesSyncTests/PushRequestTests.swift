@@ -32,6 +32,9 @@ struct PushRequestTests {
         ("", PushRequest.DecodingError.invalidJSON("")),
         ("{", .invalidJSON("")),
         ("[1]", .notAPushRequest),
+        (String(repeating: "[", count: 100_000), .invalidJSON("")),
+        ("[1, 2", .invalidJSON("")),
+        ("nul", .invalidJSON("")),
         ("\"x\"", .notAPushRequest),
         (#"{"revisions": []}"#, .notAPushRequest),
         (#"{"protocol": "1", "revisions": []}"#, .notAPushRequest),
@@ -85,5 +88,18 @@ struct PushRequestTests {
         }
         writer.append("]}")
         #expect(throws: PushRequest.DecodingError.tooManyRevisions) { try PushRequest(decoding: writer.bytes) }
+    }
+
+    @Test("a revision element made of tiny JSON values is refused before its tree is built")
+    func inflatingElementsAreRefused() throws {
+        let dense = "[" + Array(repeating: "1", count: 200_000).joined(separator: ",") + "]"
+        for body in [#"{"protocol":1,"revisions":["# + dense + "]}", #"{"protocol":1,"padding":"# + dense + #","revisions":[]}"#] {
+            #expect {
+                try PushRequest(decoding: Array(body.utf8))
+            } throws: { error in
+                guard case .invalidJSON(let reason) = error as? PushRequest.DecodingError else { return false }
+                return reason.contains("too many for its size")
+            }
+        }
     }
 }

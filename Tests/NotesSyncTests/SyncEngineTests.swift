@@ -133,8 +133,7 @@ struct SyncEngineTests {
         try group.sync("anna")
         try group.sync("bo")
         try group.sync("carl")
-        let backup = group.directory.file("backup.sqlite")
-        try group.server.store.withWriter { try $0.execute("VACUUM INTO '\(backup)'") }
+        let backup = try group.backUpServer()
 
         // After the backup: notes and edits by everyone, edits of each other's notes, and merges.
         let annas = try group.add("anna", title: "Annas nye")
@@ -154,13 +153,7 @@ struct SyncEngineTests {
         #expect(try group.notes("anna") == group.notes("carl"))
 
         // The operator restores the backup: the server forgets everything after it.
-        let tokens = group.server.tokens
-        let serverPath = group.directory.file("server.sqlite")
-        group.server = try ServerFixture(users: [], directory: try SyncTempDirectory())
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: serverPath + suffix) }
-        try FileManager.default.copyItem(atPath: backup, toPath: serverPath)
-        group.server = try ServerFixture(users: [], directory: group.directory)
-        for (user, token) in tokens { group.server.setToken(token, for: user) }
+        try group.restoreServer(from: backup)
         #expect(try group.server.revisionIDs().count < before.count)
 
         // Carl syncs first: he holds bo's edits of anna's note, which only bo may send again.
@@ -188,8 +181,7 @@ struct SyncEngineTests {
         try group.add("anna", title: "Før backup")
         try group.sync("anna")
         try group.sync("bo")
-        let backup = group.directory.file("backup.sqlite")
-        try group.server.store.withWriter { try $0.execute("VACUUM INTO '\(backup)'") }
+        let backup = try group.backUpServer()
 
         // anna's push is acknowledged, then the connection drops before the pull moves her checkpoint.
         let later = try group.add("anna", title: "Efter backup")
@@ -201,13 +193,7 @@ struct SyncEngineTests {
 
         // The server is restored from the backup: it no longer has anna's acknowledged note,
         // while her pull checkpoint (from before the backup) is still there.
-        let tokens = group.server.tokens
-        let serverPath = group.directory.file("server.sqlite")
-        group.server = try ServerFixture(users: [], directory: try SyncTempDirectory())
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: serverPath + suffix) }
-        try FileManager.default.copyItem(atPath: backup, toPath: serverPath)
-        group.server = try ServerFixture(users: [], directory: group.directory)
-        for (user, token) in tokens { group.server.setToken(token, for: user) }
+        try group.restoreServer(from: backup)
         #expect(try !group.server.revisionIDs().contains(later.revision))
 
         // Her next sync notices and sends it again; bo receives it.

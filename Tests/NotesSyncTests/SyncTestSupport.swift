@@ -307,6 +307,25 @@ final class SyncGroup {
 
     subscript(author: String) -> NoteStore { stores[author]! }
 
+    /// Copies the server's database aside (`VACUUM INTO`), as an operator's backup; returns its path.
+    func backUpServer() throws -> String {
+        let backup = directory.file("backup-\(UUID().uuidString).sqlite")
+        try server.store.withWriter { try $0.execute("VACUUM INTO '\(backup)'") }
+        return backup
+    }
+
+    /// Restores the server from a backup: it forgets everything after it; the users' tokens stay.
+    func restoreServer(from backup: String) throws {
+        let tokens = server.tokens
+        let serverPath = directory.file("server.sqlite")
+        // Close the running server's connections first (a fixture elsewhere takes its place).
+        server = try ServerFixture(users: [], directory: try SyncTempDirectory())
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: serverPath + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: serverPath)
+        server = try ServerFixture(users: [], directory: directory)
+        for (user, token) in tokens { server.setToken(token, for: user) }
+    }
+
     /// Syncs `author`'s store through `transport` (by default straight to the server).
     @discardableResult
     func sync(_ author: String, through transport: SyncTransport? = nil, pullLimit: Int? = nil,

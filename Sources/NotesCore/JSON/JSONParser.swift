@@ -257,9 +257,33 @@ public struct JSONParser {
     }
 }
 
-// MARK: - Streaming an object's members
+// MARK: - Streaming large documents
 
 extension JSONParser {
+    /// How many JSON values one streamed element may hold for its size: at most one per
+    /// `bytesPerValue` bytes of its text, plus `allowance`.
+    ///
+    /// A parsed value costs 16 to 64 bytes of memory whatever its text, so text made of tiny
+    /// values (`[1,1,1,…]`, `[[1],[1],…]`) becomes a tree up to 30 times its size. Counting the
+    /// values before building an element keeps its tree within a few times its text.
+    public struct ElementLimit: Sendable, Equatable {
+        /// The text bytes each value must be paid for with.
+        public var bytesPerValue: Int
+        /// Values allowed on top, so that small elements are never refused.
+        public var allowance: Int
+
+        /// Creates a limit.
+        public init(bytesPerValue: Int, allowance: Int) {
+            self.bytesPerValue = max(1, bytesPerValue)
+            self.allowance = allowance
+        }
+
+        /// Whether `values` values in `bytes` bytes of text are within the limit.
+        public func allows(values: Int, bytes: Int) -> Bool {
+            values <= bytes / bytesPerValue + allowance
+        }
+    }
+
     /// Parses a whole document whose top level must be an object, without ever holding its
     /// whole tree: each member's value is handed to `member` as soon as it is parsed, and the
     /// elements of an array-valued member named in `streaming` are handed to `element` one at
@@ -267,30 +291,55 @@ extension JSONParser {
     ///
     /// Meant for large request bodies such as a push of thousands of revisions: only one
     /// element's tree exists at a time. The document is checked exactly as `parse` checks it
-    /// (a document that `parse` refuses throws here too, perhaps after some callbacks ran).
+    /// (a document that `parse` refuses throws here too, perhaps after some callbacks ran), and
+    /// with `limit` a member's value or a streamed element holding too many values for its size
+    /// is refused before it is built.
     /// - Parameters:
     ///   - bytes: the UTF-8 document.
     ///   - streaming: names of members whose arrays are streamed element by element.
+    ///   - limit: how many values a member's value or a streamed element may hold for its size;
+    ///     nil for no limit.
     ///   - member: receives each member's name and value, in document order.
     ///   - element: receives a streamed member's name and one of its elements, in order.
-    /// - Throws: `JSONParser.Error` for invalid JSON, a top level that is not an object, or a duplicate key.
+    /// - Throws: `JSONParser.Error` for invalid JSON, a top level that is not an object, a
+    ///   duplicate key, or a value over `limit`.
     public static func parseObject(
         _ bytes: [UInt8],
         streaming: Set<String>,
+        limit: ElementLimit? = nil,
         member: (String, JSONValue) -> Void,
         element: (String, JSONValue) -> Void
     ) throws(JSONParser.Error) {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.Error) in
             var parser = JSONParser(buffer)
             parser.skipWhitespace()
-            try parser.walkObject(streaming: streaming, member: member, element: element)
+            try parser.walkObject(streaming: streaming, limit: limit, member: member, element: element)
+            parser.skipWhitespace()
+            if parser.position != buffer.count { throw parser.error("unexpected data after the JSON value") }
+        }
+    }
+
+    /// Parses a whole document whose top level must be an array, handing its elements to
+    /// `element` one at a time; the counterpart of `parseObject(_:streaming:limit:member:element:)`
+    /// for a list.
+    /// - Throws: `JSONParser.Error` for invalid JSON, a top level that is not an array, or an
+    ///   element over `limit`.
+    public static func parseArray(
+        _ bytes: [UInt8], limit: ElementLimit? = nil, element: (JSONValue) -> Void
+    ) throws(JSONParser.Error) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.Error) in
+            var parser = JSONParser(buffer)
+            parser.skipWhitespace()
+            guard parser.position < buffer.count else { throw parser.error("unexpected end of input") }
+            guard buffer[parser.position] == UInt8(ascii: "[") else { throw parser.error("expected a list") }
+            try parser.walkArray(limit: limit, element)
             parser.skipWhitespace()
             if parser.position != buffer.count { throw parser.error("unexpected data after the JSON value") }
         }
     }
 
     private mutating func walkObject(
-        streaming: Set<String>, member: (String, JSONValue) -> Void, element: (String, JSONValue) -> Void
+        streaming: Set<String>, limit: ElementLimit?, member: (String, JSONValue) -> Void, element: (String, JSONValue) -> Void
     ) throws(JSONParser.Error) {
         guard position < input.count else { throw error("unexpected end of input") }
         guard input[position] == UInt8(ascii: "{") else { throw error("expected an object") }
@@ -313,9 +362,10 @@ extension JSONParser {
             skipWhitespace()
             guard keys.insert(key).inserted else { throw error("duplicate key \"\(key)\"") }
             if streaming.contains(key), position < input.count, input[position] == UInt8(ascii: "[") {
-                try walkArray { element(key, $0) }
+                try walkArray(limit: limit) { element(key, $0) }
                 member(key, .array([]))
             } else {
+                try checkSize(limit)
                 member(key, try parseValue())
             }
             skipWhitespace()
@@ -327,7 +377,7 @@ extension JSONParser {
         depth -= 1
     }
 
-    private mutating func walkArray(_ element: (JSONValue) -> Void) throws(JSONParser.Error) {
+    private mutating func walkArray(limit: ElementLimit?, _ element: (JSONValue) -> Void) throws(JSONParser.Error) {
         try enter()
         position += 1
         skipWhitespace()
@@ -338,6 +388,7 @@ extension JSONParser {
         }
         while true {
             skipWhitespace()
+            try checkSize(limit)
             element(try parseValue())
             skipWhitespace()
             guard position < input.count else { throw error("unexpected end of input") }
@@ -346,5 +397,57 @@ extension JSONParser {
             throw error("expected ',' or ']'")
         }
         depth -= 1
+    }
+
+    /// Refuses the value starting at `position` when it holds more values than `limit` allows.
+    private func checkSize(_ limit: ElementLimit?) throws(JSONParser.Error) {
+        guard let limit else { return }
+        let (values, bytes) = countValues()
+        if !limit.allows(values: values, bytes: bytes) {
+            throw error("a value of \(bytes) bytes holds about \(values) values, too many for its size")
+        }
+    }
+
+    /// Roughly how many values the value starting at `position` holds (commas and opening
+    /// brackets outside strings, plus one), and how many bytes it spans; reads without
+    /// allocating and without moving `position`. Malformed text is only counted: `parseValue`
+    /// then reports what is wrong with it.
+    private func countValues() -> (values: Int, bytes: Int) {
+        var index = position
+        var depth = 0
+        var values = 1
+        var inString = false
+        while index < input.count {
+            let byte = input[index]
+            if inString {
+                if byte == UInt8(ascii: "\\") {
+                    index += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") {
+                    inString = false
+                    if depth == 0 { return (values, index + 1 - position) }
+                }
+                index += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                if index > position { values += 1 }
+                depth += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth -= 1
+                if depth <= 0 { return (values, index + (depth == 0 ? 1 : 0) - position) }
+            case UInt8(ascii: ","):
+                if depth == 0 { return (values, index - position) }
+                values += 1
+            default:
+                break
+            }
+            index += 1
+        }
+        return (values, input.count - position)
     }
 }

@@ -52,7 +52,7 @@ struct HTTPConnection: Sendable {
         var bodyStart: ContinuousClock.Instant?
 
         while true {
-            let next: HTTPRequest?
+            var next: HTTPRequest?
             do {
                 next = try parser.nextRequest()
             } catch {
@@ -60,13 +60,11 @@ struct HTTPConnection: Sendable {
                 return
             }
 
-            // `consume`: the handler must hold the only reference to the body, so that it can
-            // free the bytes once it has decoded them.
-            if var request = consume next {
+            if next != nil {
                 guard registry.enter(.inFlight, id: id) else { return }
-                request.remoteAddress = remoteAddress
-                request.memory = reservation
-                guard respond(to: request, startedAt: firstByte ?? acceptedAt) else { return }
+                // `take()`: the handler must hold the only reference to the body, so that it can
+                // free the bytes once it has decoded them.
+                guard respond(to: next.take()!, reservation: reservation, startedAt: firstByte ?? acceptedAt) else { return }
                 reservation.releaseAll()
                 guard registry.enter(.awaitingHead, id: id) else { return }
                 let now = ContinuousClock.now
@@ -160,7 +158,11 @@ struct HTTPConnection: Sendable {
     /// The head and the body go out in one `sendmsg` from their own buffers: the body, which
     /// may be a pull response of megabytes, is never copied behind a head.
     /// - Returns: whether the connection stays open for another request.
-    private func respond(to request: consuming HTTPRequest, startedAt: ContinuousClock.Instant) -> Bool {
+    private func respond(
+        to request: consuming HTTPRequest, reservation: MemoryReservation, startedAt: ContinuousClock.Instant
+    ) -> Bool {
+        request.remoteAddress = remoteAddress
+        request.memory = reservation
         let method = request.method
         let path = request.path
         let wantsKeepAlive = request.wantsKeepAlive

@@ -46,10 +46,7 @@ extension HTTPRequestLog {
     /// response could not be written in full. The time is UTC with milliseconds; the path is
     /// `escapedPath`, so the line stays one line whatever the request said.
     public var line: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        var line = "\(formatter.string(from: time)) \(user ?? "-") \(method) \(escapedPath) \(status) "
+        var line = "\(Self.utcTimestamp(time)) \(user ?? "-") \(method) \(escapedPath) \(status) "
         line += String(format: "%.1f", durationMilliseconds) + "ms \(bodyBytes)B"
         if !sent { line += " sent=failed" }
         return line + "\n"
@@ -76,6 +73,19 @@ extension HTTPRequestLog {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `2026-11-22T08:15:30.123Z`, as `ISO8601DateFormatter` writes it with fractional seconds,
+    /// without making a formatter for every line.
+    static func utcTimestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let (whole, remainder) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        var seconds = time_t(remainder < 0 ? whole - 1 : whole)
+        let fraction = Int(remainder < 0 ? remainder + 1000 : remainder)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
     }
 
     private static func hex(_ nibble: UInt8) -> [UInt8] {

@@ -200,18 +200,20 @@ struct Socket: Sendable {
         while offset < total {
             let written = head.withUnsafeBytes { head in
                 body.withUnsafeBytes { body in
-                    var parts: [iovec] = []
-                    if offset < head.count, let base = head.baseAddress {
-                        parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base + offset), iov_len: head.count - offset))
-                    }
-                    let bodyOffset = max(0, offset - head.count)
-                    if bodyOffset < body.count, let base = body.baseAddress {
-                        parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: base + bodyOffset), iov_len: body.count - bodyOffset))
-                    }
-                    return parts.withUnsafeMutableBufferPointer { vector in
+                    withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { vector in
+                        var parts = 0
+                        if offset < head.count, let base = head.baseAddress {
+                            vector[parts] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + offset), iov_len: head.count - offset)
+                            parts += 1
+                        }
+                        let bodyOffset = max(0, offset - head.count)
+                        if bodyOffset < body.count, let base = body.baseAddress {
+                            vector[parts] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + bodyOffset), iov_len: body.count - bodyOffset)
+                            parts += 1
+                        }
                         var message = msghdr()
                         message.msg_iov = vector.baseAddress
-                        message.msg_iovlen = vector.count
+                        message.msg_iovlen = parts
                         return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
                     }
                 }

@@ -35,6 +35,12 @@ public struct PushRequest: Sendable {
         }
     }
 
+    /// How many JSON values one wire revision may hold for its size: a revision's text has one
+    /// per 30 to 50 bytes, so one per 24 bytes (plus 16,384 for small ones) refuses only text
+    /// made to inflate, and keeps any one element's tree within about 3 times its size, which
+    /// the server has reserved (`SyncService.decodedBytesPerBodyByte`).
+    public static let elementLimit = JSONParser.ElementLimit(bytesPerValue: 24, allowance: 16_384)
+
     /// Creates a request from decoded revisions.
     public init(revisions: [Revision]) {
         self.revisions = revisions
@@ -54,11 +60,23 @@ public struct PushRequest: Sendable {
         var tooMany = false
         var count = 0
         var revisions: [Revision] = []
-        // Some other JSON value (a list, a string) is not a push request, valid JSON or not.
+        // Another JSON value (a list, a string) is not a push request; it is checked, a list
+        // element by element, only to say whether it is JSON at all.
         let first = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
-        if let first, first != UInt8(ascii: "{") { throw .notAPushRequest }
+        if first != UInt8(ascii: "{") {
+            do throws(JSONParser.Error) {
+                if first == UInt8(ascii: "[") {
+                    try JSONParser.parseArray(body, limit: Self.elementLimit) { _ in }
+                } else {
+                    _ = try JSONParser.parse(body)
+                }
+            } catch {
+                throw .invalidJSON(error.description)
+            }
+            throw .notAPushRequest
+        }
         do throws(JSONParser.Error) {
-            try JSONParser.parseObject(body, streaming: ["revisions"], member: { key, value in
+            try JSONParser.parseObject(body, streaming: ["revisions"], limit: Self.elementLimit, member: { key, value in
                 switch key {
                 case "protocol":
                     sawProtocol = true

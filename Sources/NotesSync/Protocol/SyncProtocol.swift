@@ -57,18 +57,12 @@ public enum SyncProtocol {
         var revisions: [Revision] = []
         revisions.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard let id = item["id"]?.stringValue, let body = item["revision"], item.objectValue?.count == 2 else {
-                throw .malformed("revision \(index) must be {\"id\", \"revision\"}")
-            }
-            let revision: Revision
             do {
-                revision = try Revision(json: body)
+                revisions.append(try decodeWireRevision(item))
             } catch {
-                if case .unknownFormat = error { throw .unknownFormat(error.description) }
-                throw .malformed("revision \(index): \(error.description)")
+                guard case .malformed(let reason) = error else { throw error }
+                throw .malformed("revision \(index): \(reason)")
             }
-            guard revision.id == id else { throw .idMismatch(claimed: id, actual: revision.id) }
-            revisions.append(revision)
         }
         return revisions
     }

@@ -129,8 +129,9 @@ public struct SyncService: Sendable {
         json(.object(["user": .string(user.name), "role": .string(user.role.rawValue)]))
     }
 
-    /// Decoded revisions hold about this many times their bytes on the wire (fields as Swift
-    /// values beside the canonical bytes); measured in `PushMemoryTests`.
+    /// Decoded revisions hold about this many times their bytes on the wire: their fields as
+    /// Swift values beside their canonical bytes (measured with glibc's `malloc_info`: 2.6 × for
+    /// 2,000 notes of about 1.4 KB).
     static let decodedBytesPerBodyByte = 3
 
     /// Stores a push. The body is consumed: decoded one revision at a time, then freed before
