@@ -18,6 +18,22 @@ struct InitCommandTests {
         #expect(codebook.count == 12)
     }
 
+    @Test("init takes only an author the server could know: a space or a newline is refused (64); a decomposed name is stored in NFC")
+    func authorFollowsTheServerNameRule() throws {
+        for bad in ["Anna Jensen", "a\nb", "anna\u{1B}[2J"] {
+            let cli = try CLI()
+            let result = try cli.run("init", "--author", bad)
+            #expect(result.status == 64, "\(result)")
+            #expect(result.stderr.contains("cannot be an author") || result.stderr.contains("must be one line"), "\(result)")
+            #expect(!result.stderr.contains("\u{1B}"), "the message escapes what it echoes")
+            #expect(!FileManager.default.fileExists(atPath: cli.storePath))
+        }
+        let cli = try CLI()
+        let result = try cli.run("init", "--author", "a\u{030A}se")
+        #expect(result.status == 0, "\(result)")
+        #expect(Array(result.stdout.utf8).contains(0xC3), "å is stored precomposed: \(result)")
+    }
+
     @Test("The store file (0600) and its folder stay private even under a permissive umask")
     func modeUnderUmask() throws {
         let cli = try CLI()

@@ -105,4 +105,23 @@ struct CodebookTests {
         let entry = CodebookEntry(slug: "a", description: "d", notes: 3, revision: "r", conflicted: false)
         #expect(String(decoding: JSONWriter.canonical(entry.json), as: UTF8.self) == #"{"description":"d","notes":3,"slug":"a"}"#)
     }
+
+    @Test("isNormalizedSlug agrees with normalizedSlug(x) == x on every string of up to five characters from a-z, 0, -, /, space, A, æ, å")
+    func fastSlugCheckAgrees() {
+        let alphabet: [Character] = ["a", "z", "0", "-", "/", " ", "A", "æ", "å"]
+        var strings: [String] = [""]
+        var frontier: [String] = [""]
+        for _ in 1...5 {
+            frontier = frontier.flatMap { prefix in alphabet.map { prefix + String($0) } }
+            strings += frontier
+        }
+        var disagreements: [String] = []
+        for text in strings where Codebook.isNormalizedSlug(text) != (Codebook.normalizedSlug(text) == text) {
+            disagreements.append(text)
+        }
+        #expect(strings.count == 66_430)
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+        #expect(Codebook.isNormalizedSlug("klima/skybrud") && Codebook.isNormalizedSlug("maaling-og-afrapportering"))
+        #expect(!Codebook.isNormalizedSlug(String(repeating: "a", count: Codebook.maxSlugLength + 1)))
+    }
 }

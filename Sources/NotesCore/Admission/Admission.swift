@@ -81,7 +81,7 @@ public enum Admission {
     public static func isValidDocumentID(_ doc: String, kind: DocumentKind) -> Bool {
         switch kind {
         case .note, .visit: isLowercaseUUID(doc)
-        case .codebook: Codebook.normalizedSlug(doc) == doc
+        case .codebook: Codebook.isNormalizedSlug(doc)
         }
     }
 
@@ -162,7 +162,7 @@ public enum Admission {
             // that move a note between a kommune and a place can merge to neither (each field
             // merges by its own stamp), and whatever a merge produces must be admissible.
             for theme in try set("themes") {
-                guard let slug = theme.stringValue, Codebook.normalizedSlug(slug) == slug else {
+                guard let slug = theme.stringValue, Codebook.isNormalizedSlug(slug) else {
                     throw FieldProblem(rule: .fields, detail: "'\(UntrustedText.line(theme.stringValue?.prefix(80) ?? ""))' is not a theme slug")
                 }
             }
@@ -188,7 +188,10 @@ public enum Admission {
     /// Every stored string is in Unicode NFC, as `add` and `import` write it: a decomposed
     /// spelling would hash, sort and filter apart from the same word typed precomposed.
     static func checkNFC(_ text: String, field: String) throws(FieldProblem) {
-        if text.utf8.allSatisfy({ $0 < 0xCC }) { return }
+        // Text with no byte from 0xCC up (ASCII, Latin-1, all Danish letters) is NFC already;
+        // scanned as one buffer, since a body can be megabytes.
+        var copy = text
+        if copy.withUTF8({ !$0.contains { $0 >= 0xCC } }) { return }
         if !NoteInput.normalize(text).utf8.elementsEqual(text.utf8) {
             throw FieldProblem(rule: .fields, detail: "\(field) is not in Unicode NFC")
         }

@@ -44,6 +44,29 @@ public enum Codebook {
         return slug
     }
 
+    /// Whether text is already a normalised slug (`normalizedSlug(text) == text`), checked on its
+    /// bytes: admission asks this of every theme of every revision, and the full rule allocates.
+    public static func isNormalizedSlug(_ text: String) -> Bool {
+        var text = text
+        let verdict: Bool? = text.withUTF8 { bytes -> Bool? in
+            guard !bytes.isEmpty, bytes.count <= maxSlugLength else { return false }
+            var segmentStart = true
+            var last: UInt8 = 0
+            for byte in bytes {
+                switch byte {
+                case 0x61...0x7A, 0x30...0x39: segmentStart = false
+                case 0x2D: if segmentStart { return false }
+                case 0x2F: if segmentStart || last == 0x2D { return false }; segmentStart = true
+                case 0x80...: return nil  // æ, ø, å: the full rule decides
+                default: return false
+                }
+                last = byte
+            }
+            return !segmentStart && last != 0x2D
+        }
+        return verdict ?? (normalizedSlug(text).map { $0.utf8.elementsEqual(text.utf8) } ?? false)
+    }
+
     /// Whether `slug` is `theme` or one of its descendants (`theme/child`).
     public static func slug(_ slug: String, isWithin theme: String) -> Bool {
         slug == theme || slug.hasPrefix(theme + "/")

@@ -15,7 +15,15 @@ enum InitCommand {
         guard !author.isEmpty else {
             throw UsageError(message: "No author: give --author NAME (your user name on the sync server).", commandPath: arguments.commandPath)
         }
-        let store = try NoteStore.create(at: path, author: author)
+        // The author is the user name the server knows this researcher by, so it follows the
+        // server's rule for names (NFC, visible characters, no spaces): one the server would
+        // refuse could never sync.
+        let name = UserName.normalized(author)
+        if let problem = UserName.problem(name) {
+            throw UsageError(message: "'\(UntrustedText.line(author))' cannot be an author: \(problem.description). Use your user name on the sync server, e.g. 'anna' or 'anna.larsen'.",
+                             commandPath: arguments.commandPath)
+        }
+        let store = try NoteStore.create(at: path, author: name)
         context.out.line("Created a fieldnotes store at \(store.path) (author: \(store.author)).")
         return ExitCode.ok
     }
