@@ -324,4 +324,26 @@ struct SyncEngineTests {
         }
         #expect(try group.server.revisionIDs() == before)
     }
+
+    @Test("pushes are filled to about 4 MiB even when the server takes 16 MiB, and a larger single revision goes alone")
+    func pushBatchesStaySmall() throws {
+        let directory = try SyncTempDirectory()
+        let server = try ServerFixture(users: ["anna"], maxBody: 16 << 20, directory: directory)
+        let store = try TestStores.make(at: directory.file("anna.sqlite"), author: "anna",
+                                        replica: String(repeating: "a", count: 32)) { RevisionFactory.baseMilliseconds }
+        let paragraph = String(repeating: "Verdensmålene i forsyningen. ", count: 3_500)  // about 100 KB
+        for index in 0..<100 {
+            try store.addNote(NoteDraft(title: "Note \(index)", body: paragraph, kommune: "Odense", date: "2025-03-01"))
+        }
+        let big = directory.file("big.jsonl")
+        try Data(#"{"kommune":"Odense","body":"\#(String(repeating: "x", count: 5 << 20))"}"#.utf8).write(to: URL(fileURLWithPath: big))
+        _ = try store.importNotes(from: big, skipInvalid: false)
+        let counting = CountingTransport(server.transport("anna"))
+        let summary = try SyncEngine(store: store, transport: counting, url: "memory").run()
+        #expect(summary.pushed == 101)
+        let pushes = counting.requests.filter { $0.path == "/v1/push" }.map { $0.body?.count ?? 0 }
+        #expect(pushes.count >= 3, "\(pushes)")
+        #expect(pushes.filter { $0 > 4 << 20 }.count == 1, "only the 5 MiB revision goes alone above 4 MiB: \(pushes)")
+        #expect(pushes.allSatisfy { $0 <= 16 << 20 })
+    }
 }

@@ -17,6 +17,8 @@ public final class SyncEngine {
     public var pullLimit = SyncProtocol.maxPullLimit
     /// Revisions per push request (also bounded by the server's body limit).
     public var pushBatch = 1_000
+    /// The size a push request is filled to, at most (see `pushAll`).
+    static let pushTargetBytes = 4 << 20
 
     /// Creates a sync of `store` through `transport`; `url` is only used in messages.
     public init(store: NoteStore, transport: SyncTransport, url: String, progress: ((String) -> Void)? = nil) {
@@ -111,8 +113,12 @@ public final class SyncEngine {
             writer.append("{\"protocol\":")
             writer.writeInt(SyncProtocol.version)
             writer.append(",\"revisions\":[")
-            // Leave room for the envelope; each revision adds its id and wrapper.
+            // Leave room for the envelope; each revision adds its id and wrapper. Batches stay near
+            // 4 MiB even when the server takes more: the server reserves about four times a push's
+            // size while it decodes it, so smaller pushes from many laptops fit its memory budget
+            // side by side. A single larger revision still goes alone, up to the server's limit.
             let budget = maxBody - 64
+            let target = min(budget, Self.pushTargetBytes)
             for revision in pending {
                 if waiting.contains(revision.id) || revision.parents.contains(where: waiting.contains) {
                     waiting.insert(revision.id)
@@ -126,7 +132,7 @@ public final class SyncEngine {
                 }
                 let size = revision.bytes.count + 96
                 if size > budget { throw SyncError.revisionTooLarge(id: revision.id, bytes: revision.bytes.count, limit: maxBody) }
-                if writer.bytes.count + size > budget && !batch.isEmpty { break }
+                if writer.bytes.count + size > target && !batch.isEmpty { break }
                 if !batch.isEmpty { writer.append(",") }
                 SyncProtocol.writeWireRevision(id: revision.id, canonicalBytes: revision.bytes, to: &writer)
                 batch.append(revision)

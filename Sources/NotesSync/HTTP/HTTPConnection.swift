@@ -137,7 +137,9 @@ struct HTTPConnection: Sendable {
         // The size is known only at the end, so the most it may be is reserved.
         case .chunked: bodyBytes = limits.maxBodyBytes
         }
-        guard bodyBytes == 0 || reservation.grow(by: bodyBytes) else {
+        // The body and what the handler builds from it, in one reservation (see `builtBytesPerBodyByte`).
+        let (reserve, overflow) = bodyBytes.multipliedReportingOverflow(by: 1 + max(0, limits.builtBytesPerBodyByte))
+        guard bodyBytes == 0 || (!overflow && reservation.grow(by: reserve)) else {
             refuse(head, with: .memoryBusy, startedAt: startedAt)
             return false
         }

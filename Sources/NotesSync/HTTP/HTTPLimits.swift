@@ -54,6 +54,11 @@ public struct HTTPLimits: Sendable, Equatable {
     public var memoryBudgetBytes: Int?
     /// How long a request waits for room in the memory budget before it is answered 503.
     public var memoryWait: Duration
+    /// Bytes a handler builds from each body byte of a request with a body (a decoded push),
+    /// reserved together with the body before it is read: a request never waits for memory
+    /// while it holds some, so two large uploads cannot each hold half the budget and wait
+    /// for the other's half. Default 0.
+    public var builtBytesPerBodyByte: Int = 0
 
     /// Creates limits; every parameter has a production default.
     ///

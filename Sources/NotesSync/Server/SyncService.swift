@@ -132,13 +132,16 @@ public struct SyncService: Sendable {
     /// Decoded revisions hold about this many times their bytes on the wire: their fields as
     /// Swift values beside their canonical bytes (measured with glibc's `malloc_info`: 2.6 × for
     /// 2,000 notes of about 1.4 KB).
-    static let decodedBytesPerBodyByte = 3
+    public static let decodedBytesPerBodyByte = 3
 
     /// Stores a push. The body is consumed: decoded one revision at a time, then freed before
     /// the push waits for the database, with memory reserved for the revisions first.
     private func push(_ body: consuming [UInt8], memory: MemoryReservation, user: ServerUser) -> HTTPResponse {
         let bodyBytes = body.count
-        guard memory.grow(by: bodyBytes * Self.decodedBytesPerBodyByte) else { return .memoryBusy }
+        // A server built with `HTTPLimits.builtBytesPerBodyByte = decodedBytesPerBodyByte` reserved
+        // this with the body; otherwise (or for a chunked body) the shortfall is reserved now.
+        let needed = bodyBytes * (1 + Self.decodedBytesPerBodyByte)
+        guard memory.bytes >= needed || memory.grow(by: needed - memory.bytes) else { return .memoryBusy }
         let revisions: [Revision]
         do {
             revisions = try PushRequest(decoding: consume body).revisions

@@ -224,7 +224,9 @@ final class DemoServer {
     init(path: String) throws {
         let store = try ServerStore(path: path, readerCount: 2)
         let service = SyncService(store: store, maxBody: 16 << 20)
-        server = HTTPServer(host: "127.0.0.1", port: 0, limits: HTTPLimits(), preflight: service.preflight, handler: service.handle, onLog: { _ in })
+        var limits = HTTPLimits()
+        limits.builtBytesPerBodyByte = SyncService.decodedBytesPerBodyByte
+        server = HTTPServer(host: "127.0.0.1", port: 0, limits: limits, preflight: service.preflight, handler: service.handle, onLog: { _ in })
         let port: Int
         do { port = try server.start() } catch { throw DemoError(message: "The demo server could not start: \(error.message)") }
         url = "http://127.0.0.1:\(port)"

@@ -37,8 +37,10 @@ enum ServeCommand {
             throw UsageError(message: "'--max-body' must be at least 4096 and '--max-connections' at least 1.", commandPath: arguments.commandPath)
         }
         limits.memoryBudgetBytes = try CommonOptions.count(arguments, "memory-budget")
-        if let budget = limits.memoryBudgetBytes, budget / 4 < limits.maxBodyBytes {
-            throw UsageError(message: "'--memory-budget' must be at least 4 × '--max-body' (\(limits.maxBodyBytes)): a push that large and its decoded revisions must fit.",
+        // A push is reserved with its decoded revisions before its body is read (see HTTPLimits).
+        limits.builtBytesPerBodyByte = SyncService.decodedBytesPerBodyByte
+        if let budget = limits.memoryBudgetBytes, budget / 4 < limits.maxBodyBytes || budget < 32 << 20 {
+            throw UsageError(message: "'--memory-budget' must be at least 4 × '--max-body' (\(limits.maxBodyBytes)) and at least 32 MiB: a push that large and its decoded revisions, and a pull of the largest revision, must fit.",
                              commandPath: arguments.commandPath)
         }
         // Before any thread exists, so every arena is made under the tuned settings.
