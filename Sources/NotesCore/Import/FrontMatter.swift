@@ -60,7 +60,10 @@ enum FrontMatter {
     private static func unquote(_ text: String) -> String {
         // A JSON string literal is read exactly (recovery files quote every value this way, so a
         // title with `"` or a backslash comes back as it was); anything else keeps the loose rule.
-        if text.hasPrefix("\""), text.hasSuffix("\""), case .string(let exact)? = try? JSONParser.parse(text) {
+        // By bytes: `hasPrefix` compares characters, and a value starting with a combining mark
+        // would merge with the opening quote into one character.
+        if text.utf8.count >= 2, text.utf8.first == 0x22, text.utf8.last == 0x22,
+           case .string(let exact)? = try? JSONParser.parse(text) {
             return exact
         }
         if text.count >= 2, (text.hasPrefix("\"") && text.hasSuffix("\"")) || (text.hasPrefix("'") && text.hasSuffix("'")) {

@@ -178,6 +178,8 @@ struct Socket: Sendable {
                 offset += written
                 continue
             }
+            // 0 bytes written is not an error with an errno of its own (a stale errno would be read).
+            if written == 0 { return false }
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK:
@@ -222,6 +224,7 @@ struct Socket: Sendable {
                 offset += written
                 continue
             }
+            if written == 0 { return false }
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK:
