@@ -46,4 +46,26 @@ struct DamagedStoreReadTests {
             }
         }
     }
+
+    @Test("a note row whose revision id had a bit flipped is damage: edit and delete say the store is damaged (so the CLI saves a recovery file)")
+    func flippedRevisionInRow() throws {
+        // Found by Tests/Reliability/local_faults.py (seed 1554042938): "No revision 'ef58ba61278?…'
+        // in this note's history", and no recovery file for the text of the edit.
+        let directory = try TemporaryDirectory()
+        let store = try NoteStore.create(at: directory.file("notes.sqlite"), author: "anna")
+        let note = try store.addNote(NoteDraft(title: "Original", body: "tekst", kommune: "Odense", date: "2025-03-01"))
+        let flipped = String(note.revision.prefix(11)) + "?" + String(note.revision.dropFirst(12))
+        try store.database.run("UPDATE notes SET revision = ? WHERE id = ?", [.text(flipped), .text(note.id)])
+        var change = NoteChanges()
+        change.title = "Ny titel"
+        for mutation in [{ _ = try store.editNote(id: note.id, changes: change) }, { _ = try store.deleteNote(id: note.id) }] {
+            do {
+                try mutation()
+                Issue.record("a damaged row was edited")
+            } catch let error as StoreError {
+                guard case .corrupt(_, let detail) = error else { Issue.record("\(error)"); continue }
+                #expect(detail.contains("names revision"))
+            }
+        }
+    }
 }

@@ -54,7 +54,7 @@ extension NoteStore {
                 throw StoreError.themeExists(renamed(entry.slug))
             }
             for entry in moving {
-                guard let head = try revision(id: entry.revision) else { throw StoreError.revisionNotFound(entry.revision) }
+                let head = try head(named: entry.revision, kind: "theme", doc: entry.slug)
                 try commitLocal(kind: .codebook, doc: entry.slug, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
                 try addThemeInTransaction(renamed(entry.slug), description: entry.description)
             }

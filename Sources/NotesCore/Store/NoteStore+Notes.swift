@@ -107,7 +107,7 @@ extension NoteStore {
     /// The note and its displayed head revision.
     func noteAndHead(id: String) throws -> (Note, Revision) {
         let note = try note(id: id)
-        guard let head = try revision(id: note.revision) else { throw StoreError.revisionNotFound(note.revision) }
+        let head = try head(named: note.revision, kind: "note", doc: note.id)
         return (note, head)
     }
 

@@ -23,6 +23,14 @@ extension NoteStore {
         return try decodeStored(id: id, bytes: statement.bytes(0))
     }
 
+    /// The revision a current row names as its head. A row that names one its history lacks
+    /// (a flipped bit in the row) is damage, reported as such, so commands that change the
+    /// document save what the user typed to a recovery file.
+    func head(named id: String, kind: String, doc: String) throws -> Revision {
+        if let head = try revision(id: id) { return head }
+        throw StoreError.corrupt(path: path, detail: "the \(kind) \(UntrustedText.line(doc.prefix(8))) names revision \(UntrustedText.line(id.prefix(12))), which its history lacks")
+    }
+
     /// Every revision of a document, in local insertion order (parents before children).
     public func revisions(kind: DocumentKind, doc: String) throws -> [Revision] {
         let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ? ORDER BY seq")

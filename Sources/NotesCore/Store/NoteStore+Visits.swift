@@ -23,7 +23,7 @@ extension NoteStore {
         try write {
             let visit = try visitRow(id: prefix)
             if visit.deleted { throw StoreError.deleted(kind: "visit", id: visit.id) }
-            guard let head = try revision(id: visit.revision) else { throw StoreError.revisionNotFound(visit.revision) }
+            let head = try head(named: visit.revision, kind: "visit", doc: visit.id)
             var updated = visit
             if let kommune { updated.kommune = kommune }
             if let date { updated.date = date }
@@ -42,7 +42,7 @@ extension NoteStore {
         try write {
             let visit = try visitRow(id: prefix)
             if visit.deleted { throw StoreError.deleted(kind: "visit", id: visit.id) }
-            guard let head = try revision(id: visit.revision) else { throw StoreError.revisionNotFound(visit.revision) }
+            let head = try head(named: visit.revision, kind: "visit", doc: visit.id)
             try commitLocal(kind: .visit, doc: visit.id, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
             return try visitRow(id: visit.id)
         }
