@@ -68,4 +68,20 @@ struct DamagedStoreReadTests {
             }
         }
     }
+
+    @Test("a note row whose kommune had a bit flipped is damage: an edit is refused as such instead of carrying the damage into the history")
+    func flippedFieldInRow() throws {
+        // Found by Tests/Reliability/local_faults.py (seed 44): with the admission rule the edit was
+        // refused ("kommune 'Hel{ingør' is not in the register") but not as damage, so no recovery file.
+        let directory = try TemporaryDirectory()
+        let store = try NoteStore.create(at: directory.file("notes.sqlite"), author: "anna")
+        let note = try store.addNote(NoteDraft(title: "Original", body: "tekst", kommune: "Helsingør", date: "2025-03-01"))
+        try store.database.run("UPDATE notes SET kommune = 'Hel{ingør' WHERE id = ?", [.text(note.id)])
+        var change = NoteChanges()
+        change.title = "Ny titel"
+        #expect(throws: StoreError.corrupt(path: store.path, detail: "the note \(note.id.prefix(8)) differs from its revision \(note.revision.prefix(8))")) {
+            try store.editNote(id: note.id, changes: change)
+        }
+        #expect(try store.revisions(kind: .note, doc: note.id).count == 1)
+    }
 }

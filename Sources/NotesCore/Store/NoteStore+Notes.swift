@@ -108,6 +108,11 @@ extension NoteStore {
     func noteAndHead(id: String) throws -> (Note, Revision) {
         let note = try note(id: id)
         let head = try head(named: note.revision, kind: "note", doc: note.id)
+        // The row is derived from the head; a row that says otherwise was damaged (a flipped
+        // bit in a kommune), and a change built on it would carry the damage into the history.
+        guard note.fields == head.fields, note.deleted == head.deleted else {
+            throw StoreError.corrupt(path: path, detail: "the note \(note.id.prefix(8)) differs from its revision \(head.id.prefix(8))")
+        }
         return (note, head)
     }
 
