@@ -97,7 +97,7 @@ enum ServerCommand {
     static let db = OptionSpec.option("db", value: "path", help: "The server database.")
 
     static let spec = CommandSpec(
-        name: "server", abstract: "Manage the users of the central server.",
+        name: "server", abstract: "Manage the users of the central server and check what it holds.",
         discussion: """
           User names are stored in Unicode NFC and compared exactly (case matters): 1-64 visible
           characters without spaces. A name typed in another Unicode spelling is the same user.
