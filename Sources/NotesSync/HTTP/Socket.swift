@@ -169,26 +169,7 @@ struct Socket: Sendable {
     /// a SIGPIPE that would kill the process.
     /// - Returns: false if the peer vanished, the socket failed or the deadline passed.
     func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-            }
-            if written > 0 {
-                offset += written
-                continue
-            }
-            // 0 bytes written is not an error with an errno of its own (a stale errno would be read).
-            if written == 0 { return false }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK:
-                guard case .ready = Self.wait(fd: fd, events: Int16(POLLOUT), until: deadline) else { return false }
-            default:
-                return false
-            }
-        }
-        return true
+        send(bytes, [], deadline: deadline)
     }
 
     /// Writes all of `head` and then all of `body` before `deadline`, straight from both
@@ -224,6 +205,7 @@ struct Socket: Sendable {
                 offset += written
                 continue
             }
+            // 0 bytes written is not an error with an errno of its own (a stale errno would be read).
             if written == 0 { return false }
             switch errno {
             case EINTR: continue
