@@ -1,5 +1,6 @@
 import Foundation
 import NotesCore
+import Codecs
 
 /// A deterministic corpus of realistic field notes: Danish prose of a few paragraphs, spread over
 /// the 98 municipalities, the three levels, the organisation models, 1–3 goals and 1–3 themes.

@@ -1,4 +1,5 @@
 import Foundation
+import Codecs
 
 /// Runs programs for the benchmark: with arguments (no shell quoting) and an environment.
 struct Shell {

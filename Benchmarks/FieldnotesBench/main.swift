@@ -1,5 +1,6 @@
 import Foundation
 import NotesCore
+import Codecs
 
 /// `fieldnotes-bench`: the performance benchmark, measured beside git, grep and sqlite3 in the same run.
 ///

@@ -1,4 +1,4 @@
+import FieldnotesCLI
 import Foundation
-import NotesCore
 
 exit(Fieldnotes.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Codecs
 
 /// Help, --version, option syntax and usage errors, the way swift-argument-parser behaves.
 @Suite("fieldnotes: command line conventions")

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import Codecs
+@testable import NotesCore
 
 /// The bad inputs listed in the issue: each is refused clearly, and nothing is written.
 @Suite("fieldnotes: bad input")

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import Codecs
+import TestSupport
 
 /// Random command lines from the words of the CLI: every one ends with exit 0, 1 or 64,
 /// an `Error: …` line on failure, and never a crash.
@@ -20,7 +22,7 @@ struct CommandLineFuzzTests {
         let cli = try CLI.withStore()
         _ = try cli.add("--kommune", "Odense", "--title", "fuzz", "--theme", "ejerskab")
         let seed = UInt64.random(in: 0...UInt64.max)
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         for round in 0..<80 {
             let count = Int(random.next() % 6)
             let arguments = (0..<count).map { _ in Self.words[Int(random.next() % UInt64(Self.words.count))] }
@@ -31,17 +33,5 @@ struct CommandLineFuzzTests {
             }
         }
         #expect(try cli.sqlite(cli.storePath, "PRAGMA integrity_check") == "ok")
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

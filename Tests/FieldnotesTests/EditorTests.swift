@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import Testing
+@testable import Codecs
+@testable import NotesCore
 
 /// `add` and `edit` open $VISUAL/$EDITOR when stdin is a terminal. `script` gives the binary a
 /// pseudo-terminal; the "editor" is a small shell script that writes the file it is given.

@@ -3,6 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+@testable import Codecs
+@testable import NotesCore
 
 // MARK: - The known store
 

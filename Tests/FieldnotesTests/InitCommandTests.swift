@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+@testable import Codecs
 
 @Suite("fieldnotes init and where the store lives")
 struct InitCommandTests {

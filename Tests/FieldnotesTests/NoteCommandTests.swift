@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import Codecs
+@testable import NotesCore
 
 /// add, edit, show, list, search, delete, restore and history through the real binary.
 @Suite("fieldnotes: notes")

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+@testable import Codecs
 
 /// A recovery file brings back exactly what was given, whatever failed (issue 10: titles lost their
 /// `"`, bodies their final newline and blank lines, a 0-byte store saved nothing, and the fallback

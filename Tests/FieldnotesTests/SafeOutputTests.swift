@@ -1,6 +1,7 @@
 import Foundation
 import NotesCore
 import Testing
+@testable import Codecs
 
 /// A colleague's text cannot drive your terminal or forge rows, and control characters cannot be typed
 /// into single-line fields (issue 10: "Colleagues' text drives your terminal", "CSV formula injection").

@@ -1,6 +1,8 @@
 import Foundation
 import Glibc
 import Testing
+@testable import Codecs
+@testable import NotesCore
 
 /// Store files that are not ours, a newer schema, a lock held by another process, and a crash mid-write.
 @Suite("fieldnotes: store faults")

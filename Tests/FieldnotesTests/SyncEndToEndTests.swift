@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NotesCore
 import Testing
+@testable import Codecs
 
 // End to end: a real `fieldnotes serve --port 0` process on 127.0.0.1 and laptops driven
 // through the built binary (the `CLI` helper), each in its own FIELDNOTES_HOME.

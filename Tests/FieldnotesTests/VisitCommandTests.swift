@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+@testable import Codecs
+@testable import NotesCore
 
 @Suite("fieldnotes visit")
 struct VisitCommandTests {

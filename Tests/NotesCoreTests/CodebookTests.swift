@@ -1,5 +1,7 @@
 import Testing
 @testable import NotesCore
+@testable import Codecs
+import TestSupport
 
 @Suite("Codebook")
 struct CodebookTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotesCore
+import TestSupport
 
 /// Reading one note from a store whose notes table is damaged says the store is damaged (found by
 /// Tests/Reliability/local_faults.py: `fieldnotes show ID` printed "Error: SQLite error 11:

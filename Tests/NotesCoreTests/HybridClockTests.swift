@@ -1,5 +1,6 @@
 import Testing
 @testable import NotesCore
+import TestSupport
 
 @Suite("Hybrid logical clock")
 struct HybridClockTests {

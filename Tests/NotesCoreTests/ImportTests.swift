@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotesCore
+import TestSupport
 
 @Suite("Import from JSON Lines and Markdown")
 struct ImportTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotesCore
+import TestSupport
 
 @Suite("Schema migrations and refusing files that are not our stores")
 struct MigrationTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import NotesCore
+@testable import Codecs
+import TestSupport
 
 @Suite("Revision encoding")
 struct RevisionTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NotesCore
+import TestSupport
 
 @Suite("Filters and full-text search")
 struct SearchTests {

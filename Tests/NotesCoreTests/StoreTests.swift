@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import Testing
 @testable import NotesCore
+@testable import Codecs
+import TestSupport
 
 @Suite("Note store: revisions, heads and derived rows")
 struct StoreTests {

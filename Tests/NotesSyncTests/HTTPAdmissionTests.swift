@@ -3,6 +3,8 @@ import Synchronization
 import Testing
 @testable import NotesCore
 @testable import NotesSync
+@testable import HTTP1
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

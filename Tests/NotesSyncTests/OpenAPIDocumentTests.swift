@@ -2,6 +2,7 @@ import Foundation
 @testable import NotesCore
 @testable import NotesSync
 import Testing
+@testable import HTTP1
 
 /// `docs/openapi.json` describes exactly what the server serves.
 @Suite("OpenAPI document")

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import NotesCore
 @testable import NotesSync
+@testable import Codecs
+import TestSupport
 
 /// Decoding `POST /v1/push` bodies one revision at a time.
 @Suite("Push request decoding")

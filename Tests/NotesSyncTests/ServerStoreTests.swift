@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import NotesCore
 @testable import NotesSync
+@testable import Codecs
+import TestSupport
 
 private typealias F = RevisionFactory
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NotesCore
 @testable import NotesSync
+import TestSupport
 
 /// A transport answering `/v1/health` as a server of another protocol version.
 private struct OtherProtocolTransport: SyncTransport {

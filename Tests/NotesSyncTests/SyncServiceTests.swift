@@ -2,6 +2,9 @@ import Foundation
 import Testing
 @testable import NotesCore
 @testable import NotesSync
+@testable import Codecs
+@testable import HTTP1
+import TestSupport
 
 private typealias F = RevisionFactory
 

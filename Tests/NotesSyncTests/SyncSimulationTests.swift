@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import NotesCore
 @testable import NotesSync
+@testable import Codecs
+import TestSupport
 
 // A seeded, randomized, in-process simulation of several replicas syncing through the real
 // server handler (`ServerStore` + `SyncService` over `InMemoryTransport`).
@@ -54,7 +56,7 @@ private final class Replica {
 
 /// One schedule of the simulation.
 private final class Simulation {
-    private var random: SyncTestRandom
+    private var random: SeededRandom
     private let directory: SyncTempDirectory
     private var server: ServerFixture!
     private var replicas: [Replica] = []
@@ -84,7 +86,7 @@ private final class Simulation {
 
     init(seed: UInt64, template: StoreTemplate) throws {
         self.template = template
-        random = SyncTestRandom(seed: seed)
+        random = SeededRandom(seed: seed)
         directory = try SyncTempDirectory(inMemory: true)
         server = try ServerFixture(users: Self.authors + ["fresh", "mallory"], directory: directory)
     }
@@ -670,7 +672,7 @@ extension ServerFixture {
 struct SyncSimulationTests {
     /// The seed of one schedule: the run's seed and the index, mixed so that schedules do not share streams.
     static func scheduleSeed(_ seed: UInt64, _ index: Int) -> UInt64 {
-        var mixer = SyncTestRandom(seed: seed ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
+        var mixer = SeededRandom(seed: seed ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
         return mixer.next()
     }
 

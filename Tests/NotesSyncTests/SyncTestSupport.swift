@@ -2,38 +2,11 @@ import Foundation
 import Testing
 @testable import NotesCore
 @testable import NotesSync
+@testable import Codecs
+@testable import HTTP1
+import TestSupport
 
 // Shared helpers of the sync tests (merge, server, service and simulation).
-
-/// SplitMix64: a small deterministic generator, so a seeded test repeats exactly.
-struct SyncTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A lower-case hex string of `count` random bytes.
-    mutating func hex(bytes count: Int) -> String {
-        (0..<count).map { _ in String(format: "%02x", UInt8(truncatingIfNeeded: next())) }.joined()
-    }
-
-    /// A lower-case UUID-shaped id made from the generator.
-    mutating func uuid() -> String {
-        let h = hex(bytes: 16)
-        let c = Array(h)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
-    }
-
-    /// True with probability `percent`/100.
-    mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &self) < percent }
-}
 
 /// A temporary folder removed when the value goes away.
 final class SyncTempDirectory {
@@ -52,64 +25,7 @@ final class SyncTempDirectory {
 
 // MARK: - Revisions by hand
 
-/// Builds revisions the way `NoteStore` does, without a store, for merge and server tests.
-enum RevisionFactory {
-    /// Base wall-clock milliseconds of test clocks (2025-10-09), well behind the server's clock.
-    static let baseMilliseconds: Int64 = 1_760_000_000_000
-
-    /// A clock value `ms` milliseconds after the base.
-    static func clock(_ ms: Int64) -> Int64 { HybridClock.value(milliseconds: baseMilliseconds + ms) }
-
-    /// The fields of a valid note; `overrides` replace single fields.
-    static func noteFields(_ overrides: [String: JSONValue] = [:]) -> [String: JSONValue] {
-        var fields: [String: JSONValue] = [
-            "author": .string("anna"), "body": .string(""), "date": .string("2025-03-01"), "kommune": .string("Odense"),
-            "levels": .array([]), "model": .null, "place": .null, "sdgs": .array([]), "themes": .array([]),
-            "title": .string("Title"), "visit": .null,
-        ]
-        for (key, value) in overrides { fields[key] = value }
-        return fields
-    }
-
-    /// A set value in canonical order for a field of `kind`.
-    static func set(_ elements: [String], field: String, kind: DocumentKind = .note) -> JSONValue {
-        .array(FieldSchema.canonicalSet(elements.map { .string($0) }, type: kind.schema.type(of: field)!))
-    }
-
-    /// A lower-case UUID named by a label, the same every run ("d-1" is always the same id):
-    /// note and visit ids must be UUIDs to be admitted.
-    static func uuid(_ label: String) -> String {
-        let hex = Array(SHA256.hexDigest(Array(label.utf8)).prefix(32))
-        return String(hex[0..<8]) + "-" + String(hex[8..<12]) + "-" + String(hex[12..<16]) + "-" + String(hex[16..<20]) + "-" + String(hex[20..<32])
-    }
-
-    /// A creation revision.
-    static func create(_ kind: DocumentKind = .note, doc: String, fields: [String: JSONValue], clock: Int64,
-                       replica: String, author: String) -> Revision {
-        Revision(kind: kind, doc: doc, parents: [], clock: clock, replica: replica, author: author, deleted: false, fields: fields)
-    }
-
-    /// An edit on top of `parent`: fields in `changes` replace the parent's; unchanged stamped
-    /// fields keep the parent's stamp (as `NoteStore.commitLocal` does); open conflicts are kept
-    /// unless `conflicts` is given.
-    static func edit(_ parent: Revision, _ changes: [String: JSONValue] = [:], clock: Int64, replica: String, author: String,
-                     deleted: Bool? = nil, conflicts: [FieldConflict]? = nil) -> Revision {
-        var fields = parent.fields
-        for (key, value) in changes { fields[key] = value }
-        var stamps: [String: Stamp] = [:]
-        for (name, type) in parent.kind.schema.fields where type.isStamped && parent.fields[name] == fields[name] {
-            stamps[name] = parent.stamp(for: name)
-        }
-        return Revision(kind: parent.kind, doc: parent.doc, parents: [parent.id], clock: clock, replica: replica, author: author,
-                        deleted: deleted ?? parent.deleted, fields: fields, stamps: stamps,
-                        conflicts: conflicts ?? parent.conflicts)
-    }
-
-    /// A history dictionary of revisions.
-    static func history(_ revisions: [Revision]) -> [String: Revision] {
-        Dictionary(revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    }
-
+extension RevisionFactory {
     /// The wire body of a push: `{"protocol": 1, "revisions": [...]}`.
     static func pushBody(_ revisions: [Revision], protocolVersion: Int64 = SyncProtocol.version) -> [UInt8] {
         var writer = JSONWriter()

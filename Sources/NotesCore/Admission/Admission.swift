@@ -1,3 +1,4 @@
+import Codecs
 /// The one rule that decides whether a revision may enter a store.
 ///
 /// Every way in runs it: the server on each push, the client on each pulled batch, `import`

@@ -1,3 +1,4 @@
+import Codecs
 /// Which part of the admission rule a revision broke.
 ///
 /// The raw values are stable: the server names them in its refusals, `check` prints them, and

@@ -1,3 +1,4 @@
+import Codecs
 /// Reads a Markdown file with a front-matter block (`---` lines; `key: value`, `key: [a, b]`).
 enum FrontMatter {
     /// The parsed members and body, or a reason with its line.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Codecs
 
 /// Reads a JSON Lines file on its own thread, parsing and checking each record there.
 ///

@@ -1,3 +1,4 @@
+import Codecs
 /// One imported note's values, checked as the CLI checks typed values.
 struct NoteRecord: Sendable {
     var id: String?

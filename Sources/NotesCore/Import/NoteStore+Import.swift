@@ -1,4 +1,5 @@
 import Foundation
+import Codecs
 
 /// Importing notes from JSON Lines or a folder of Markdown files.
 extension NoteStore {

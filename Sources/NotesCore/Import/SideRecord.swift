@@ -1,3 +1,4 @@
+import Codecs
 /// A visit or a theme in a JSON Lines backup, marked by its `"record"` key (notes have none).
 enum SideRecord: Sendable {
     case theme(slug: String, description: String)

@@ -1,3 +1,4 @@
+import Codecs
 /// A research theme in the codebook; `parent/child` slugs make a hierarchy.
 public struct CodebookEntry: Sendable, Equatable {
     /// The slug, which is also the document id.

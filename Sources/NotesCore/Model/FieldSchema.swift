@@ -1,3 +1,4 @@
+import Codecs
 /// The fields of one kind of document and the merge rule of each.
 ///
 /// Merging is generic over this table, so visits and codebook entries follow exactly the

@@ -1,3 +1,4 @@
+import Codecs
 /// A field note: one observation from a municipality, classified for the research.
 public struct Note: Sendable, Equatable {
     /// The note's UUID, lower-case.

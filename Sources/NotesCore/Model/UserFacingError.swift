@@ -1,3 +1,4 @@
+import Codecs
 /// An error whose message is written for the person at the terminal.
 ///
 /// The CLI prints `Error: <message>` and exits with `exitCode`: 64 when the command line

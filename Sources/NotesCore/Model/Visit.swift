@@ -1,3 +1,4 @@
+import Codecs
 /// A visit to a municipality, which groups the notes written during and after it.
 public struct Visit: Sendable, Equatable {
     /// The visit's UUID, lower-case.

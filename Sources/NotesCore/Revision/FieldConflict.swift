@@ -1,3 +1,4 @@
+import Codecs
 /// A field on which two concurrent edits disagreed, with both values kept.
 ///
 /// Conflicts live in the merged revision itself, so every replica sees the same open

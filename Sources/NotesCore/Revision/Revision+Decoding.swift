@@ -1,3 +1,4 @@
+import Codecs
 /// Why received revision bytes were refused.
 public enum RevisionDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Not JSON, or not a revision object.

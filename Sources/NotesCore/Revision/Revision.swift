@@ -1,3 +1,4 @@
+import Codecs
 /// An immutable version of a document: its full field snapshot, its parents and who made it.
 ///
 /// The id is the SHA-256 of the canonical encoding, so nothing in a revision can change

@@ -1,3 +1,4 @@
+import Codecs
 /// Who set a field's value and when: the tie-break between concurrent scalar changes.
 ///
 /// The stamp travels with the value through merges, so the winner of a conflict does not

@@ -1,3 +1,4 @@
+import Codecs
 /// A numbered schema change, run once in its own transaction.
 public struct Migration: Sendable {
     /// The schema version this migration produces (1, 2, …).

@@ -1,5 +1,6 @@
 import CSQLite
 import Glibc
+import Codecs
 
 /// An error reported by SQLite, with the statement that caused it.
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Codecs
 /// Reading notes from rows of the `notes` table.
 enum NoteRow {
     /// The columns `note(from:)` expects, in order.

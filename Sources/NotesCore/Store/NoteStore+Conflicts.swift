@@ -1,3 +1,4 @@
+import Codecs
 /// Listing and resolving the conflicts that concurrent edits left.
 extension NoteStore {
     /// A conflicted document (note, visit or codebook entry) with its open conflicts.

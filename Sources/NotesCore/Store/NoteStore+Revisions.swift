@@ -1,3 +1,4 @@
+import Codecs
 /// The revision log: appending local revisions, taking in received ones, and keeping heads
 /// and the derived rows in step.
 extension NoteStore {

@@ -1,3 +1,4 @@
+import Codecs
 /// Recording and changing visits.
 extension NoteStore {
     /// Records a visit and returns it.

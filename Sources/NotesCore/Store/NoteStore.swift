@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Codecs
 
 /// The local store: one SQLite file holding the revision log and the current state derived from it.
 ///
@@ -15,8 +16,8 @@ public final class NoteStore {
     public private(set) var replicaID: String
     /// The researcher's name, written into every revision this store makes.
     public private(set) var author: String
-    /// The wall clock in milliseconds; replaceable in tests.
-    var now: () -> Int64 = HybridClock.nowMilliseconds
+    /// The wall clock in milliseconds; replaceable so tests and the simulation control time.
+    public var now: () -> Int64 = HybridClock.nowMilliseconds
     /// The hybrid clock while a write transaction runs; written back when it ends.
     private var transactionClock: TransactionClock?
     /// While a bulk change defers the search index: the last `notes` rowid before it began.

@@ -1,4 +1,5 @@
 import NotesCore
+import HTTP1
 
 /// A transport that hands requests straight to a `SyncService`, for tests and simulations.
 public struct InMemoryTransport: SyncTransport {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP1
 
 /// A plain HTTP/1.1 client over a POSIX socket, for `http://` servers.
 ///

@@ -1,4 +1,5 @@
 import NotesCore
+import Codecs
 
 /// Runs one sync of a local store with the server: push, pull, merge, push the merges.
 ///

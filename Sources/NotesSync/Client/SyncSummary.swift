@@ -1,4 +1,5 @@
 import NotesCore
+import Codecs
 
 /// What a sync did.
 public struct SyncSummary: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import Codecs
 /// A way to send one request to the sync server and get its answer.
 ///
 /// The real one is `URLSessionTransport`; tests use `InMemoryTransport`, which calls the

@@ -1,4 +1,5 @@
 import NotesCore
+import Codecs
 
 /// The body of `POST /v1/push`: `{"protocol": 1, "revisions": [{"id": …, "revision": {…}}, …]}`.
 ///

@@ -1,4 +1,5 @@
 import NotesCore
+import Codecs
 
 /// The sync protocol: versions, limits and the shape of its JSON messages.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import NotesCore
+import Codecs
 
 /// The users who may sync, each with a random token stored only as its SHA-256.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import NotesCore
 import Synchronization
+import Codecs
 
 /// The server's database: every revision with a monotonically increasing change sequence, and the users.
 ///

@@ -1,4 +1,5 @@
 import NotesCore
+import Codecs
 
 /// Why the server database refused an operation.
 ///

@@ -1,4 +1,6 @@
 import NotesCore
+import Codecs
+import HTTP1
 
 /// The sync API as plain functions from a request to a response, so it can be tested without sockets.
 ///

@@ -1,4 +1,4 @@
-// libFuzzer harness for HTTPRequestParser (Sources/NotesSync/HTTP), compiled together with the
+// libFuzzer harness for HTTPRequestParser (Sources/HTTP1), compiled together with the
 // parser's source files by run-fuzz (see README there). Besides "no crash, no hang", it checks the
 // parser's documented invariants on every input:
 //   1. the outcome (requests and error) depends only on the bytes, not on how they were split

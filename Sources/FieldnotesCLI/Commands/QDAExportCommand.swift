@@ -1,0 +1,25 @@
+import Foundation
+import NotesCore
+import NotesExport
+
+/// The REFI-QDA part of `fieldnotes export`: `--format qdpx` (a project) and `--format qdc` (the codebook).
+enum QDAExportCommand {
+    static func write(format: ExportFormat, store: NoteStore, filter: NoteFilter, language: Language, sink: ExportSink,
+                      file: AtomicFile?) throws {
+        let project = QDAProject(
+            eachNote: { body in try store.forEachNote(matching: filter, body) },
+            codebook: try store.codebook(),
+            // The replica id names the GUIDs, so exports of the same store keep them.
+            storeIdentity: store.replicaID,
+            name: "fieldnotes " + ((store.path as NSString).lastPathComponent as String),
+            creationDate: Date(), language: language)
+        switch format {
+        case .qdc:
+            sink.write(try project.codebookXML())
+        default:
+            guard let file else { throw ExportError.outputRequired(format.rawValue) }
+            // The archive is written under the temporary name; `commit` renames it into place.
+            try project.writeQDPX(to: file.temporaryPath)
+        }
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import NotesCore
+import NotesSync
+import Codecs
+import NotesExport
+
+/// `fieldnotes remote …`.
+enum RemoteCommand {
+    static let spec = CommandSpec(
+        name: "remote", abstract: "Set or show the sync server and token.",
+        subcommands: [set, show])
+
+    static let set = CommandSpec(
+        name: "set", abstract: "Store the sync server's URL and your token.",
+        discussion: """
+          Without --token the token is read from stdin (with a prompt that does not echo on a terminal), so
+          it stays out of shell history and process lists. The server is asked whose token it is; if that
+          is not this store's author, nothing is saved. If the server cannot be reached, the remote is saved
+          with a warning and checked at the next sync.
+          """,
+        arguments: [ArgumentSpec(name: "url", help: "The server, e.g. https://notes.example.org or http://127.0.0.1:8080.")],
+        options: [.option("token", value: "token", help: "The token the coordinator gave you."), CommonOptions.store],
+        run: { arguments, context in
+            let text = arguments.argument("url")!
+            guard let url = RemoteURL.parse(text) else { throw SyncError.invalidURL(text) }
+            let store = try context.openStore(arguments)
+            let token = try arguments.value("token") ?? TokenPrompt.read(context: context)
+            guard !token.isEmpty, token.utf8.count <= 256, !token.contains(where: \.isWhitespace) else {
+                throw UsageError(message: "The token is empty or not valid.", commandPath: arguments.commandPath)
+            }
+            if RemoteURL.isUnencryptedPublic(url) {
+                context.warn("\(url.absoluteString) uses http://: notes and the token would travel unencrypted. Use https:// (the server belongs behind a TLS proxy).")
+            }
+            let engine = SyncEngine(store: store, transport: try SyncTransports.make(url: url, token: token, deadline: 15),
+                                    url: url.absoluteString)
+            do {
+                try engine.checkServer()
+                let identity = try engine.verifyIdentity()
+                try store.setRemote(.init(url: url.absoluteString, token: token, verified: true))
+                context.out.line("Remote set to \(url.absoluteString) (you are '\(identity.user)', \(identity.role)).")
+            } catch let error as SyncError where error.exitCode == ExitCode.unreachable {
+                try store.setRemote(.init(url: url.absoluteString, token: token, verified: false))
+                context.warn("the server could not be reached (\(error.message)) The remote was saved and will be checked at the next sync.")
+                context.out.line("Remote set to \(url.absoluteString) (not yet verified).")
+            }
+            return ExitCode.ok
+        })
+
+    static let show = CommandSpec(
+        name: "show", abstract: "Show the sync server with the token masked.",
+        options: [CommonOptions.json, CommonOptions.store],
+        run: { arguments, context in
+            let store = try context.openStore(arguments)
+            guard let remote = try store.remote() else { throw SyncError.noRemote }
+            let masked = remote.token.count > 8 ? remote.token.prefix(4) + "…" + remote.token.suffix(4) : "…"
+            let checkpoint = try store.pullCheckpoint()
+            let unpushed = try store.unpushedCount()
+            if arguments.flag("json") {
+                context.out.line(JSONWriter.string(.object([
+                    "url": .string(remote.url), "token": .string(String(masked)), "verified": .bool(remote.verified),
+                    "author": .string(store.author), "unpushed": .int(Int64(unpushed)), "checkpoint": .int(checkpoint.seq),
+                ]), pretty: true))
+            } else {
+                context.out.line("URL:       \(remote.url)")
+                context.out.line("Token:     \(masked)\(context.environment["FIELDNOTES_TOKEN"].map { _ in " (overridden by $FIELDNOTES_TOKEN)" } ?? "")")
+                context.out.line("Author:    \(store.author)\(remote.verified ? " (verified)" : " (not yet verified)")")
+                context.out.line("Unpushed:  \(unpushed) revision\(unpushed == 1 ? "" : "s")")
+            }
+            return ExitCode.ok
+        })
+}
+
+/// `fieldnotes sync`.
+enum SyncCommand {
+    static let spec = CommandSpec(
+        name: "sync", abstract: "Send your changes to the server and bring back everyone else's.",
+        discussion: """
+          Pushes new revisions, pulls those of others, and merges notes edited in two places: what can
+          merge merges, what cannot is kept on both sides and listed by 'fieldnotes conflicts'. A sync that
+          completes exits 0 even when conflicts remain. Exit 3: server unreachable (your notes are safe);
+          exit 4: token or identity refused.
+          """,
+        options: [.flag("dry-run", help: "Show what would be sent and fetched, changing nothing."), CommonOptions.json, CommonOptions.store],
+        run: { arguments, context in
+            let store = try context.openStore(arguments)
+            guard let remote = try store.remote() else { throw SyncError.noRemote }
+            guard let url = RemoteURL.parse(remote.url) else { throw SyncError.invalidURL(remote.url) }
+            let token = context.environment["FIELDNOTES_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? remote.token
+            if RemoteURL.isUnencryptedPublic(url) {
+                context.warn("syncing over unencrypted http:// to \(url.host ?? ""); use https://.")
+            }
+            signal(SIGPIPE, SIG_IGN)
+            let showProgress = context.err.isTerminal && !arguments.flag("json")
+            var lastShown = Date.distantPast
+            let engine = SyncEngine(store: store, transport: try SyncTransports.make(url: url, token: token), url: remote.url) { text in
+                guard showProgress, Date().timeIntervalSince(lastShown) > 0.2 else { return }
+                lastShown = Date()
+                context.err.write("\r\(text)\u{1B}[K")
+            }
+            let summary: SyncSummary
+            do {
+                summary = try engine.run(dryRun: arguments.flag("dry-run"))
+            } catch {
+                if showProgress { context.err.write("\r\u{1B}[K") }
+                throw error
+            }
+            if showProgress { context.err.write("\r\u{1B}[K") }
+            if arguments.flag("json") {
+                context.out.line(JSONWriter.string(summary.json))
+            } else {
+                context.out.line(summary.line)
+                SyncAttention.report(summary, to: context)
+            }
+            return ExitCode.ok
+        })
+}
+
+/// `fieldnotes conflicts`.
+enum ConflictsCommand {
+    static let spec = CommandSpec(
+        name: "conflicts", abstract: "List notes (and visits, themes) whose concurrent edits could not be merged, with both values.",
+        options: [CommonOptions.json, CommonOptions.store],
+        run: { arguments, context in
+            let store = try context.openStore(arguments)
+            let conflicted = try store.conflictedDocuments()
+            if arguments.flag("json") {
+                NoteFormatting.jsonList(conflicted.map(\.json), to: context.out)
+                return ExitCode.ok
+            }
+            if conflicted.isEmpty {
+                context.out.line("No conflicts.")
+                return ExitCode.ok
+            }
+            for entry in conflicted {
+                let label = entry.kind == .note ? "" : entry.kind.rawValue + " "
+                context.out.line("\(label)\(UntrustedText.line(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8))))  \(UntrustedText.line(entry.title))\(entry.unmerged ? "  (versions not merged: run 'fieldnotes sync'; if sync says they cannot be merged, 'fieldnotes check')" : "")")
+                for conflict in entry.conflicts {
+                    context.out.line("  \(UntrustedText.line(conflict.field)):")
+                    for value in conflict.values {
+                        let who = value.author.isEmpty ? "(merge)" : UntrustedText.line(value.author)
+                        context.out.line("    \(value.revision.prefix(8)) \(who): \(ConflictFormatting.preview(value.value))")
+                    }
+                }
+            }
+            context.out.line("")
+            context.out.line("Resolve with: fieldnotes resolve ID --take mine|theirs|REV, or with field options such as --title or --body-file.")
+            return ExitCode.ok
+        })
+}
+
+/// Short previews of conflicting values.
+enum ConflictFormatting {
+    static func preview(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text):
+            // One line, and a colleague's control characters shown escaped rather than sent to the terminal.
+            let flat = UntrustedText.line(text.replacingOccurrences(of: "\n", with: " ⏎ "))
+            return "\"" + (flat.count > 100 ? String(flat.prefix(99)) + "…" : flat) + "\""
+        case .null: return "(none)"
+        case .bool(let flag): return flag ? "deleted" : "kept"
+        default: return JSONWriter.string(value)
+        }
+    }
+}
+
+/// `fieldnotes resolve`.
+enum ResolveCommand {
+    static let spec = CommandSpec(
+        name: "resolve", abstract: "Resolve a conflicted note and clear its conflict.",
+        discussion: """
+          --take picks one side's values for every conflicting field ('mine' is the side this store wrote,
+          'theirs' the other, REV a side by revision id as shown by 'fieldnotes conflicts'); field options set
+          values by hand. The result is an ordinary revision that syncs like any other.
+          """,
+        arguments: [ArgumentSpec(name: "id", help: "The note id or a unique prefix (or a conflicted visit's id, or a theme's slug).")],
+        options: [.option("take", value: "mine|theirs|rev", help: "Which side's values to keep.")]
+            + EditCommand.spec.options.filter { $0.name != "store" } + [CommonOptions.store],
+        run: { arguments, context in
+            let store = try context.openStore(arguments)
+            let take: NoteStore.Take? = arguments.value("take").map {
+                switch $0.lowercased() {
+                case "mine": .mine
+                case "theirs": .theirs
+                default: .revision($0)
+                }
+            }
+            let changes = try EditCommand.changes(arguments, store: store)
+            let target = try store.resolveConflictTarget(arguments.argument("id")!)
+            guard target.kind == .note else {
+                guard let take, changes.isEmpty else {
+                    throw UsageError(message: "A conflicted \(target.kind.rawValue) is resolved with --take mine|theirs|REV; field options apply to notes.",
+                                     commandPath: arguments.commandPath)
+                }
+                try store.resolveOther(kind: target.kind, id: target.id, take: take)
+                context.out.line("Resolved \(target.kind.rawValue) \(target.kind == .codebook ? target.id : String(target.id.prefix(8))).")
+                return ExitCode.ok
+            }
+            let note = try store.resolveNote(id: target.id, take: take, changes: changes, allowNewThemes: arguments.flag("new-theme"))
+            context.out.line("Resolved \(note.id.prefix(8)): \(UntrustedText.line(note.title))")
+            return ExitCode.ok
+        })
+}
+
+/// Reads a token from stdin: with a prompt that does not echo on a terminal, else one line.
+enum TokenPrompt {
+    static func read(context: Context) throws -> String {
+        if context.stdinIsTerminal {
+            context.err.write("Token: ")
+            var original = termios()
+            tcgetattr(0, &original)
+            var silent = original
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(0, TCSANOW, &silent)
+            defer {
+                tcsetattr(0, TCSANOW, &original)
+                context.err.line("")
+            }
+            return (Swift.readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+        }
+        return (Swift.readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// What a sync could not do for some documents, while everything else synced.
+enum SyncAttention {
+    /// Writes one warning per refused revision, held-back revision and unmerged document, with what to do.
+    static func report(_ summary: SyncSummary, to context: Context) {
+        for refusal in summary.refused {
+            context.warn("refused revision \(refusal.revision.prefix(12)) from the server (\(refusal.rule.rawValue)): \(UntrustedText.line(refusal.detail)). It was not stored; your notes are unaffected. Tell whoever runs the server to run 'fieldnotes server check'.")
+        }
+        for refusal in summary.heldBack where refusal.rule == .visit || refusal.rule == .theme {
+            context.warn("your revision \(refusal.revision.prefix(12)) waits here, unsent, because the server does not have what it names (\(UntrustedText.line(refusal.detail))). It goes with a later sync, once the \(refusal.rule == .visit ? "visit" : "theme")'s author has synced (after a server restored from a backup, they send it again).")
+        }
+        for refusal in summary.heldBack where refusal.rule != .visit && refusal.rule != .theme {
+            context.warn("the server refused your revision \(refusal.revision.prefix(12)): \(UntrustedText.line(refusal.detail)). It and the changes that build on it stay here, unsent (nothing is lost); tell whoever runs the server, and run 'fieldnotes check' to see it.")
+        }
+        for document in summary.unmerged {
+            let name = document.kind == .note ? "note" : document.kind.rawValue
+            context.warn("\(name) \(UntrustedText.line(document.doc.prefix(12))) needs attention: its versions could not be merged (\(UntrustedText.line(document.reason))). Every other note synced. Run 'fieldnotes check' to find the revision at fault and 'fieldnotes check --quarantine' to set it aside.")
+        }
+    }
+}

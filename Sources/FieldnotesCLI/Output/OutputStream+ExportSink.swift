@@ -1,0 +1,5 @@
+import NotesCore
+import NotesExport
+
+/// Lets commands write exports straight to standard output.
+extension OutputStream: ExportSink {}
