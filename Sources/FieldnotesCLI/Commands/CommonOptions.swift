@@ -6,16 +6,13 @@ enum CommonOptions {
                                          help: "The store file (default: $FIELDNOTES_STORE, else $FIELDNOTES_HOME/notes.sqlite).")
     static let json = OptionSpec.flag("json", help: "Print JSON instead of text.")
 
-    /// The filters of `list`, `search` and `export`.
-    static let filters: [OptionSpec] = [
-        .option("kommune", value: "kommune", help: "Only notes from this municipality.", repeating: true),
-        .option("place", value: "place", help: "Only notes about this place outside the register.", repeating: true),
-        .option("model", value: "model", help: "Only this organisation model: top-down, bottom-up or mixed.", repeating: true),
-        .option("level", value: "level", help: "Only this level: virksomhed, forsyning or hele-kommunen.", repeating: true),
-        .option("sdg", value: "n", help: "Only notes tagged with this goal (1-17).", repeating: true),
-        .option("theme", value: "theme", help: "Only notes with this theme (a parent also matches parent/child).", repeating: true),
-        .option("author", value: "name", help: "Only notes by this researcher.", repeating: true),
-        .option("visit", value: "id", help: "Only notes from this visit.", repeating: true),
+    /// The order the filter options are listed in help.
+    static let filterOrder: [NoteField] = [.kommune, .place, .model, .levels, .sdgs, .themes, .author, .visit]
+
+    /// The filters of `list`, `search` and `export`: one per filterable field (`NoteField`), then the dates.
+    static let filters: [OptionSpec] = filterOrder.compactMap { field in
+        field.declaration.filter.map { .option($0.option, value: $0.valueName, help: $0.help, repeating: true) }
+    } + [
         .option("from", value: "date", help: "Only notes on or after this day (YYYY-MM-DD)."),
         .option("to", value: "date", help: "Only notes on or before this day (YYYY-MM-DD)."),
     ]
@@ -23,25 +20,25 @@ enum CommonOptions {
     /// Builds the note filter from the filter options, checking every value.
     static func filter(_ arguments: ParsedArguments, store: NoteStore?) throws -> NoteFilter {
         var filter = NoteFilter()
-        filter.kommuner = try arguments.values("kommune").map { try NoteInput.kommune($0) }
-        filter.places = try arguments.values("place").map { try NoteInput.shortText($0, field: "place") }
-        filter.models = try arguments.values("model").map { try NoteInput.model($0) }
-        filter.levels = try arguments.values("level").map { try NoteInput.level($0) }
-        filter.sdgs = try arguments.values("sdg").map { try NoteInput.sdg($0) }
-        filter.themes = try arguments.values("theme").map { input in
-            guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
-            return slug
-        }
-        filter.authors = arguments.values("author")
-        if let store {
-            filter.visits = try arguments.values("visit").map { try store.resolveVisitID($0) }
-            // A mistyped theme would silently match nothing; refuse it as add does, with a suggestion.
-            if !filter.themes.isEmpty {
-                let known = try store.themeSlugs().sorted()
-                for (input, slug) in zip(arguments.values("theme"), filter.themes) where !known.contains(slug) {
-                    let suggestion = EditDistance.suggestions(for: slug, among: known, limit: 1).first.map { " Did you mean '\($0)'?" } ?? ""
-                    throw InputError.other("Unknown theme '\(input)'.\(suggestion) See 'fieldnotes codebook list'.")
+        for field in filterOrder {
+            guard let option = field.declaration.filter?.option else { continue }
+            let typed = arguments.values(option)
+            switch field.declaration.rule {
+            case .visitID:
+                // Visits are named by a prefix of their id, resolved in the store.
+                if let store { filter[field] = try typed.map { try store.resolveVisitID($0) } }
+            case .themeSlugs:
+                filter[field] = try typed.map { try NoteInput.filterValue(field, $0) }
+                // A mistyped theme would silently match nothing; refuse it as add does, with a suggestion.
+                if let store, !typed.isEmpty {
+                    let known = try store.themeSlugs().sorted()
+                    for (input, slug) in zip(typed, filter[field]) where !known.contains(slug) {
+                        let suggestion = EditDistance.suggestions(for: slug, among: known, limit: 1).first.map { " Did you mean '\($0)'?" } ?? ""
+                        throw InputError.other("Unknown theme '\(input)'.\(suggestion) See 'fieldnotes codebook list'.")
+                    }
                 }
+            default:
+                filter[field] = try typed.map { try NoteInput.filterValue(field, $0) }
             }
         }
         filter.from = try arguments.value("from").map { try NoteInput.date($0) }

@@ -48,27 +48,28 @@ enum RecoveryFile {
     /// folder twice updates the note instead of adding it again.
     static func markdown(_ draft: NoteDraft, pendingVisit: String? = nil) -> String {
         let id = draft.id ?? NoteStore.newID()
-        var lines = ["---", "id: \(quoted(id))"]
-        if !draft.title.isEmpty { lines.append("title: \(quoted(draft.title))") }
-        if let kommune = draft.kommune { lines.append("kommune: \(quoted(kommune))") }
-        if let place = draft.place { lines.append("place: \(quoted(place))") }
-        if let model = draft.model { lines.append("model: \(quoted(model.rawValue))") }
-        if !draft.levels.isEmpty { lines.append("levels: \(list(draft.levels.map(\.rawValue)))") }
-        if !draft.sdgs.isEmpty { lines.append("sdgs: [\(draft.sdgs.map(String.init).joined(separator: ", "))]") }
-        if !draft.themes.isEmpty { lines.append("themes: \(list(draft.themes))") }
-        lines.append("date: \(quoted(draft.date))")
-        if let visit = draft.visit { lines.append("visit: \(quoted(visit))") }
+        var lines = ["---", "\(NoteState.id.rawValue): \(quoted(id))"]
+        // Every field the draft sets, by the note's declaration; the body follows the front matter.
+        var note = draft.note(id: id, author: draft.author ?? "")
+        note.title = draft.title
+        for declaration in NoteField.declarations where declaration.field != .body {
+            let value = note[declaration.field]
+            if let text = value.stringValue {
+                if !text.isEmpty { lines.append("\(declaration.key): \(quoted(text))") }
+            } else if let items = value.arrayValue, !items.isEmpty {
+                lines.append("\(declaration.key): [" + items.map { $0.stringValue.map(quoted) ?? JSONWriter.string($0) }.joined(separator: ", ") + "]")
+            }
+        }
         if let pendingVisit {
             let visit = UntrustedText.line(shellWord(pendingVisit))
             lines.append("# --visit \(visit) needs the store to be resolved: after the import, run")
             lines.append("# fieldnotes edit \(id.prefix(8)) --visit \(visit)")
         }
-        if let author = draft.author { lines.append("author: \(quoted(author))") }
         // The Markdown reader drops a carriage return at a line's end; such a body is kept exactly as a string.
         let bodyInFrontMatter = draft.body.unicodeScalars.contains("\r")
         if bodyInFrontMatter {
             lines.append("# The text holds carriage returns, so it is kept exactly in 'body' as a JSON string.")
-            lines.append("body: \(quoted(draft.body))")
+            lines.append("\(NoteField.body.declaration.key): \(quoted(draft.body))")
         }
         lines.append("---")
         // The reader drops one blank line after the front matter and the file's final line break.
@@ -175,11 +176,6 @@ enum RecoveryFile {
     /// A JSON string literal, which the front-matter reader takes back exactly.
     private static func quoted(_ text: String) -> String {
         JSONWriter.string(.string(text))
-    }
-
-    /// A front-matter list of JSON string literals.
-    private static func list(_ items: [String]) -> String {
-        "[" + items.map(quoted).joined(separator: ", ") + "]"
     }
 }
 

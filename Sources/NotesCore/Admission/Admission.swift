@@ -145,31 +145,47 @@ public enum Admission {
         }
         switch kind {
         case .note:
-            try line("title")
-            try line("author")
-            try line("place", optional: true, mayBeEmpty: false)
-            if let body = fields["body"]?.stringValue {
-                if body.utf8.count > AdmissionLimits.maxBodyBytes {
-                    throw FieldProblem(rule: .size, detail: "the body is \(body.utf8.count) bytes; the limit is \(AdmissionLimits.maxBodyBytes)")
+            // Each field by its declaration (`NoteField`): its form, then what its value must be.
+            // Closed vocabularies (model, levels, goals, date) are checked when the revision is decoded.
+            for declaration in NoteField.declarations {
+                let name = declaration.field.rawValue
+                switch declaration.form {
+                case .line(let mayBeEmpty):
+                    try line(name, optional: declaration.type == .optionalString, mayBeEmpty: mayBeEmpty)
+                case .text:
+                    if let text = fields[name]?.stringValue {
+                        if text.utf8.count > AdmissionLimits.maxBodyBytes {
+                            throw FieldProblem(rule: .size, detail: "the \(name) is \(text.utf8.count) bytes; the limit is \(AdmissionLimits.maxBodyBytes)")
+                        }
+                        try checkNFC(text, field: name)
+                    }
+                case .set:
+                    _ = try set(name)
                 }
-                try checkNFC(body, field: "body")
-            }
-            let kommune = fields["kommune"]?.stringValue
-            // Looked up by bytes: a dictionary of Swift strings would also match a decomposed spelling.
-            if let kommune, KommuneRegister.named(kommune)?.name.utf8.elementsEqual(kommune.utf8) != true {
-                throw FieldProblem(rule: .fields, detail: "kommune '\(UntrustedText.line(kommune.prefix(80)))' is not in the register")
+                guard let value = fields[name], !value.isNull else { continue }
+                switch declaration.rule {
+                case .kommune:
+                    // Looked up by bytes: a dictionary of Swift strings would also match a decomposed spelling.
+                    if let kommune = value.stringValue, KommuneRegister.named(kommune)?.name.utf8.elementsEqual(kommune.utf8) != true {
+                        throw FieldProblem(rule: .fields, detail: "kommune '\(UntrustedText.line(kommune.prefix(80)))' is not in the register")
+                    }
+                case .themeSlugs:
+                    for theme in value.arrayValue ?? [] {
+                        guard let slug = theme.stringValue, Codebook.isNormalizedSlug(slug) else {
+                            throw FieldProblem(rule: .fields, detail: "'\(UntrustedText.line(theme.stringValue?.prefix(80) ?? ""))' is not a theme slug")
+                        }
+                    }
+                case .visitID:
+                    if let visit = value.stringValue, !isLowercaseUUID(visit) {
+                        throw FieldProblem(rule: .fields, detail: "visit '\(UntrustedText.line(visit.prefix(80)))' is not a visit id")
+                    }
+                case .any, .day, .model, .levels, .goals:
+                    break
+                }
             }
             // `add` and `import` require a kommune or a place, but not admission: concurrent edits
             // that move a note between a kommune and a place can merge to neither (each field
             // merges by its own stamp), and whatever a merge produces must be admissible.
-            for theme in try set("themes") {
-                guard let slug = theme.stringValue, Codebook.isNormalizedSlug(slug) else {
-                    throw FieldProblem(rule: .fields, detail: "'\(UntrustedText.line(theme.stringValue?.prefix(80) ?? ""))' is not a theme slug")
-                }
-            }
-            if let visit = fields["visit"]?.stringValue, !isLowercaseUUID(visit) {
-                throw FieldProblem(rule: .fields, detail: "visit '\(UntrustedText.line(visit.prefix(80)))' is not a visit id")
-            }
         case .visit:
             guard let date = fields["date"]?.stringValue, NoteDate(date) != nil else {
                 throw FieldProblem(rule: .fields, detail: "the visit's date is not a real day (YYYY-MM-DD)")

@@ -116,7 +116,7 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             if let visit = revision.string("visit"), try !hasDocument(.visit, visit) {
                 throw refuse(.visit, "visit \(visit.prefix(12)) does not exist")
             }
-            for theme in revision.fields["themes"]?.arrayValue ?? [] {
+            for theme in revision.fields[NoteField.themes.rawValue]?.arrayValue ?? [] {
                 if let slug = theme.stringValue, try !hasDocument(.codebook, slug) {
                     throw refuse(.theme, "theme '\(UntrustedText.line(slug))' is not in the codebook")
                 }

@@ -6,14 +6,16 @@ struct NoteRecord: Sendable {
     var deleted: Bool
 
     /// The keys a record may carry: those of `--json`.
-    static let knownKeys: Set<String> = ["id", "title", "body", "kommune", "place", "model", "levels", "sdgs", "themes",
-                                         "date", "author", "visit", "revision", "deleted", "conflicted"]
+    static let knownKeys = Set(NoteField.declarations.map(\.key) + NoteState.allCases.map(\.rawValue))
 
     /// Checks a record given as JSON members (from JSON Lines or Markdown front matter).
     init(_ object: [String: JSONValue], defaultDate: String) throws(InputError) {
         for key in object.keys where !Self.knownKeys.contains(key) {
             throw .other("unknown key '\(key)'")
         }
+        func string(_ field: NoteField) throws(InputError) -> String? { try string(field.declaration.key) }
+        func string(_ state: NoteState) throws(InputError) -> String? { try string(state.rawValue) }
+        func list(_ field: NoteField) throws(InputError) -> [String] { try list(field.declaration.key) }
         func string(_ key: String) throws(InputError) -> String? {
             guard let value = object[key], !value.isNull else { return nil }
             guard let text = value.stringValue else { throw .other("'\(key)' must be a string") }
@@ -32,51 +34,51 @@ struct NoteRecord: Sendable {
             }
             return result
         }
-        if let id = try string("id") {
+        if let id = try string(NoteState.id) {
             let lower = id.lowercased()
             guard Self.isUUID(lower) else { throw .invalidID(id) }
             self.id = lower
         }
-        let kommune = try string("kommune")
-        let place = try string("place")
+        let kommune = try string(NoteField.kommune)
+        let place = try string(NoteField.place)
         var draft = NoteDraft(date: defaultDate)
         // A record exported from a store (it names its `revision`) may hold what concurrent edits
         // merged into: both a kommune and a place, or neither. A backup must always import, so
         // such a record is taken as it is; a record written by hand needs exactly one.
-        let exported = object["revision"].map { !$0.isNull } ?? false
+        let exported = object[NoteState.revision.rawValue].map { !$0.isNull } ?? false
         switch (kommune, place) {
         case (nil, nil) where !exported: throw .kommuneOrPlaceRequired
         case (.some, .some) where !exported: throw .kommuneAndPlace
         default:
             if let kommune { draft.kommune = try NoteInput.kommune(kommune) }
             if let place {
-                let value = try NoteInput.shortText(place, field: "place")
+                let value = try NoteInput.shortText(place, field: NoteField.place.rawValue)
                 guard !value.isEmpty else { throw .emptyPlace }
                 draft.place = value
             }
         }
         draft.id = id
-        draft.body = try NoteInput.body(try string("body") ?? "", limit: AdmissionLimits.maxBodyBytes)
-        draft.title = try NoteInput.title(try string("title") ?? "")
-        if let model = try string("model") { draft.model = try NoteInput.model(model) }
+        draft.body = try NoteInput.body(try string(NoteField.body) ?? "", limit: AdmissionLimits.maxBodyBytes)
+        draft.title = try NoteInput.title(try string(NoteField.title) ?? "")
+        if let model = try string(NoteField.model) { draft.model = try NoteInput.model(model) }
         var levels: [Level] = []
-        for level in try list("levels") { levels.append(try NoteInput.level(level)) }
+        for level in try list(NoteField.levels) { levels.append(try NoteInput.level(level)) }
         draft.levels = levels
         var goals: [Int] = []
-        for goal in try list("sdgs") { goals.append(try NoteInput.sdg(goal)) }
+        for goal in try list(NoteField.sdgs) { goals.append(try NoteInput.sdg(goal)) }
         draft.sdgs = goals
-        draft.themes = try list("themes")
-        if let date = try string("date") { draft.date = try NoteInput.date(date) }
-        if let author = try string("author") {
-            let name = try NoteInput.shortText(author, field: "author")
+        draft.themes = try list(NoteField.themes)
+        if let date = try string(NoteField.date) { draft.date = try NoteInput.date(date) }
+        if let author = try string(NoteField.author) {
+            let name = try NoteInput.shortText(author, field: NoteField.author.rawValue)
             if !name.isEmpty { draft.author = name }
         }
-        if let visit = try string("visit") {
+        if let visit = try string(NoteField.visit) {
             let lower = visit.lowercased()
             guard Self.isUUID(lower) else { throw .invalidID(visit) }
             draft.visit = lower
         }
-        if let deleted = object["deleted"], !deleted.isNull {
+        if let deleted = object[NoteState.deleted.rawValue], !deleted.isNull {
             guard let flag = deleted.boolValue else { throw .other("'deleted' must be true or false") }
             self.deleted = flag
         } else {

@@ -84,12 +84,8 @@ public struct FieldSchema: Sendable {
         }
     }
 
-    /// A note: text, place, classification and who wrote it.
-    public static let note = FieldSchema(fields: [
-        ("author", .string), ("body", .text), ("date", .string), ("kommune", .optionalString),
-        ("levels", .stringSet(.levels)), ("model", .optionalString), ("place", .optionalString),
-        ("sdgs", .intSet), ("themes", .stringSet(.bytes)), ("title", .string), ("visit", .optionalString),
-    ])
+    /// A note: derived from its declaration (`NoteField`).
+    public static let note = FieldSchema(fields: NoteField.declarations.map { ($0.field.rawValue, $0.type) })
 
     /// A visit to a municipality.
     public static let visit = FieldSchema(fields: [

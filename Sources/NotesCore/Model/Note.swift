@@ -40,43 +40,63 @@ public struct Note: Sendable, Equatable {
 }
 
 extension Note {
+    /// A field's value as a revision holds it (sets in canonical order); setting it takes a
+    /// revision's value back (a value of the wrong type reads as empty). The one place a
+    /// field's JSON value meets its Swift property.
+    public subscript(field: NoteField) -> JSONValue {
+        get {
+            switch field {
+            case .author: .string(author)
+            case .body: .string(body)
+            case .date: .string(date)
+            case .kommune: JSONValue(kommune)
+            case .levels: .array(levels.sorted().map { .string($0.rawValue) })
+            case .model: JSONValue(model?.rawValue)
+            case .place: JSONValue(place)
+            case .sdgs: .array(sdgs.sorted().map { .int(Int64($0)) })
+            case .themes: JSONValue(strings: themes.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            case .title: .string(title)
+            case .visit: JSONValue(visit)
+            }
+        }
+        set {
+            switch field {
+            case .author: author = newValue.stringValue ?? ""
+            case .body: body = newValue.stringValue ?? ""
+            case .date: date = newValue.stringValue ?? ""
+            case .kommune: kommune = newValue.stringValue
+            case .levels: levels = (newValue.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Level.init(rawValue:)) }
+            case .model: model = newValue.stringValue.flatMap(OrganisationModel.init(rawValue:))
+            case .place: place = newValue.stringValue
+            case .sdgs: sdgs = (newValue.arrayValue ?? []).compactMap { $0.intValue.map { Int($0) } }
+            case .themes: themes = (newValue.arrayValue ?? []).compactMap(\.stringValue)
+            case .title: title = newValue.stringValue ?? ""
+            case .visit: visit = newValue.stringValue
+            }
+        }
+    }
+
     /// The fields of a revision snapshot.
     public var fields: [String: JSONValue] {
-        [
-            "author": .string(author), "body": .string(body), "date": .string(date), "kommune": JSONValue(kommune),
-            "levels": .array(levels.sorted().map { .string($0.rawValue) }), "model": JSONValue(model?.rawValue),
-            "place": JSONValue(place), "sdgs": .array(sdgs.sorted().map { .int(Int64($0)) }),
-            "themes": JSONValue(strings: themes.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }),
-            "title": .string(title), "visit": JSONValue(visit),
-        ]
+        Dictionary(uniqueKeysWithValues: NoteField.allCases.map { ($0.rawValue, self[$0]) })
     }
 
     /// Builds a note from a revision snapshot.
     public init(id: String, revision: String, deleted: Bool, conflicted: Bool, fields: [String: JSONValue]) {
-        self.id = id
-        self.title = fields["title"]?.stringValue ?? ""
-        self.body = fields["body"]?.stringValue ?? ""
-        self.kommune = fields["kommune"]?.stringValue
-        self.place = fields["place"]?.stringValue
-        self.model = fields["model"]?.stringValue.flatMap(OrganisationModel.init(rawValue:))
-        self.levels = (fields["levels"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Level.init(rawValue:)) }
-        self.sdgs = (fields["sdgs"]?.arrayValue ?? []).compactMap { $0.intValue.map { Int($0) } }
-        self.themes = (fields["themes"]?.arrayValue ?? []).compactMap(\.stringValue)
-        self.date = fields["date"]?.stringValue ?? ""
-        self.author = fields["author"]?.stringValue ?? ""
-        self.visit = fields["visit"]?.stringValue
-        self.revision = revision
-        self.deleted = deleted
-        self.conflicted = conflicted
+        self.init(id: id, title: "", body: "", kommune: nil, place: nil, model: nil, levels: [], sdgs: [], themes: [], date: "",
+                  author: "", visit: nil, revision: revision, deleted: deleted, conflicted: conflicted)
+        for field in NoteField.allCases {
+            if let value = fields[field.rawValue] { self[field] = value }
+        }
     }
 
     /// The `--json` form: every key, sorted; unset values are null or [].
     public var json: JSONValue {
-        var object = fields
-        object["id"] = .string(id)
-        object["revision"] = .string(revision)
-        object["deleted"] = .bool(deleted)
-        object["conflicted"] = .bool(conflicted)
+        var object = Dictionary(uniqueKeysWithValues: NoteField.allCases.map { ($0.declaration.key, self[$0]) })
+        object[NoteState.id.rawValue] = .string(id)
+        object[NoteState.revision.rawValue] = .string(revision)
+        object[NoteState.deleted.rawValue] = .bool(deleted)
+        object[NoteState.conflicted.rawValue] = .bool(conflicted)
         return .object(object)
     }
 }

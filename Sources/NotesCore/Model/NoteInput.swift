@@ -118,3 +118,24 @@ public enum NoteInput {
         return text.precomposedStringWithCanonicalMapping
     }
 }
+
+extension NoteInput {
+    /// A filter value for `field` as the user typed it, checked and in the form the column holds
+    /// (`--kommune københavn` is `København`, `--level company` is `virksomhed`, `--sdg 7` is `7`).
+    /// Themes and visits are checked against the store by the caller.
+    public static func filterValue(_ field: NoteField, _ text: String) throws(InputError) -> String {
+        switch field.declaration.rule {
+        case .kommune: return try kommune(text)
+        case .model: return try model(text).rawValue
+        case .levels: return try level(text).rawValue
+        case .goals: return String(try sdg(text))
+        case .day: return try date(text)
+        case .themeSlugs:
+            guard let slug = Codebook.normalizedSlug(text) else { throw .invalidSlug(text) }
+            return slug
+        case .visitID, .any:
+            // A place is trimmed and normalized as `add` stores it; an author is matched as written.
+            return field == .place ? try shortText(text, field: field.rawValue) : text
+        }
+    }
+}

@@ -113,14 +113,26 @@ extension Revision {
             }
         }
         if kind == .note {
-            if let model = fields["model"]?.stringValue, OrganisationModel(rawValue: model) == nil { throw .malformed("unknown model \(model)") }
-            for level in fields["levels"]?.arrayValue ?? [] where Level(rawValue: level.stringValue ?? "") == nil {
-                throw .malformed("unknown level")
+            // The closed vocabularies of a note's fields, by their declared rule.
+            for declaration in NoteField.declarations {
+                let value = fields[declaration.field.rawValue]
+                switch declaration.rule {
+                case .model:
+                    if let model = value?.stringValue, OrganisationModel(rawValue: model) == nil { throw .malformed("unknown model \(model)") }
+                case .levels:
+                    for level in value?.arrayValue ?? [] where Level(rawValue: level.stringValue ?? "") == nil {
+                        throw .malformed("unknown level")
+                    }
+                case .goals:
+                    for goal in value?.arrayValue ?? [] where SDG(Int(goal.intValue ?? 0)) == nil {
+                        throw .malformed("SDG out of range")
+                    }
+                case .day:
+                    guard let date = value?.stringValue, NoteDate(date) != nil else { throw .malformed("invalid date") }
+                case .any, .kommune, .themeSlugs, .visitID:
+                    break
+                }
             }
-            for goal in fields["sdgs"]?.arrayValue ?? [] where SDG(Int(goal.intValue ?? 0)) == nil {
-                throw .malformed("SDG out of range")
-            }
-            guard let date = fields["date"]?.stringValue, NoteDate(date) != nil else { throw .malformed("invalid date") }
         }
     }
 }

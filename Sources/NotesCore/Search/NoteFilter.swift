@@ -3,15 +3,9 @@
 /// The same filter repeated means any of its values; different filters must all hold.
 /// Values are already checked (`NoteInput`); the filter only builds the query.
 public struct NoteFilter: Sendable, Equatable {
-    public var kommuner: [String] = []
-    public var places: [String] = []
-    public var models: [OrganisationModel] = []
-    public var levels: [Level] = []
-    public var sdgs: [Int] = []
-    /// Theme slugs; a parent also matches its children (`parent/child`).
-    public var themes: [String] = []
-    public var authors: [String] = []
-    public var visits: [String] = []
+    /// The values asked for, per field (text as stored; goals as their numbers). Fields of one
+    /// filter group (kommune and place) are alternatives; how each matches is declared in `NoteField`.
+    public private(set) var values: [NoteField: [String]] = [:]
     /// Inclusive lower bound, YYYY-MM-DD.
     public var from: String?
     /// Inclusive upper bound, YYYY-MM-DD.
@@ -27,6 +21,28 @@ public struct NoteFilter: Sendable, Equatable {
     /// Whether no filter is set.
     public var isEmpty: Bool { self == NoteFilter() }
 
+    /// The values asked for one field; setting none removes the filter.
+    public subscript(field: NoteField) -> [String] {
+        get { values[field] ?? [] }
+        set { values[field] = newValue.isEmpty ? nil : newValue }
+    }
+
+    public var kommuner: [String] { get { self[.kommune] } set { self[.kommune] = newValue } }
+    public var places: [String] { get { self[.place] } set { self[.place] = newValue } }
+    public var models: [OrganisationModel] {
+        get { self[.model].compactMap(OrganisationModel.init(rawValue:)) }
+        set { self[.model] = newValue.map(\.rawValue) }
+    }
+    public var levels: [Level] {
+        get { self[.levels].compactMap(Level.init(rawValue:)) }
+        set { self[.levels] = newValue.map(\.rawValue) }
+    }
+    public var sdgs: [Int] { get { self[.sdgs].compactMap { Int($0) } } set { self[.sdgs] = newValue.map(String.init) } }
+    /// Theme slugs; a parent also matches its children (`parent/child`).
+    public var themes: [String] { get { self[.themes] } set { self[.themes] = newValue } }
+    public var authors: [String] { get { self[.author] } set { self[.author] = newValue } }
+    public var visits: [String] { get { self[.visit] } set { self[.visit] = newValue } }
+
     /// The SQL condition on the table aliased `n`, with its arguments.
     func whereClause() -> (sql: String, arguments: [SQLValue]) {
         var conditions: [String] = []
@@ -34,50 +50,44 @@ public struct NoteFilter: Sendable, Equatable {
         func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
         if !includeDeleted { conditions.append("n.deleted = 0") }
         if conflictedOnly { conditions.append("n.conflicted = 1") }
-        if !kommuner.isEmpty || !places.isEmpty {
-            var either: [String] = []
-            if !kommuner.isEmpty {
-                either.append("n.kommune IN (\(placeholders(kommuner.count)))")
-                arguments += kommuner.map { .text($0) }
+        // One condition per field, fields of a group joined by OR, groups and other fields by AND.
+        // Arguments stay with their part, so placeholders and values line up in the final order.
+        var groups: [(name: String?, parts: [String], arguments: [SQLValue])] = []
+        for field in NoteField.filterable {
+            guard let wanted = values[field], !wanted.isEmpty, let filter = field.declaration.filter else { continue }
+            let declaration = field.declaration
+            let part: String
+            var partArguments: [SQLValue] = []
+            switch (filter.match, declaration.members) {
+            case (.member, let members?):
+                part = "n.rowid IN (SELECT note FROM \(members.table) WHERE \(members.column) IN (\(placeholders(wanted.count))))"
+                partArguments = wanted.map { members.integer ? SQLValue.integer(Int64($0) ?? 0) : .text($0) }
+            case (.memberOrDescendant, let members?):
+                // '/' is followed by '0' in byte order, so [value/, value0) is every descendant: an index range.
+                let each = wanted.map { _ in "\(members.column) = ? OR (\(members.column) >= ? AND \(members.column) < ?)" }
+                part = "n.rowid IN (SELECT note FROM \(members.table) WHERE \(each.joined(separator: " OR ")))"
+                for value in wanted { partArguments += [.text(value), .text(value + "/"), .text(value + "0")] }
+            default:
+                part = "n.\(declaration.column) IN (\(placeholders(wanted.count)))"
+                partArguments = wanted.map { .text($0) }
             }
-            if !places.isEmpty {
-                either.append("n.place IN (\(placeholders(places.count)))")
-                arguments += places.map { .text($0) }
+            if let name = filter.group, let index = groups.firstIndex(where: { $0.name == name }) {
+                groups[index].parts.append(part)
+                groups[index].arguments += partArguments
+            } else {
+                groups.append((filter.group, [part], partArguments))
             }
-            conditions.append("(" + either.joined(separator: " OR ") + ")")
         }
-        if !models.isEmpty {
-            conditions.append("n.model IN (\(placeholders(models.count)))")
-            arguments += models.map { .text($0.rawValue) }
-        }
-        if !authors.isEmpty {
-            conditions.append("n.author IN (\(placeholders(authors.count)))")
-            arguments += authors.map { .text($0) }
-        }
-        if !visits.isEmpty {
-            conditions.append("n.visit IN (\(placeholders(visits.count)))")
-            arguments += visits.map { .text($0) }
-        }
-        if !levels.isEmpty {
-            conditions.append("n.rowid IN (SELECT note FROM note_levels WHERE level IN (\(placeholders(levels.count))))")
-            arguments += levels.map { .text($0.rawValue) }
-        }
-        if !sdgs.isEmpty {
-            conditions.append("n.rowid IN (SELECT note FROM note_sdgs WHERE sdg IN (\(placeholders(sdgs.count))))")
-            arguments += sdgs.map { SQLValue($0) }
-        }
-        if !themes.isEmpty {
-            // '/' is followed by '0' in byte order, so [theme/, theme0) is every descendant: an index range.
-            let each = themes.map { _ in "theme = ? OR (theme >= ? AND theme < ?)" }.joined(separator: " OR ")
-            conditions.append("n.rowid IN (SELECT note FROM note_themes WHERE \(each))")
-            for theme in themes { arguments += [.text(theme), .text(theme + "/"), .text(theme + "0")] }
+        for group in groups {
+            conditions.append(group.parts.count == 1 ? group.parts[0] : "(" + group.parts.joined(separator: " OR ") + ")")
+            arguments += group.arguments
         }
         if let from {
-            conditions.append("n.date >= ?")
+            conditions.append("n.\(NoteField.date.declaration.column) >= ?")
             arguments.append(.text(from))
         }
         if let to {
-            conditions.append("n.date <= ?")
+            conditions.append("n.\(NoteField.date.declaration.column) <= ?")
             arguments.append(.text(to))
         }
         return (conditions.isEmpty ? "1" : conditions.joined(separator: " AND "), arguments)

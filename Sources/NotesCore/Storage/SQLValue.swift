@@ -1,5 +1,5 @@
 /// A value bound to or read from SQLite.
-public enum SQLValue: Sendable, Equatable {
+public enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)

@@ -34,7 +34,7 @@ public struct NoteDraft: Sendable {
 
 extension NoteDraft {
     /// The note these values make; a missing title is taken from the body's first line.
-    func note(id: String, author: String) -> Note {
+    public func note(id: String, author: String) -> Note {
         var note = Note(id: id, revision: "", deleted: false, conflicted: false, fields: [:])
         note.title = title.isEmpty ? NoteInput.derivedTitle(fromBody: body) : title
         note.body = body

@@ -215,20 +215,16 @@ extension NoteStore {
     }
 
     private func projectNote(_ head: Revision, conflicted: Bool, isNew: Bool) throws {
-        let note = Note(id: head.doc, revision: head.id, deleted: head.deleted, conflicted: conflicted, fields: head.fields)
+        // Values in `NoteRow.columnNames` order after `id`, straight from the revision's fields.
         let fields = head.fields
-        let values: [SQLValue] = [
-            .text(note.revision), .text(note.title), .text(note.body), SQLValue(note.kommune),
-            SQLValue(note.place), SQLValue(note.model?.rawValue), jsonText(fields["levels"]), jsonText(fields["sdgs"]),
-            jsonText(fields["themes"]), .text(note.date), .text(note.author), SQLValue(note.visit), SQLValue(note.deleted),
-            SQLValue(conflicted),
-        ]
+        let values: [SQLValue] = [.text(head.id)] + NoteField.declarations.map { NoteRow.sqlValue($0, fields[$0.field.rawValue]) }
+            + [SQLValue(head.deleted), SQLValue(conflicted)]
         // The row as it was, so only the set members that changed are touched.
         var previous: Note?
         var rowid: Int64 = 0
         if !isNew {
-            let old = try database.statement("SELECT rowid, \(NoteRow.columns) FROM notes WHERE id = ?")
-            try old.bind([.text(note.id)])
+            let old = try database.statement(NoteRow.selectByID)
+            try old.bind([.text(head.doc)])
             if try old.step() {
                 rowid = old.int(0)
                 previous = NoteRow.note(from: old, offset: 1)
@@ -238,54 +234,36 @@ extension NoteStore {
         if let previous {
             // Only the columns that changed are written, so untouched indexes (and, when title and
             // body stay, the search index) are not rewritten: a synced title edit touches few pages.
-            let old: [SQLValue] = [
-                .text(previous.revision), .text(previous.title), .text(previous.body), SQLValue(previous.kommune),
-                SQLValue(previous.place), SQLValue(previous.model?.rawValue), jsonText(previous.fields["levels"]),
-                jsonText(previous.fields["sdgs"]), jsonText(previous.fields["themes"]), .text(previous.date),
-                .text(previous.author), SQLValue(previous.visit), SQLValue(previous.deleted), SQLValue(previous.conflicted),
-            ]
-            let columns = ["revision", "title", "body", "kommune", "place", "model", "levels", "sdgs", "themes", "date", "author",
-                           "visit", "deleted", "conflicted"]
-            let changed = columns.indices.filter { values[$0] != old[$0] }
+            let old = NoteRow.values(of: previous)
+            let changed = values.indices.filter { values[$0] != old[$0] }
             if !changed.isEmpty {
-                let assignments = changed.map { "\(columns[$0]) = ?" }.joined(separator: ", ")
+                let assignments = changed.map { "\(NoteRow.updatableColumns[$0]) = ?" }.joined(separator: ", ")
                 try database.run("UPDATE notes SET \(assignments) WHERE rowid = ?", changed.map { values[$0] } + [.integer(rowid)])
             }
             // While the search index is deferred, an older row's text must leave the index by hand.
-            if let from = deferredSearchIndexFrom, rowid <= from, previous.title != note.title || previous.body != note.body {
+            let title = fields[NoteField.title.rawValue]?.stringValue ?? "", body = fields[NoteField.body.rawValue]?.stringValue ?? ""
+            if let from = deferredSearchIndexFrom, rowid <= from, previous.title != title || previous.body != body {
                 try database.run("INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
                                  [.integer(rowid), .text(previous.title), .text(previous.body)])
                 try database.run("INSERT INTO notes_fts(rowid, title, body) VALUES (?, ?, ?)",
-                                 [.integer(rowid), .text(note.title), .text(note.body)])
+                                 [.integer(rowid), .text(title), .text(body)])
             }
         } else {
-            try database.run("""
-                INSERT INTO notes(id, revision, title, body, kommune, place, model, levels, sdgs, themes, date, author, visit, deleted, conflicted)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(note.id)] + values)
+            try database.run(NoteRow.insert, [.text(head.doc)] + values)
             rowid = database.lastInsertRowID
         }
+        // Each set with a member table: only the members that changed.
         let row = SQLValue.integer(rowid)
-        let oldLevels = Set(previous?.levels.map(\.rawValue) ?? []), newLevels = Set(note.levels.map(\.rawValue))
-        for level in oldLevels.subtracting(newLevels) {
-            try database.run("DELETE FROM note_levels WHERE level = ? AND note = ?", [.text(level), row])
-        }
-        for level in newLevels.subtracting(oldLevels) {
-            try database.run("INSERT OR IGNORE INTO note_levels(level, note) VALUES (?, ?)", [.text(level), row])
-        }
-        let oldGoals = Set(previous?.sdgs ?? []), newGoals = Set(note.sdgs)
-        for goal in oldGoals.subtracting(newGoals) {
-            try database.run("DELETE FROM note_sdgs WHERE sdg = ? AND note = ?", [SQLValue(goal), row])
-        }
-        for goal in newGoals.subtracting(oldGoals) {
-            try database.run("INSERT OR IGNORE INTO note_sdgs(sdg, note) VALUES (?, ?)", [SQLValue(goal), row])
-        }
-        let oldThemes = Set(previous?.themes ?? []), newThemes = Set(note.themes)
-        for theme in oldThemes.subtracting(newThemes) {
-            try database.run("DELETE FROM note_themes WHERE theme = ? AND note = ?", [.text(theme), row])
-        }
-        for theme in newThemes.subtracting(oldThemes) {
-            try database.run("INSERT OR IGNORE INTO note_themes(theme, note) VALUES (?, ?)", [.text(theme), row])
+        for declaration in NoteField.declarations {
+            guard let members = declaration.members else { continue }
+            let old = Set(previous.map { NoteRow.memberValues(members, $0[declaration.field]) } ?? [])
+            let new = Set(NoteRow.memberValues(members, fields[declaration.field.rawValue]))
+            for member in old.subtracting(new) {
+                try database.run(NoteRow.deleteMember(members), [member, row])
+            }
+            for member in new.subtracting(old) {
+                try database.run(NoteRow.insertMember(members), [member, row])
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import Codecs
 import NotesCore
 /// Writes a thematic summary as CSV (RFC 4180): one row per (group, note).
 ///
@@ -9,9 +10,9 @@ import NotesCore
 /// injection), so a colleague's title `=HYPERLINK(…)` is shown as text, not run. Without
 /// `excel` every cell is written exactly.
 public enum CSVSummaryWriter {
-    /// The note columns, in `--json` key order.
-    public static let noteColumns = ["author", "body", "conflicted", "date", "deleted", "id", "kommune", "levels", "model",
-                                     "place", "revision", "sdgs", "themes", "title", "visit"]
+    /// The note columns: the keys of `--json` (every `NoteField` and `NoteState`), in their byte order.
+    public static let noteColumns = (NoteField.declarations.map(\.key) + NoteState.allCases.map(\.rawValue))
+        .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 
     /// Writes the summary.
     public static func write(_ summary: ThematicSummary, excel: Bool, to sink: ExportSink) {
@@ -35,14 +36,19 @@ public enum CSVSummaryWriter {
         }
     }
 
-    /// The note's values in `noteColumns` order.
+    /// The note's values in `noteColumns` order: text as it is, lists joined by `;`, null empty.
     static func values(_ note: Note) -> [String] {
-        [
-            note.author, note.body, note.conflicted ? "true" : "false", note.date, note.deleted ? "true" : "false", note.id,
-            note.kommune ?? "", note.levels.map(\.rawValue).joined(separator: ";"), note.model?.rawValue ?? "", note.place ?? "",
-            note.revision, note.sdgs.map(String.init).joined(separator: ";"), note.themes.joined(separator: ";"), note.title,
-            note.visit ?? "",
-        ]
+        let object = note.json.objectValue ?? [:]
+        return noteColumns.map { cell(object[$0]) }
+    }
+
+    private static func cell(_ value: JSONValue?) -> String {
+        guard let value else { return "" }
+        if let text = value.stringValue { return text }
+        if let flag = value.boolValue { return flag ? "true" : "false" }
+        if let number = value.intValue { return String(number) }
+        if let items = value.arrayValue { return items.map { cell($0) }.joined(separator: ";") }
+        return ""
     }
 
     /// A cell that a spreadsheet will not read as a formula: `'` before a leading `=`, `+`, `-`,
