@@ -5,13 +5,13 @@ import NotesExport
 /// What a command runs with: the environment, output streams and the store location.
 final class Context {
     /// Standard output (results).
-    let out: OutputStream
+    let out: BufferedOutput
     /// Standard error (errors, progress, warnings).
-    let err: OutputStream
+    let err: BufferedOutput
     /// The process environment.
     let environment: [String: String]
 
-    init(out: OutputStream, err: OutputStream, environment: [String: String]) {
+    init(out: BufferedOutput, err: BufferedOutput, environment: [String: String]) {
         self.out = out
         self.err = err
         self.environment = environment

@@ -6,7 +6,7 @@ import NotesExport
 /// The `fieldnotes` command: its command table and the one place errors become exit codes.
 public enum Fieldnotes {
     /// The program's version.
-    static let version = "0.1.0"
+    static let version = SoftwareVersion.current
 
     /// The root of the command table.
     static var root: CommandSpec {
@@ -30,8 +30,8 @@ public enum Fieldnotes {
 
     /// Runs the command line and returns the exit code. Never traps on user input.
     public static func main(_ arguments: [String]) -> Int32 {
-        let out = OutputStream(fd: 1)
-        let err = OutputStream(fd: 2, capacity: 0)
+        let out = BufferedOutput(fd: 1)
+        let err = BufferedOutput(fd: 2, capacity: 0)
         let context = Context(out: out, err: err, environment: ProcessInfo.processInfo.environment)
         defer { out.flush(); err.flush() }
         let tree = root

@@ -168,7 +168,7 @@ struct Tour {
     /// The step number, shared by the tours of both researchers, and a sink for their informational stderr.
     final class Counter {
         var value = 0
-        let quietErrors = OutputStream(fd: open("/dev/null", O_WRONLY | O_CLOEXEC), capacity: 0)
+        let quietErrors = BufferedOutput(fd: open("/dev/null", O_WRONLY | O_CLOEXEC), capacity: 0)
     }
 
     /// Prints a numbered step.
@@ -196,7 +196,7 @@ struct Tour {
     /// Runs a command with `--store` (when given) and returns what it printed (trimmed).
     func capture(_ words: [String], store: String?) throws -> String {
         let pipe = Pipe()
-        let captured = OutputStream(fd: pipe.fileHandleForWriting.fileDescriptor, capacity: 0)
+        let captured = BufferedOutput(fd: pipe.fileHandleForWriting.fileDescriptor, capacity: 0)
         // Informational stderr lines of the steps ("Wrote …") would clutter the tour; errors still surface as thrown errors.
         let inner = Context(out: captured, err: counter.quietErrors, environment: context.environment)
         guard case .run(let command, let parsed) = try ArgumentParser.parse(words + (store.map { ["--store", $0] } ?? []), root: Fieldnotes.root) else {

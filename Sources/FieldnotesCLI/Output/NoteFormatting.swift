@@ -5,7 +5,7 @@ import Codecs
 /// How notes, histories and lists look on the terminal and as `--json`.
 enum NoteFormatting {
     /// Streams notes as plain rows or as one JSON list, without collecting them first.
-    static func stream(json: Bool, to out: OutputStream, _ produce: ((Note) throws -> Void) throws -> Void) throws {
+    static func stream(json: Bool, to out: BufferedOutput, _ produce: ((Note) throws -> Void) throws -> Void) throws {
         if json {
             var first = true
             out.write("[")
@@ -50,7 +50,7 @@ enum NoteFormatting {
     }
 
     /// A JSON list with one element per line.
-    static func jsonList(_ values: [JSONValue], to out: OutputStream) {
+    static func jsonList(_ values: [JSONValue], to out: BufferedOutput) {
         out.write("[")
         for (index, value) in values.enumerated() {
             out.write(index == 0 ? "\n" : ",\n")

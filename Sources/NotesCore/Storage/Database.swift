@@ -13,6 +13,8 @@ public final class Database {
     public let path: String
     private var statementCache: [String: Statement] = [:]
     private var transactionDepth = 0
+    /// False once `close()` ran; every later use throws `SQLITE_MISUSE` instead of touching the handle.
+    public private(set) var isOpen = true
 
     /// How a database is opened.
     public struct OpenMode: Sendable {
@@ -56,17 +58,27 @@ public final class Database {
     }
 
     deinit {
+        close()
+    }
+
+    /// Closes the connection now: finalizes the cached statements and releases the handle
+    /// (`sqlite3_close_v2`, so a statement still held elsewhere keeps it alive until it goes).
+    /// Calling it twice is harmless; using the connection afterwards throws.
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
         statementCache.removeAll()
         sqlite3_close_v2(handle)
     }
 
-    /// Closes the connection now, finalizing cached statements.
-    public func close() {
-        statementCache.removeAll()
+    /// The error of any use after `close()`.
+    private func closedError(_ sql: String?) -> SQLiteError {
+        SQLiteError(code: SQLITE_MISUSE, message: "the database connection is closed", sql: sql, systemErrno: 0)
     }
 
     /// Runs one or more SQL statements that take no parameters.
     public func execute(_ sql: String) throws(SQLiteError) {
+        guard isOpen else { throw closedError(sql) }
         var errorMessage: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
         if rc != SQLITE_OK {
@@ -78,6 +90,7 @@ public final class Database {
 
     /// Returns a prepared statement for `sql`, reusing a cached one when possible.
     public func statement(_ sql: String) throws(SQLiteError) -> Statement {
+        guard isOpen else { throw closedError(sql) }
         if let cached = statementCache[sql] {
             cached.reset()
             return cached
@@ -89,7 +102,8 @@ public final class Database {
 
     /// Prepares a statement that is not cached (for SQL built per call).
     public func uncachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
-        try Statement(database: self, sql: sql)
+        guard isOpen else { throw closedError(sql) }
+        return try Statement(database: self, sql: sql)
     }
 
     /// Runs a statement with parameters and no result rows.
@@ -109,13 +123,13 @@ public final class Database {
     }
 
     /// The number of rows changed by the last statement.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var changes: Int { isOpen ? Int(sqlite3_changes(handle)) : 0 }
 
     /// The rowid of the last inserted row.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var lastInsertRowID: Int64 { isOpen ? sqlite3_last_insert_rowid(handle) : 0 }
 
     /// Whether a transaction is open.
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    public var isInTransaction: Bool { isOpen && sqlite3_get_autocommit(handle) == 0 }
 
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`), committing on success and rolling
     /// back on any error.

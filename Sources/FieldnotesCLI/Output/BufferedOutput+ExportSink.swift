@@ -2,4 +2,4 @@ import NotesCore
 import NotesExport
 
 /// Lets commands write exports straight to standard output.
-extension OutputStream: ExportSink {}
+extension BufferedOutput: ExportSink {}

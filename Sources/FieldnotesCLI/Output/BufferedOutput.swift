@@ -4,7 +4,7 @@ import Glibc
 ///
 /// Swift 6 treats the C `stdout` as shared mutable state; this type owns its buffer and
 /// writes with write(2), so a listing of 100,000 notes goes out in large chunks.
-final class OutputStream {
+final class BufferedOutput {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private let capacity: Int
