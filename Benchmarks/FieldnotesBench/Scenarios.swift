@@ -117,7 +117,7 @@ struct Scenarios {
 
         // 4–6. sync.
         log("n=\(size): sync")
-        results += try syncScenarios(size: size, folder: folder, store: store)
+        results += try syncScenarios(size: size, folder: folder, store: store, floorTimes: floorTimes)
 
         // 8. export.
         log("n=\(size): export")
@@ -130,7 +130,7 @@ struct Scenarios {
         return results
     }
 
-    private func syncScenarios(size: Int, folder: String, store: String) throws -> [Measurement] {
+    private func syncScenarios(size: Int, folder: String, store: String, floorTimes: [Double]) throws -> [Measurement] {
         var results: [Measurement] = []
         let database = "\(folder)/server.sqlite"
         remove(database)
@@ -154,6 +154,9 @@ struct Scenarios {
             try git(["clone", "-q", "--no-local", "\(folder)/origin", "\(folder)/clone"], in: folder)
         }
         results.append(Measurement(scenario: "first sync", size: size, samples: first, baselineName: "git clone --no-local", baselineSamples: clone))
+        // The same first sync against the sqlite3 bulk-load floor of this run: the cost of a store
+        // with history, verification and indexes over loading the notes alone.
+        results.append(Measurement(scenario: "first sync", size: size, samples: first, baselineName: "sqlite3 floor", baselineSamples: floorTimes))
 
         // Sync with nothing to do, against git pull with nothing to pull.
         let noop = try Stopwatch.measure(runs: runs) { try fn(["sync", "--store", store]) }

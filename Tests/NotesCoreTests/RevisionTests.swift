@@ -243,3 +243,22 @@ struct RevisionTests {
         }
     }
 }
+
+@Suite("Verify once: reading a stored revision")
+struct StoredRevisionTests {
+    @Test("storedBytes keeps the stored bytes and id, decodes the same members, and refuses bytes that do not hash to the id")
+    func storedBytes() throws {
+        let revision = Revision(kind: .note, doc: RevisionFactory.uuid("n"), parents: [], clock: RevisionFactory.clock(1),
+                                replica: "r1", author: "anna", deleted: false, fields: RevisionFactory.noteFields(["title": .string("Tæt")]))
+        let stored = try Revision(storedBytes: revision.canonicalBytes, id: revision.id)
+        #expect(stored.id == revision.id)
+        #expect(stored.canonicalBytes == revision.canonicalBytes)
+        #expect(stored.fields == revision.fields)
+        #expect(stored.parents == revision.parents && stored.clock == revision.clock && stored.author == revision.author)
+        #expect(stored.stamps == revision.stamps && stored.conflicts == revision.conflicts && stored.kind == revision.kind)
+        var damaged = revision.canonicalBytes
+        damaged[damaged.count / 2] ^= 0x01
+        #expect(throws: RevisionDecodingError.self) { try Revision(storedBytes: damaged, id: revision.id) }
+        #expect(throws: RevisionDecodingError.self) { try Revision(storedBytes: Array("{}".utf8), id: SHA256.hexDigest(Array("{}".utf8))) }
+    }
+}

@@ -40,8 +40,48 @@ extension Revision {
         if let expectedID, expectedID != id { throw .idMismatch(claimed: expectedID, actual: id) }
     }
 
-    /// Decodes a revision from its JSON object, validating every member.
+    /// Decodes a revision from its JSON object, validating every member, and computes its
+    /// canonical bytes and id.
     public init(json value: JSONValue) throws(RevisionDecodingError) {
+        let m = try Self.members(of: value)
+        self.init(format: m.format, kind: m.kind, doc: m.doc, parents: m.parents, clock: m.clock, replica: m.replica, author: m.author,
+                  deleted: m.deleted, fields: m.fields, stamps: m.stamps, conflicts: m.conflicts)
+        if self.conflicts != m.conflicts { throw .notCanonical }
+    }
+
+    /// Decodes a revision that a store verified when it arrived (hash, canonical form,
+    /// admission), from the bytes it stored under `id`.
+    ///
+    /// Verify once: canonical form was proven when the revision entered the store, so the
+    /// bytes are not re-encoded on every read. They are still hashed: bytes that hash to their
+    /// id are exactly the ones that were proven canonical, and a row damaged on disk is then
+    /// reported as damage instead of being trusted (hashing costs a fraction of re-encoding).
+    public init<C: Collection>(storedBytes bytes: C, id: String) throws(RevisionDecodingError) where C.Element == UInt8 {
+        let raw = Array(bytes)
+        let actual = SHA256.hexDigest(raw)
+        guard actual == id else { throw .idMismatch(claimed: id, actual: actual) }
+        let value: JSONValue
+        do { value = try JSONParser.parse(raw) } catch { throw .malformed(error.description) }
+        self.init(stored: try Self.members(of: value), canonicalBytes: raw, id: id)
+    }
+
+    /// A revision's members, decoded and checked, before its bytes and id are computed.
+    struct Members {
+        var format: Int64
+        var kind: DocumentKind
+        var doc: String
+        var parents: [String]
+        var clock: Int64
+        var replica: String
+        var author: String
+        var deleted: Bool
+        var fields: [String: JSONValue]
+        var stamps: [String: Stamp]
+        var conflicts: [FieldConflict]
+    }
+
+    /// Decodes and checks the members of a revision's JSON object.
+    static func members(of value: JSONValue) throws(RevisionDecodingError) -> Members {
         guard let object = value.objectValue else { throw .malformed("not an object") }
         guard let format = object["format"]?.intValue else { throw .malformed("missing format") }
         guard format >= 1 else { throw .malformed("invalid format") }
@@ -82,9 +122,8 @@ extension Revision {
             guard let conflict = FieldConflict(json: item) else { throw .malformed("invalid conflict") }
             conflicts.append(conflict)
         }
-        self.init(format: format, kind: kind, doc: doc, parents: parents, clock: clock, replica: replica, author: author,
-                  deleted: deleted, fields: fields, stamps: stamps, conflicts: conflicts)
-        if self.conflicts != conflicts { throw .notCanonical }
+        return Members(format: format, kind: kind, doc: doc, parents: parents, clock: clock, replica: replica, author: author,
+                       deleted: deleted, fields: fields, stamps: stamps, conflicts: conflicts)
     }
 
     /// Whether text is a revision id: 64 lower-case hex digits.

@@ -60,6 +60,24 @@ public struct Revision: Sendable, Hashable {
         self.id = SHA256.hexDigest(canonicalBytes)
     }
 
+    /// A revision read back from a store that verified it on arrival: its members as decoded,
+    /// with the stored bytes and id as they are, so reading does not re-encode or re-hash.
+    init(stored members: Members, canonicalBytes: [UInt8], id: String) {
+        self.format = members.format
+        self.kind = members.kind
+        self.doc = members.doc
+        self.parents = members.parents
+        self.clock = members.clock
+        self.replica = members.replica
+        self.author = members.author
+        self.deleted = members.deleted
+        self.fields = members.fields
+        self.stamps = members.stamps
+        self.conflicts = members.conflicts
+        self.canonicalBytes = canonicalBytes
+        self.id = id
+    }
+
     /// The stamp of a field's value: who set it and when.
     public func stamp(for field: String) -> Stamp {
         stamps[field] ?? Stamp(clock: clock, replica: replica, author: author)

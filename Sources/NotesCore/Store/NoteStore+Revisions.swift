@@ -60,7 +60,7 @@ extension NoteStore {
 
     func decodeStored(id: String, bytes: [UInt8]) throws -> Revision {
         do {
-            return try Revision(canonicalBytes: bytes, expectedID: id)
+            return try Revision(storedBytes: bytes, id: id)
         } catch {
             throw StoreError.corrupt(path: path, detail: "revision \(id.prefix(8)): \(error.description)")
         }

@@ -18,7 +18,7 @@ struct ServerAdmissionContext: AdmissionContext {
         try statement.bind([.text(id)])
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return try? Revision(canonicalBytes: statement.bytes(0), expectedID: id)
+        return try? Revision(storedBytes: statement.bytes(0), id: id)
     }
 
     func hasDocument(kind: DocumentKind, doc: String) throws -> Bool {

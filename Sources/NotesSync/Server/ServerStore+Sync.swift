@@ -116,7 +116,7 @@ extension ServerStore {
         var history: [String: Revision] = [:]
         while try statement.step() {
             let id = statement.text(0)
-            if let revision = try? Revision(canonicalBytes: statement.bytes(1), expectedID: id) { history[id] = revision }
+            if let revision = try? Revision(storedBytes: statement.bytes(1), id: id) { history[id] = revision }
         }
         return history
     }
