@@ -261,4 +261,39 @@ struct StoredRevisionTests {
         #expect(throws: RevisionDecodingError.self) { try Revision(storedBytes: damaged, id: revision.id) }
         #expect(throws: RevisionDecodingError.self) { try Revision(storedBytes: Array("{}".utf8), id: SHA256.hexDigest(Array("{}".utf8))) }
     }
+
+    @Test("verifying received bytes without re-encoding accepts exactly what re-encoding accepted (seeded mutations)")
+    func canonicalCheckMatchesReencoding() {
+        let seed = SeededRandom.freshSeed()
+        print("StoredRevisionTests seed \(seed)")
+        var random = SeededRandom(seed: seed)
+        let parent = Revision(kind: .note, doc: RevisionFactory.uuid("m"), parents: [], clock: RevisionFactory.clock(1), replica: "r1",
+                              author: "anna", deleted: false, fields: RevisionFactory.noteFields(["body": .string("a\nb \"c\"")]))
+        let conflicted = Revision(kind: .note, doc: parent.doc, parents: [parent.id], clock: RevisionFactory.clock(2), replica: "r2",
+                                  author: "bo", deleted: false, fields: parent.fields,
+                                  stamps: ["title": Stamp(clock: RevisionFactory.clock(1), replica: "r1", author: "anna")],
+                                  conflicts: [FieldConflict(field: "title", values: [
+                                      .init(revision: parent.id, author: "anna", replica: "r1", value: .string("A")),
+                                      .init(revision: String(repeating: "f", count: 64), author: "bo", replica: "r2", value: .string("B")),
+                                  ])])
+        var agreed = 0
+        for round in 0..<2000 {
+            var bytes = (round % 2 == 0 ? parent : conflicted).canonicalBytes
+            let at = Int(random.next() % UInt64(bytes.count))
+            switch random.next() % 3 {
+            case 0: bytes.insert(UInt8(ascii: " "), at: at)
+            case 1: bytes.remove(at: at)
+            default: bytes[at] = UInt8(truncatingIfNeeded: random.next()) & 0x7F
+            }
+            // The oracle: decoding the members and encoding them again gives back the same bytes.
+            let old: Bool = {
+                guard let value = try? JSONParser.parse(bytes), let decoded = try? Revision(json: value) else { return false }
+                return decoded.canonicalBytes == bytes
+            }()
+            let new = (try? Revision(canonicalBytes: bytes)) != nil
+            if old == new { agreed += 1 }
+            #expect(old == new, "seed \(seed), round \(round): \(String(decoding: bytes, as: UTF8.self))")
+        }
+        #expect(agreed == 2000)
+    }
 }

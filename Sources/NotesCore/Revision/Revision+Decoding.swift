@@ -28,16 +28,19 @@ extension Revision {
 
     /// Decodes and verifies a revision from its canonical bytes.
     ///
-    /// The bytes are parsed, checked against the schema of their kind, re-encoded and
-    /// compared byte for byte, so what is stored is exactly what was hashed. When `expectedID`
-    /// is given it must match the SHA-256 of the bytes.
+    /// The bytes are parsed, checked against the schema of their kind, and checked to be in
+    /// canonical form as they are read (`CanonicalJSON`, plus the rules the encoder applies to
+    /// parents, stamps and conflicts), so what is stored is exactly what was hashed, without
+    /// encoding the revision again. When `expectedID` is given it must match the SHA-256 of the bytes.
     public init<C: Collection>(canonicalBytes bytes: C, expectedID: String? = nil) throws(RevisionDecodingError) where C.Element == UInt8 {
         let raw = Array(bytes)
         let value: JSONValue
         do { value = try JSONParser.parse(raw) } catch { throw .malformed(error.description) }
-        try self.init(json: value)
-        guard canonicalBytes == raw else { throw .notCanonical }
+        let members = try Self.members(of: value)
+        guard members.isCanonical, CanonicalJSON.isCanonical(raw) else { throw .notCanonical }
+        let id = SHA256.hexDigest(raw)
         if let expectedID, expectedID != id { throw .idMismatch(claimed: expectedID, actual: id) }
+        self.init(stored: members, canonicalBytes: raw, id: id)
     }
 
     /// Decodes a revision from its JSON object, validating every member, and computes its
@@ -67,6 +70,14 @@ extension Revision {
 
     /// A revision's members, decoded and checked, before its bytes and id are computed.
     struct Members {
+        /// Whether the encoder would write these members as they are: conflicts in canonical
+        /// order, and no stamp equal to the revision's own (that one is implied). Parents are
+        /// checked sorted and unique when decoded.
+        var isCanonical: Bool {
+            let own = Stamp(clock: clock, replica: replica, author: author)
+            return !stamps.values.contains(own) && FieldConflict.canonicalOrder(conflicts) == conflicts
+        }
+
         var format: Int64
         var kind: DocumentKind
         var doc: String
