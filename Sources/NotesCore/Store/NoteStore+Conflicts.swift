@@ -11,8 +11,11 @@ extension NoteStore {
         public let title: String
         /// The conflicting fields, each with both values.
         public let conflicts: [FieldConflict]
-        /// Whether it still has several heads (a sync was interrupted before merging).
+        /// Whether it still has several heads: its versions could not be merged (see `unmergedReason`),
+        /// or their merge was not tried yet (a pull cut off between batches).
         public let unmerged: Bool
+        /// Why its versions could not be merged, when the store tried and recorded it.
+        public let unmergedReason: UnmergeableReason?
 
         /// The `conflicts --json` form: `{"id", "kind", "title", "fields": [{"field", "values": [{"revision", "author", "value"}]}]}`,
         /// plus `"unmerged": true` for a document whose versions are not merged yet (see `sync` and `check`).
@@ -69,7 +72,8 @@ extension NoteStore {
     private func documentConflicts(kind: DocumentKind, id: String, title: String) throws -> DocumentConflicts {
         let heads = try heads(kind: kind, doc: id)
         return DocumentConflicts(kind: kind, id: id, title: title, conflicts: Self.displayHead(heads)?.conflicts ?? [],
-                                 unmerged: heads.count > 1)
+                                 unmerged: heads.count > 1,
+                                 unmergedReason: heads.count > 1 ? try unmergeableReason(kind: kind, doc: id) : nil)
     }
 
     /// Finds what `resolve ID` names: a note id (or prefix), else a visit id (or prefix), else a theme slug.
@@ -127,9 +131,17 @@ extension NoteStore {
     /// not part of) keeps its current, merged value; at least one conflict must match.
     private func resolveDocument(kind: DocumentKind, id: String, take: Take?, hasChanges: Bool,
                                  apply: (inout [String: JSONValue], inout Bool) throws -> Void) throws {
-        let heads = try heads(kind: kind, doc: id)
+        var heads = try heads(kind: kind, doc: id)
+        if heads.count > 1 {
+            // A merge still pending (a pull cut off between batches, a store of an older
+            // fieldnotes) is completed here, offline, and resolved on top.
+            if case .unmergeable(let reason) = try mergeHeads(kind: kind, doc: id) {
+                throw StoreError.unmergeable(kind: kind.rawValue, id: String(id.prefix(8)), reason: reason)
+            }
+            heads = try self.heads(kind: kind, doc: id)
+        }
         guard heads.count == 1, let head = heads.first else {
-            throw InputError.other("The \(kind.rawValue) \(id.prefix(8)) has unmerged versions; run 'fieldnotes sync' first, which merges them. If sync reports that they cannot be merged, 'fieldnotes check' names the revision at fault and 'fieldnotes check --quarantine' sets it aside.")
+            throw StoreError.corrupt(path: path, detail: "the \(kind.rawValue) \(UntrustedText.line(id.prefix(8))) has no current version")
         }
         guard !head.conflicts.isEmpty else { throw StoreError.notConflicted(id: id) }
         guard take != nil || hasChanges else {
