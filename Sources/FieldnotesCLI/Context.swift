@@ -30,6 +30,20 @@ final class Context {
         try NoteStore(path: storePath(arguments))
     }
 
+    /// Opens the store for a command that changes documents, first completing, offline, any
+    /// merge still pending (a pull cut off between batches, a store of an older fieldnotes), so
+    /// the change builds on the merged version. Costs one read when nothing is pending.
+    ///
+    /// A document found for the first time to be unmergeable is warned about once; `conflicts`
+    /// and `sync` go on listing it.
+    func openStoreForChanges(_ arguments: ParsedArguments) throws -> NoteStore {
+        let store = try openStore(arguments)
+        for document in try store.mergePending().unmerged where document.isNew {
+            warn(UnmergedText.warning(document))
+        }
+        return store
+    }
+
     /// Writes a warning line to stderr.
     func warn(_ text: String) {
         err.line("Warning: \(text)")

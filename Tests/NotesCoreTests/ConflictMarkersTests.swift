@@ -70,4 +70,17 @@ struct ConflictMarkersTests {
         #expect(ConflictMarkers.resolve(text, keeping: Self.revisions("bbbbbbbb")) == "<<<<<<< stray\nA\n2\nB")
         #expect(!ConflictMarkers.containsBlock("<<<<<<< anna (aaaaaaaa)\n1\n>>>>>>> bo (bbbbbbbb)"))
     }
+
+    @Test("What the merge writes, ConflictMarkers reads: one format, declared once")
+    func writerAndReaderAgree() {
+        let anna = "aaaaaaaa" + String(repeating: "1", count: 56), bo = "bbbbbbbb" + String(repeating: "2", count: 56)
+        let merged = TextMerge.merge(base: "x\nold\ny", a: "x\nAnna\ny", b: "x\nBo\ny",
+                                     labelA: ConflictMarkers.label(author: "anna", revision: anna),
+                                     labelB: ConflictMarkers.label(author: "bo", revision: bo))
+        #expect(merged.text == "x\n<<<<<<< anna (aaaaaaaa)\nAnna\n=======\nBo\n>>>>>>> bo (bbbbbbbb)\ny")
+        #expect(ConflictMarkers.containsBlock(merged.text))
+        #expect(ConflictMarkers.outermostSides(merged.text).map { [$0.first, $0.second] } == [["anna (aaaaaaaa)", "bo (bbbbbbbb)"]])
+        #expect(ConflictMarkers.resolve(merged.text, keeping: [anna]) == "x\nAnna\ny")
+        #expect(ConflictMarkers.resolve(merged.text, keeping: [bo]) == "x\nBo\ny")
+    }
 }

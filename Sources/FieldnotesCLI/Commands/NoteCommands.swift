@@ -75,7 +75,7 @@ enum AddCommand {
         let givenBody = try BodyInput.read(arguments)
         let store: NoteStore
         do {
-            store = try context.openStore(arguments)
+            store = try context.openStoreForChanges(arguments)
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
             // The store cannot even be opened (a full disk, a read-only folder): a body given with
             // --body or --body-file is saved rather than lost. The editor was not opened yet, so
@@ -213,7 +213,7 @@ enum EditCommand {
         let id = arguments.argument("id")!
         let store: NoteStore
         do {
-            store = try context.openStore(arguments)
+            store = try context.openStoreForChanges(arguments)
         } catch let error as UserFacingError where RecoveryFile.applies(to: error) {
             // The store cannot be opened: a new body given with --body or --body-file is saved
             // rather than lost, as text to apply with `edit ID --body-file` and the other options.
@@ -329,7 +329,7 @@ enum DeleteCommand {
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
-        let store = try context.openStore(arguments)
+        let store = try context.openStoreForChanges(arguments)
         let note = try store.deleteNote(id: arguments.argument("id")!)
         context.out.line("Deleted \(note.id.prefix(8)): \(UntrustedText.line(note.title)) (undo with 'fieldnotes restore \(note.id.prefix(8))')")
         return ExitCode.ok
@@ -345,7 +345,7 @@ enum RestoreCommand {
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
-        let store = try context.openStore(arguments)
+        let store = try context.openStoreForChanges(arguments)
         let note = try store.restoreNote(id: arguments.argument("id")!, revision: arguments.value("revision"))
         context.out.line("Restored \(note.id.prefix(8)): \(UntrustedText.line(note.title))")
         return ExitCode.ok
@@ -388,7 +388,7 @@ enum ImportCommand {
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
-        let store = try context.openStore(arguments)
+        let store = try context.openStoreForChanges(arguments)
         let showProgress = context.err.isTerminal
         var lastShown = Date.distantPast
         let report = try store.importNotes(from: arguments.argument("path")!, skipInvalid: arguments.flag("skip-invalid")) { done, total in

@@ -122,6 +122,12 @@ enum ConflictsCommand {
         options: [CommonOptions.json, CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStore(arguments)
+            do {
+                // Merges left pending are completed first, so only what truly cannot merge is listed as such.
+                try store.mergePending()
+            } catch StoreError.readOnly {
+                // A store that cannot be written is listed as it is.
+            }
             let conflicted = try store.conflictedDocuments()
             if arguments.flag("json") {
                 NoteFormatting.jsonList(conflicted.map(\.json), to: context.out)
@@ -133,7 +139,7 @@ enum ConflictsCommand {
             }
             for entry in conflicted {
                 let label = entry.kind == .note ? "" : entry.kind.rawValue + " "
-                context.out.line("\(label)\(UntrustedText.line(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8))))  \(UntrustedText.line(entry.title))\(entry.unmerged ? "  (versions not merged: run 'fieldnotes sync'; if sync says they cannot be merged, 'fieldnotes check')" : "")")
+                context.out.line("\(label)\(UntrustedText.line(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8))))  \(UntrustedText.line(entry.title))\(entry.unmerged ? "  (\(UnmergedText.note(entry.unmergedReason)))" : "")")
                 for conflict in entry.conflicts {
                     context.out.line("  \(UntrustedText.line(conflict.field)):")
                     for value in conflict.values {
@@ -176,7 +182,7 @@ enum ResolveCommand {
         options: [.option("take", value: "mine|theirs|rev", help: "Which side's values to keep.")]
             + EditCommand.spec.options.filter { $0.name != "store" } + [CommonOptions.store],
         run: { arguments, context in
-            let store = try context.openStore(arguments)
+            let store = try context.openStoreForChanges(arguments)
             let take: NoteStore.Take? = arguments.value("take").map {
                 switch $0.lowercased() {
                 case "mine": .mine
@@ -235,8 +241,26 @@ enum SyncAttention {
             context.warn("the server refused your revision \(refusal.revision.prefix(12)): \(UntrustedText.line(refusal.detail)). It and the changes that build on it stay here, unsent (nothing is lost); tell whoever runs the server, and run 'fieldnotes check' to see it.")
         }
         for document in summary.unmerged {
-            let name = document.kind == .note ? "note" : document.kind.rawValue
-            context.warn("\(name) \(UntrustedText.line(document.doc.prefix(12))) needs attention: its versions could not be merged (\(UntrustedText.line(document.reason))). Every other note synced. Run 'fieldnotes check' to find the revision at fault and 'fieldnotes check --quarantine' to set it aside.")
+            context.warn(UnmergedText.warning(document, othersSynced: true))
         }
+    }
+}
+
+/// How the CLI words a document whose versions could not be merged.
+enum UnmergedText {
+    /// `note 1a2b3c4d5e6f needs attention: its versions could not be merged (REASON). …what to do.`
+    static func warning(_ document: UnmergedDocument, othersSynced: Bool = false) -> String {
+        let name = document.kind == .note ? "note" : document.kind.rawValue
+        let text = "\(name) \(UntrustedText.line(document.doc.prefix(12))) needs attention: its versions could not be merged (\(UntrustedText.line(document.reason.description)))."
+            + (othersSynced ? " Every other note synced." : "")
+        if document.reason.needsUpgrade { return text + " Upgrade fieldnotes to merge it." }
+        return text + " Run 'fieldnotes check' to find the revision at fault and 'fieldnotes check --quarantine' to set it aside."
+    }
+
+    /// The remark after a conflicted document in `conflicts`, e.g. `versions not merged: REASON; run 'fieldnotes check'`.
+    static func note(_ reason: UnmergeableReason?) -> String {
+        guard let reason else { return "versions not merged yet: the next change or sync merges them" }
+        if reason.needsUpgrade { return "versions not merged: \(UntrustedText.line(reason.description))" }
+        return "versions not merged: \(UntrustedText.line(reason.description)); run 'fieldnotes check'"
     }
 }

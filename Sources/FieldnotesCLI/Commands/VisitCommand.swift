@@ -19,7 +19,7 @@ enum VisitCommand {
             guard let kommune = arguments.value("kommune"), let date = arguments.value("date") else {
                 throw UsageError(message: "A visit needs --kommune and --date.", commandPath: arguments.commandPath)
             }
-            let store = try context.openStore(arguments)
+            let store = try context.openStoreForChanges(arguments)
             let participants = try arguments.values("participant").map { try NoteInput.shortText($0, field: "participant") }.filter { !$0.isEmpty }
             let visit = try store.addVisit(kommune: try NoteInput.kommune(kommune), date: try NoteInput.date(date),
                                            purpose: try arguments.value("purpose").map { try NoteInput.shortText($0, field: "purpose") },
@@ -59,7 +59,7 @@ enum VisitCommand {
             CommonOptions.store,
         ],
         run: { arguments, context in
-            let store = try context.openStore(arguments)
+            let store = try context.openStoreForChanges(arguments)
             let visit = try store.editVisit(
                 id: arguments.argument("id")!, kommune: try arguments.value("kommune").map { try NoteInput.kommune($0) },
                 date: try arguments.value("date").map { try NoteInput.date($0) },
@@ -75,7 +75,7 @@ enum VisitCommand {
         arguments: [ArgumentSpec(name: "id", help: "The visit id or a unique prefix.")],
         options: [CommonOptions.store],
         run: { arguments, context in
-            let store = try context.openStore(arguments)
+            let store = try context.openStoreForChanges(arguments)
             let visit = try store.deleteVisit(id: arguments.argument("id")!)
             context.out.line("Deleted visit \(visit.id.prefix(8)): \(UntrustedText.line(visit.kommune)) \(UntrustedText.line(visit.date))")
             return ExitCode.ok

@@ -4,7 +4,9 @@ extension NoteStore {
     ///
     /// Run by `fieldnotes check --quarantine` inside its transaction, after the check found
     /// that these revisions break the admission rule. A document left with no revision at all
-    /// loses its current row too (its only revisions were the failing ones).
+    /// loses its current row too (its only revisions were the failing ones); one left with
+    /// several heads (a merge that did not hold was moved out) is merged again, in the same
+    /// transaction, like any document that gets several heads.
     ///
     /// - Returns: how many revisions were moved.
     public func quarantine(_ refusals: [AdmissionRefusal]) throws -> Int {
@@ -52,6 +54,7 @@ extension NoteStore {
                 try project(kind: kind, doc: doc, heads: heads)
             }
         }
+        try mergePendingDocuments()
         return moved
     }
 }

@@ -1,6 +1,7 @@
-import NotesCore
-
-/// The revision graph of one document, for finding merge bases.
+/// The revision graph of one document, for finding merge bases and telling sides apart.
+///
+/// The one ancestor walk of fieldnotes: merging (here), verifying merges (`MergeVerification`)
+/// and `resolve --take mine` (which asks whose history a side holds) all go through `walk`.
 struct AncestryGraph {
     private let history: [String: Revision]
     private var ancestorCache: [String: Set<String>] = [:]
@@ -10,17 +11,38 @@ struct AncestryGraph {
     }
 
     /// Every ancestor of a revision, itself included.
+    ///
+    /// - Throws: `MergeError.missingRevision` naming the first revision reached that the
+    ///   history lacks: a base found without it could be wrong.
     mutating func ancestors(of id: String) throws(MergeError) -> Set<String> {
         if let cached = ancestorCache[id] { return cached }
+        let walked = Self.walk(from: id, in: history)
+        if let missing = walked.firstMissing { throw .missingRevision(missing) }
+        ancestorCache[id] = walked.reached
+        return walked.reached
+    }
+
+    /// A revision and every ancestor reachable through `history`, itself included.
+    ///
+    /// An id `history` lacks is reached (it is in the set, as a parent named by a revision)
+    /// but not walked through; the first such id, in walk order, is returned too, so a caller
+    /// that needs the whole history (a merge) can refuse, and one that only compares what is
+    /// there (`resolve`) can go on.
+    ///
+    /// - Complexity: O(number of revisions reached).
+    static func walk(from id: String, in history: [String: Revision]) -> (reached: Set<String>, firstMissing: String?) {
         var seen: Set<String> = []
+        var firstMissing: String?
         var stack = [id]
         while let next = stack.popLast() {
             guard seen.insert(next).inserted else { continue }
-            guard let revision = history[next] else { throw .missingRevision(next) }
+            guard let revision = history[next] else {
+                if firstMissing == nil { firstMissing = next }
+                continue
+            }
             stack.append(contentsOf: revision.parents)
         }
-        ancestorCache[id] = seen
-        return seen
+        return (seen, firstMissing)
     }
 
     /// The lowest common ancestors of two revisions, sorted by id.

@@ -1,5 +1,3 @@
-import NotesCore
-
 /// The part of the admission rule that needs the merge itself: a merge revision must be
 /// exactly what merging its parents gives. Used where merges are recomputed: the server on
 /// push, `server check` and `check`.

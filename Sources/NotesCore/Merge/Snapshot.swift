@@ -1,4 +1,3 @@
-import NotesCore
 import Codecs
 
 /// A document's state as the merge sees it: fields with their stamps, the tombstone and open conflicts.

@@ -32,7 +32,7 @@ import Foundation
 /// part; else B's part == O's part → A's part; else A's part == B's part (the same change
 /// on both sides) → that part, once; else a **conflict**, emitted as the lines
 /// `<<<<<<< LABEL_A`, A's part, `=======`, B's part, `>>>>>>> LABEL_B` (seven characters,
-/// one space, the label; `=======` alone).
+/// one space, the label; `=======` alone), spelled by ``ConflictMarkers``, which also reads them.
 ///
 /// **Adjacency.** Only a base line kept unchanged (and matched) by *both* sides separates
 /// two changes. So edits to adjacent lines (A edits line 2, B edits line 3) fall in one
@@ -172,8 +172,8 @@ private struct MergeOutput {
 
     init(table: LineTable, labelA: String, labelB: String) {
         self.table = table
-        markerA = Array("<<<<<<< ".utf8) + Self.oneLine(labelA)
-        markerB = Array(">>>>>>> ".utf8) + Self.oneLine(labelB)
+        markerA = Array(ConflictMarkers.opening.utf8) + Self.oneLine(labelA)
+        markerB = Array(ConflictMarkers.closing.utf8) + Self.oneLine(labelB)
     }
 
     /// Appends the line with id `id`.
@@ -204,7 +204,7 @@ private struct MergeOutput {
         ))
         append(markerA[...])
         emit(a)
-        append(Array("=======".utf8)[...])
+        append(Array(ConflictMarkers.separator.utf8)[...])
         emit(b)
         append(markerB[...])
     }

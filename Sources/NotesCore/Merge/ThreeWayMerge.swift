@@ -1,4 +1,3 @@
-import NotesCore
 import Codecs
 
 /// The deterministic merge of two heads of a document against their common ancestor.
@@ -87,8 +86,8 @@ public enum ThreeWayMerge {
                 stamps[name] = xs
             } else if type == .text, let bt = b.stringValue, let xt = xv.stringValue, let yt = yv.stringValue {
                 let result = TextMerge.merge(base: bt, a: xt, b: yt,
-                                             labelA: "\(xs.author) (\(xSide.id.prefix(8)))",
-                                             labelB: "\(ys.author) (\(ySide.id.prefix(8)))")
+                                             labelA: ConflictMarkers.label(author: xs.author, revision: xSide.id),
+                                             labelB: ConflictMarkers.label(author: ys.author, revision: ySide.id))
                 fields[name] = .string(result.text)
                 stamps[name] = max(xs, ys)
                 for hunk in result.conflicts {

@@ -11,8 +11,11 @@ extension NoteStore {
         public let title: String
         /// The conflicting fields, each with both values.
         public let conflicts: [FieldConflict]
-        /// Whether it still has several heads (a sync was interrupted before merging).
+        /// Whether it still has several heads: its versions could not be merged (see `unmergedReason`),
+        /// or their merge was not tried yet (a pull cut off between batches).
         public let unmerged: Bool
+        /// Why its versions could not be merged, when the store tried and recorded it.
+        public let unmergedReason: UnmergeableReason?
 
         /// The `conflicts --json` form: `{"id", "kind", "title", "fields": [{"field", "values": [{"revision", "author", "value"}]}]}`,
         /// plus `"unmerged": true` for a document whose versions are not merged yet (see `sync` and `check`).
@@ -69,7 +72,8 @@ extension NoteStore {
     private func documentConflicts(kind: DocumentKind, id: String, title: String) throws -> DocumentConflicts {
         let heads = try heads(kind: kind, doc: id)
         return DocumentConflicts(kind: kind, id: id, title: title, conflicts: Self.displayHead(heads)?.conflicts ?? [],
-                                 unmerged: heads.count > 1)
+                                 unmerged: heads.count > 1,
+                                 unmergedReason: heads.count > 1 ? try unmergeableReason(kind: kind, doc: id) : nil)
     }
 
     /// Finds what `resolve ID` names: a note id (or prefix), else a visit id (or prefix), else a theme slug.
@@ -127,9 +131,17 @@ extension NoteStore {
     /// not part of) keeps its current, merged value; at least one conflict must match.
     private func resolveDocument(kind: DocumentKind, id: String, take: Take?, hasChanges: Bool,
                                  apply: (inout [String: JSONValue], inout Bool) throws -> Void) throws {
-        let heads = try heads(kind: kind, doc: id)
+        var heads = try heads(kind: kind, doc: id)
+        if heads.count > 1 {
+            // A merge still pending (a pull cut off between batches, a store of an older
+            // fieldnotes) is completed here, offline, and resolved on top.
+            if case .unmergeable(let reason) = try mergeHeads(kind: kind, doc: id) {
+                throw StoreError.unmergeable(kind: kind.rawValue, id: String(id.prefix(8)), reason: reason)
+            }
+            heads = try self.heads(kind: kind, doc: id)
+        }
         guard heads.count == 1, let head = heads.first else {
-            throw InputError.other("The \(kind.rawValue) \(id.prefix(8)) has unmerged versions; run 'fieldnotes sync' first, which merges them. If sync reports that they cannot be merged, 'fieldnotes check' names the revision at fault and 'fieldnotes check --quarantine' sets it aside.")
+            throw StoreError.corrupt(path: path, detail: "the \(kind.rawValue) \(UntrustedText.line(id.prefix(8))) has no current version")
         }
         guard !head.conflicts.isEmpty else { throw StoreError.notConflicted(id: id) }
         guard take != nil || hasChanges else {
@@ -182,21 +194,11 @@ extension NoteStore {
     static func sidesWrittenHere(_ conflict: FieldConflict, own: Set<String>, history: [String: Revision]) -> [Int] {
         let direct = conflict.values.indices.filter { own.contains(conflict.values[$0].replica) }
         if !direct.isEmpty || conflict.values.count != 2 { return direct }
-        let ancestry = conflict.values.map { ancestors(of: $0.revision, in: history) }
+        // Only what the history holds is compared, so a gap in it narrows the answer instead of failing it.
+        let ancestry = conflict.values.map { AncestryGraph.walk(from: $0.revision, in: history).reached }
         return conflict.values.indices.filter { index in
             ancestry[index].subtracting(ancestry[1 - index]).contains { history[$0].map { own.contains($0.replica) } ?? false }
         }
-    }
-
-    /// A revision and all its ancestors present in `history`.
-    static func ancestors(of id: String, in history: [String: Revision]) -> Set<String> {
-        var seen: Set<String> = []
-        var stack = [id]
-        while let next = stack.popLast() {
-            guard seen.insert(next).inserted, let revision = history[next] else { continue }
-            stack.append(contentsOf: revision.parents)
-        }
-        return seen
     }
 
     private func noSide(_ take: Take, conflicts: [FieldConflict]) -> InputError {
@@ -207,98 +209,5 @@ extension NoteStore {
         case .revision(let prefix):
             return .other("'\(prefix)' is not a side of the conflicts; the sides are \(sides).")
         }
-    }
-}
-
-/// The conflict blocks that a text merge leaves in a body.
-///
-/// A body that was merged again while it still held a conflict block (three people edited the
-/// same paragraph) holds blocks nested in a side of another block; markers are matched by depth,
-/// as brackets are, so an inner block is never paired with its parent's marker lines.
-public enum ConflictMarkers {
-    /// Whether the text has a complete `<<<<<<<` / `=======` / `>>>>>>>` block (at any depth).
-    public static func containsBlock(_ text: String) -> Bool {
-        !blocks(in: lines(text)).isEmpty
-    }
-
-    /// The side labels (`AUTHOR (REV8)`) of the outermost blocks still in the text, e.g. for a message.
-    public static func outermostSides(_ text: String) -> [(first: String, second: String)] {
-        let lines = lines(text)
-        return outermost(blocks(in: lines)).map { block in
-            (String(lines[block.start].dropFirst(8)), String(lines[block.end].dropFirst(8)))
-        }
-    }
-
-    /// Replaces each conflict block whose side label names one of `revisions` (by its first 8
-    /// characters) with that side's lines; other blocks stay.
-    ///
-    /// Outermost blocks first, then again inside what was kept, so a block nested in the kept
-    /// side is settled too. A block neither of whose labels is chosen keeps the side that holds
-    /// a nested block labelled with a chosen revision: the side that leads to it.
-    public static func resolve(_ text: String, keeping revisions: Set<String>) -> String {
-        var lines = lines(text)
-        func chosen(_ line: Substring) -> Bool {
-            guard let label = revisionPrefix(line) else { return false }
-            return revisions.contains { $0.hasPrefix(label) }
-        }
-        var changed = true
-        while changed {
-            changed = false
-            let all = blocks(in: lines)
-            // Outermost blocks do not overlap; from the last, so earlier indices stay valid.
-            for block in outermost(all).reversed() {
-                var keepFirst = chosen(lines[block.start])
-                var keepSecond = chosen(lines[block.end])
-                if !keepFirst && !keepSecond {
-                    let nested = all.filter { $0.start > block.start && $0.end < block.end }
-                    keepFirst = nested.contains { $0.end < block.separator && (chosen(lines[$0.start]) || chosen(lines[$0.end])) }
-                    keepSecond = nested.contains { $0.start > block.separator && (chosen(lines[$0.start]) || chosen(lines[$0.end])) }
-                }
-                let replacement: [Substring]
-                if keepFirst && !keepSecond {
-                    replacement = Array(lines[(block.start + 1)..<block.separator])
-                } else if keepSecond && !keepFirst {
-                    replacement = Array(lines[(block.separator + 1)..<block.end])
-                } else {
-                    continue
-                }
-                lines.replaceSubrange(block.start...block.end, with: replacement)
-                changed = true
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    private static func lines(_ text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-    }
-
-    /// Every complete block, nested ones included: a `<<<<<<< ` line, the first `=======` at its
-    /// depth, and the `>>>>>>> ` line that closes it. Unclosed or separator-less openers are dropped.
-    private static func blocks(in lines: [Substring]) -> [(start: Int, separator: Int, end: Int)] {
-        var result: [(start: Int, separator: Int, end: Int)] = []
-        var open: [(start: Int, separator: Int?)] = []
-        for (index, line) in lines.enumerated() {
-            if line.hasPrefix("<<<<<<< ") {
-                open.append((index, nil))
-            } else if line == "=======" {
-                if let last = open.indices.last, open[last].separator == nil { open[last].separator = index }
-            } else if line.hasPrefix(">>>>>>> "), let block = open.popLast(), let separator = block.separator {
-                result.append((block.start, separator, index))
-            }
-        }
-        return result.sorted { $0.start < $1.start }
-    }
-
-    /// The blocks not inside another block.
-    private static func outermost(_ blocks: [(start: Int, separator: Int, end: Int)]) -> [(start: Int, separator: Int, end: Int)] {
-        blocks.filter { block in !blocks.contains { $0.start < block.start && block.end < $0.end } }
-    }
-
-    /// "REV8" from a marker line `<<<<<<< AUTHOR (REV8)`.
-    private static func revisionPrefix(_ line: Substring) -> String? {
-        guard line.hasSuffix(")"), let open = line.lastIndex(of: "(") else { return nil }
-        let inner = line[line.index(after: open)..<line.index(before: line.endIndex)]
-        return inner.isEmpty ? nil : String(inner)
     }
 }

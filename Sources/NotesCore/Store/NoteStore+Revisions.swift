@@ -2,7 +2,8 @@ import Codecs
 /// The revision log: appending local revisions, taking in received ones, and keeping heads
 /// and the derived rows in step.
 extension NoteStore {
-    /// The current head revisions of a document (normally one; more only until sync merges them).
+    /// The current head revisions of a document (normally one; more only while a merge is
+    /// pending: a pull cut off between batches, or a document that cannot be merged).
     public func heads(kind: DocumentKind, doc: String) throws -> [Revision] {
         let statement = try database.statement(
             "SELECT r.id, r.data FROM heads h JOIN revisions r ON r.id = h.rev WHERE h.kind = ? AND h.doc = ? ORDER BY r.id")
@@ -44,7 +45,7 @@ extension NoteStore {
         return result
     }
 
-    /// Documents that have more than one head and so need a merge.
+    /// Documents that have more than one head: merges still pending, and documents that cannot be merged.
     ///
     /// Read from a small table kept in step with the heads, so the check costs nothing when
     /// there is nothing to merge, whatever the size of the store.
@@ -105,20 +106,52 @@ extension NoteStore {
         return revision
     }
 
-    /// Stores revisions received from the server or computed by a merge, in order, and updates
-    /// heads and derived rows. Revisions already present are skipped.
+    /// Stores received revisions, in order, and merges every document left with several heads,
+    /// in one transaction (see `receive`).
     ///
     /// - Returns: the number of revisions that were new.
     @discardableResult
     public func insertReceived(_ revisions: [Revision], pushed: Bool) throws -> Int {
-        // A large batch (a first sync) indexes its notes for search in one statement at the end.
-        if revisions.count >= 200 && database.isInTransaction {
-            return try withDeferredSearchIndex { try insertReceivedNow(revisions, pushed: pushed) }
-        }
-        return try insertReceivedNow(revisions, pushed: pushed)
+        try receive(revisions, pushed: pushed).inserted
     }
 
-    private func insertReceivedNow(_ revisions: [Revision], pushed: Bool) throws -> Int {
+    /// Stores revisions received from the server (or from another store), in order, updates
+    /// heads and derived rows, and merges: all in one transaction (the caller's, if one is open).
+    /// Revisions already present are skipped.
+    ///
+    /// Merge on receipt: every document this batch leaves with several heads is merged with the
+    /// model's merge (`ThreeWayMerge.mergeAll`); the merge revisions pass the admission rule and
+    /// are stored unpushed, so the next sync sends them. A document that cannot be merged keeps
+    /// its heads and is reported with its reason (and recorded in `pending_merges`); every other
+    /// document still merges. Only documents with several heads are looked at, so a first sync
+    /// into an empty store pays nothing for merging.
+    ///
+    /// - Parameter moreToCome: later batches of the same pull follow (the server said `more`).
+    ///   The documents this batch leaves with several heads are then merged with the last batch,
+    ///   when their whole history has arrived. Merged page by page, a document whose history
+    ///   straddles two pages would get a merge no other replica makes (a replica that pulled in
+    ///   pages would show another revision than one that pulled in one; the sync simulation
+    ///   finds this at once). Should the pull be cut off before its last batch, `mergePending`
+    ///   completes those merges offline.
+    public func receive(_ revisions: [Revision], pushed: Bool, moreToCome: Bool = false) throws -> ReceiveReport {
+        try write {
+            // A large batch (a first sync) indexes its notes for search in one statement at the end.
+            if revisions.count >= 200 {
+                return try withDeferredSearchIndex { try receiveNow(revisions, pushed: pushed, moreToCome: moreToCome) }
+            }
+            return try receiveNow(revisions, pushed: pushed, moreToCome: moreToCome)
+        }
+    }
+
+    private func receiveNow(_ revisions: [Revision], pushed: Bool, moreToCome: Bool) throws -> ReceiveReport {
+        var report = ReceiveReport()
+        report.inserted = try insertReceivedNow(revisions, pushed: pushed)
+        if !moreToCome { report.merges = try mergePendingDocuments() }
+        return report
+    }
+
+    /// Stores revisions and moves heads and derived rows, merging nothing; returns how many were new.
+    func insertReceivedNow(_ revisions: [Revision], pushed: Bool) throws -> Int {
         var touched: [String: (DocumentKind, String)] = [:]
         // Documents this batch creates: they have no derived row yet, so projecting them only inserts.
         var created: Set<String> = []
@@ -165,7 +198,7 @@ extension NoteStore {
         return database.changes > 0
     }
 
-    private func headIDs(kind: DocumentKind, doc: String) throws -> [String] {
+    func headIDs(kind: DocumentKind, doc: String) throws -> [String] {
         let statement = try database.statement("SELECT rev FROM heads WHERE kind = ? AND doc = ? ORDER BY rev")
         try statement.bind([.text(kind.rawValue), .text(doc)])
         defer { statement.reset() }

@@ -21,6 +21,8 @@ public enum StoreError: UserFacingError, Equatable {
     case themeMissing(String)
     case noChanges
     case notConflicted(id: String)
+    /// The document has several versions that cannot be merged, for `reason`.
+    case unmergeable(kind: String, id: String, reason: UnmergeableReason)
     case sqlite(String)
 
     /// The message.
@@ -69,6 +71,10 @@ public enum StoreError: UserFacingError, Equatable {
             "Nothing to change: the values given are the current ones."
         case .notConflicted(let id):
             "The note \(id) has no conflict to resolve."
+        case .unmergeable(let kind, let id, let reason) where reason.needsUpgrade:
+            "The \(kind) \(id) has versions that cannot be merged: \(reason)."
+        case .unmergeable(let kind, let id, let reason):
+            "The \(kind) \(id) has versions that cannot be merged: \(UntrustedText.line(reason.description)). 'fieldnotes check' names the revision at fault and 'fieldnotes check --quarantine' sets it aside."
         case .sqlite(let detail):
             "Store error: \(detail)"
         }

@@ -120,6 +120,11 @@ enum StoreSchema {
                 quarantined_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        // NULL: not tried yet (a pull cut off between batches, or a store of an older fieldnotes,
+        // which merged only during sync); otherwise `UnmergeableReason.stored`.
+        Migration(version: 3, name: "why a document's heads could not be merged", sql: """
+            ALTER TABLE pending_merges ADD COLUMN reason TEXT;
+            """),
     ]
 
     static var latestVersion: Int { migrations.last!.version }

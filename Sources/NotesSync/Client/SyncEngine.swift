@@ -1,12 +1,17 @@
 import NotesCore
 import Codecs
 
-/// Runs one sync of a local store with the server: push, pull, merge, push the merges.
+/// Runs one sync of a local store with the server: push, pull, push the merges.
 ///
 /// Every step is idempotent, because revision ids are content hashes: a push that is cut off
 /// is sent again and the server skips what it has; each pulled batch is stored together with
 /// the checkpoint in one transaction. So killing the process at any point loses nothing and
 /// the next sync finishes the work.
+///
+/// Merging is the store's: the last pulled batch is merged in the transaction that stores it
+/// (`NoteStore.receive`), together with any merge an earlier, cut-off pull left pending
+/// (which every local command completes too: `NoteStore.mergePending`). The engine only
+/// reports what the store merged and what it could not.
 public final class SyncEngine {
     private let store: NoteStore
     private let transport: SyncTransport
@@ -47,7 +52,9 @@ public final class SyncEngine {
         try checkLastPushIsStillThere()
         summary.pushed += try pushAll(&summary)
         try pullAll(&summary)
-        summary.merged += try mergeHeads(&summary)
+        if let document = summary.unmerged.first(where: { $0.reason.needsUpgrade }) {
+            throw SyncError.upgradeNeeded(document.reason.description)
+        }
         // Push again: merges made now, and everything after a server reset.
         summary.pushed += try pushAll(&summary)
         summary.conflicts = try store.conflictCount()
@@ -205,6 +212,8 @@ public final class SyncEngine {
     ///
     /// Each pulled revision passes the admission rule before it is stored; one that fails is
     /// reported in `summary.refused` and never stored, and everything else still comes in.
+    /// The store merges with the last batch, when every document's history has arrived; what
+    /// it merged and could not merge goes into `summary.merged` and `summary.unmerged`.
     private func pullAll(_ summary: inout SyncSummary) throws {
         var received = 0
         var resets = 0
@@ -246,7 +255,10 @@ public final class SyncEngine {
                         summary.refused.append(refusal)
                     }
                 }
-                received += try store.insertReceived(admitted, pushed: true)
+                let report = try store.receive(admitted, pushed: true, moreToCome: more)
+                received += report.inserted
+                summary.merged += report.merges.merged
+                if !more { summary.unmerged = report.merges.unmerged }
                 try store.setPullCheckpoint(seq: next, revision: last)
             }
             progress?("Pulling \(received)")
@@ -304,53 +316,6 @@ public final class SyncEngine {
             checkpoint = (next, last)
         }
         return count
-    }
-
-    // MARK: - Merge
-
-    /// Merges every document that has several heads; returns how many merge revisions were made.
-    ///
-    /// A document whose heads cannot be merged (a revision missing from its history, a merge
-    /// over the size limits) is left as it is and reported in `summary.unmerged`; every other
-    /// document still merges.
-    private func mergeHeads(_ summary: inout SyncSummary) throws -> Int {
-        var made = 0
-        for (kind, doc) in try store.documentsWithSeveralHeads() {
-            let problem: String?
-            do {
-                problem = try mergeDocument(kind: kind, doc: doc, made: &made)
-            } catch StoreError.corrupt(_, let detail) {
-                // A damaged revision row of this document: report it, merge the others.
-                problem = "a stored revision is damaged (\(detail))"
-            }
-            if let problem { summary.unmerged.append(.init(kind: kind, doc: doc, reason: problem)) }
-        }
-        return made
-    }
-
-    /// Merges one document's heads in one transaction; returns why it could not, or nil.
-    private func mergeDocument(kind: DocumentKind, doc: String, made: inout Int) throws -> String? {
-        try store.write {
-            let heads = try store.heads(kind: kind, doc: doc)
-            guard heads.count > 1 else { return String?.none }
-            let history = Dictionary(try store.revisions(kind: kind, doc: doc).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let merges: [Revision]
-            do {
-                merges = try ThreeWayMerge.mergeAll(heads: heads, history: history)
-            } catch {
-                if let error = error as? MergeError, case .unknownFormat = error { throw SyncError.upgradeNeeded(error.description) }
-                return "\(error)"
-            }
-            var batch = store.admissionBatch()
-            do {
-                for merge in merges { try batch.admit(merge) }
-            } catch let refusal as AdmissionRefusal {
-                return "its merge would break the admission rule: \(refusal.rule.rawValue): \(refusal.detail)"
-            }
-            try store.insertReceived(merges, pushed: false)
-            made += merges.count
-            return nil
-        }
     }
 
     // MARK: - Helpers

@@ -7,7 +7,7 @@ public struct SyncSummary: Sendable, Equatable {
     public var pushed = 0
     /// Revisions received that this store did not have.
     public var pulled = 0
-    /// Merge revisions made here.
+    /// Merge revisions the store made while this sync's revisions arrived.
     public var merged = 0
     /// Documents with open conflicts after the sync.
     public var conflicts = 0
@@ -17,18 +17,11 @@ public struct SyncSummary: Sendable, Equatable {
     public var refused: [AdmissionRefusal] = []
     /// This store's revisions the server refused: kept here, not sent, until fixed.
     public var heldBack: [AdmissionRefusal] = []
-    /// Documents whose heads could not be merged; every other document synced.
+    /// Documents whose heads could not be merged, as the store reported them; every other document synced.
     public var unmerged: [UnmergedDocument] = []
 
-    /// A document left with several heads, and why.
-    public struct UnmergedDocument: Sendable, Equatable {
-        /// Its kind.
-        public var kind: DocumentKind
-        /// Its id.
-        public var doc: String
-        /// Why it could not be merged.
-        public var reason: String
-    }
+    /// A document left with several heads, and why (the store's record of it).
+    public typealias UnmergedDocument = NotesCore.UnmergedDocument
 
     /// Whether anything needs the user's attention beyond conflicts.
     public var needsAttention: Bool { !refused.isEmpty || !heldBack.isEmpty || !unmerged.isEmpty }
@@ -63,7 +56,7 @@ public struct SyncSummary: Sendable, Equatable {
         if !heldBack.isEmpty { object["held_back"] = refusals(heldBack) }
         if !unmerged.isEmpty {
             object["unmerged"] = .array(unmerged.map {
-                .object(["kind": .string($0.kind.rawValue), "id": .string($0.doc), "reason": .string($0.reason)])
+                .object(["kind": .string($0.kind.rawValue), "id": .string($0.doc), "reason": .string($0.reason.description)])
             })
         }
         return .object(object)

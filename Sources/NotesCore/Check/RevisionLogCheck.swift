@@ -1,5 +1,3 @@
-import NotesCore
-
 /// One stored revision that breaks the admission rule.
 public struct CheckFailure: Sendable, Equatable {
     /// Its position in the log (the server's change sequence, or the local insertion order).
@@ -29,8 +27,11 @@ public struct CheckReport: Sendable, Equatable {
 /// in which every revision holds.
 ///
 /// Both logs have the columns this reads: `revisions(seq, id, kind, doc, data, replica, author)`.
-enum RevisionLogCheck {
-    static func run(_ database: Database, bindsReplicas: Bool) throws -> CheckReport {
+/// It lives beside the admission rule, so checking a laptop's store needs nothing of NotesSync;
+/// the server's check (in NotesSync) runs the same walk over its own log.
+package enum RevisionLogCheck {
+    /// Checks every revision of `database`'s log; `bindsReplicas` for the server's log.
+    package static func run(_ database: Database, bindsReplicas: Bool) throws -> CheckReport {
         var report = CheckReport()
         let state = CheckState()
         let context = CheckContext(database: database, state: state)
