@@ -13,14 +13,6 @@ extension HTTPResponse {
         public static let message = "message"
     }
 
-    /// The error codes that both the HTTP layer and the handlers on it answer with.
-    public enum ErrorCode {
-        /// 400: the request cannot be parsed, or is refused from its head.
-        public static let badRequest = "bad_request"
-        /// 503 with `Retry-After`: nothing was done; the same request succeeds in a moment.
-        public static let busy = "busy"
-    }
-
     /// A JSON error response: `{"error":{"code":"…","message":"…"}}`.
     ///
     /// Written by `JSONWriter`, like every other JSON the program writes: compact, keys sorted,
