@@ -1,5 +1,4 @@
 import NotesCore
-import Codecs
 
 /// Runs one sync of a local store with the server: push, pull, merge, push the merges.
 ///
@@ -218,7 +217,7 @@ public final class SyncEngine {
                 var batch = store.admissionBatch()
                 var admitted: [Revision] = []
                 admitted.reserveCapacity(page.revisions.count)
-                // A revision that does not match its id is refused by the first part of the admission rule.
+                // A revision that does not decode or match its id breaks the rule's first part (`hash`): reported, never stored.
                 for item in page.undecodable {
                     summary.refused.append(AdmissionRefusal(revision: item.claimedID, rule: .hash, detail: item.error.description))
                 }
