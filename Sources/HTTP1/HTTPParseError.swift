@@ -1,8 +1,11 @@
 import Codecs
-/// Why a request was rejected before reaching a handler.
+/// Why a message was refused: a request by the server before it reached a handler, or a
+/// response by the client (`HTTPResponseParser`).
 ///
-/// Each case maps to the status, machine-readable code and message of the JSON error
-/// response the server sends before closing the connection.
+/// The server and the client share the rules for header fields, framing and chunked bodies, so
+/// most cases can come from either side; the cases marked "response" come only from the client.
+/// For a request, each case maps to the status, machine-readable code and message of the JSON
+/// error response the server sends before closing the connection.
 public enum HTTPParseError: Error, Sendable, Equatable {
     /// The request line is longer than `HTTPLimits.maxRequestLineBytes` (414).
     case requestLineTooLong
@@ -47,6 +50,15 @@ public enum HTTPParseError: Error, Sendable, Equatable {
     case excessiveChunkOverhead
     /// Chunk data is not followed by a line ending, or a trailer line is invalid (400).
     case malformedChunk
+    /// Response: the status line is longer than `HTTPResponseLimits.maxStatusLineBytes`.
+    case statusLineTooLong
+    /// Response: the status line is not `HTTP/1.x SP 3DIGIT [SP reason]` with a status of
+    /// 100 to 599, or its reason phrase holds control characters.
+    case malformedStatusLine
+    /// Response: a response that has a body says neither `Content-Length` nor
+    /// `Transfer-Encoding: chunked`, so its body would end only when the connection closes; the
+    /// fieldnotes server never sends one, and the client does not read one.
+    case unframedResponseBody
 
     /// The HTTP status code of the error response.
     public var status: Int {
@@ -64,7 +76,7 @@ public enum HTTPParseError: Error, Sendable, Equatable {
         case .requestLineTooLong: "uri_too_long"
         case .headerSectionTooLarge, .tooManyHeaderFields: "header_fields_too_large"
         case .bodyTooLarge: "payload_too_large"
-        default: "bad_request"
+        default: HTTPResponse.ErrorCode.badRequest
         }
     }
 
@@ -91,6 +103,9 @@ public enum HTTPParseError: Error, Sendable, Equatable {
         case .chunkLineTooLong: "A chunk size line is too long."
         case .excessiveChunkOverhead: "The chunked body has too much framing overhead."
         case .malformedChunk: "The chunked body is malformed."
+        case .statusLineTooLong: "The status line is too long."
+        case .malformedStatusLine: "The status line is malformed."
+        case .unframedResponseBody: "The response has a body without Content-Length or chunked framing."
         }
     }
 }

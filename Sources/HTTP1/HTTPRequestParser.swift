@@ -24,28 +24,14 @@ public struct HTTPRequestParser: Sendable {
         /// The head is complete and the request has no body.
         case bodiless
         case fixedBody(remaining: Int)
-        case chunkSize
-        case chunkData(remaining: Int)
-        case chunkDataEnd
-        case trailers
-    }
-
-    /// The result of looking for the next line in the buffer.
-    enum LineScan {
-        /// A complete line: its content without the line ending, and its length with it.
-        case line(ArraySlice<UInt8>, rawLength: Int)
-        /// No line ending yet; `partialLength` bytes of the line are buffered.
-        case incomplete(partialLength: Int)
+        /// A chunked body, decoded by `chunked`.
+        case chunkedBody
     }
 
     let limits: HTTPLimits
     /// Whether each request waits after its head for `admitBody()`.
     let waitsForAdmission: Bool
-    var buffer: [UInt8] = []
-    /// Index of the first byte not yet consumed.
-    var readIndex = 0
-    /// Index from which to keep looking for LF, so byte-at-a-time input stays linear.
-    var scanIndex = 0
+    var input = HTTPInputBuffer()
     var state: State = .requestLine
     var failure: HTTPParseError?
 
@@ -55,19 +41,16 @@ public struct HTTPRequestParser: Sendable {
     var target = ""
     var version = ""
     var decodedTarget = RequestTarget(path: "", query: [:])
-    var headers = HTTPHeaders()
-    var headerBytes = 0
+    var fields: HTTPFieldSection
     var body: [UInt8] = []
     var expectsContinue = false
     var continueAcknowledged = false
     /// Whether the current request's body may be read; only false with `waitsForAdmission`.
     var admitted = true
-    /// Bytes of body framing consumed so far (data plus chunk lines), for 100-continue.
-    var bodyWireBytes = 0
-    /// Bytes of chunk-size lines consumed so far, bounded relative to the data.
-    var chunkLineBytes = 0
-    var trailerBytes = 0
-    var trailerCount = 0
+    /// Bytes of a `Content-Length` body consumed so far, for 100-continue.
+    var fixedBodyBytes = 0
+    /// The decoder of a chunked body.
+    var chunked: HTTPChunkedDecoder
 
     /// Creates a parser enforcing `limits`.
     ///
@@ -76,19 +59,29 @@ public struct HTTPRequestParser: Sendable {
         self.limits = limits
         self.waitsForAdmission = waitsForAdmission
         admitted = !waitsForAdmission
+        fields = Self.headerSection(limits)
+        chunked = Self.chunkedDecoder(limits)
     }
+
+    /// An empty header section under `limits`.
+    private static func headerSection(_ limits: HTTPLimits) -> HTTPFieldSection {
+        HTTPFieldSection(maxBytes: limits.maxHeaderBytes, maxCount: limits.maxHeaderCount)
+    }
+
+    /// A chunked-body decoder under `limits`; trailers share the header limits.
+    private static func chunkedDecoder(_ limits: HTTPLimits) -> HTTPChunkedDecoder {
+        HTTPChunkedDecoder(maxChunkLineBytes: limits.maxChunkLineBytes, maxBodyBytes: limits.maxBodyBytes,
+                           maxTrailerBytes: limits.maxHeaderBytes, maxTrailerCount: limits.maxHeaderCount)
+    }
+
+    /// The current request's header fields.
+    var headers: HTTPHeaders { fields.fields }
 
     /// Adds received bytes to the parser's buffer.
     ///
     /// - Complexity: amortized O(`bytes.count`).
     public mutating func append(_ bytes: some Collection<UInt8>) {
-        // Drop consumed bytes once they dominate the buffer, keeping copies amortized.
-        if readIndex > 0 && readIndex * 2 >= buffer.count {
-            buffer.removeSubrange(0..<readIndex)
-            scanIndex -= readIndex
-            readIndex = 0
-        }
-        buffer.append(contentsOf: bytes)
+        input.append(bytes)
     }
 
     /// Parses the next complete request from the buffered bytes.
@@ -122,7 +115,7 @@ public struct HTTPRequestParser: Sendable {
     ///
     /// False between requests on an idle keep-alive connection.
     public var hasStartedRequest: Bool {
-        startedRequest || readIndex < buffer.count
+        startedRequest || input.unreadCount > 0
     }
 
     /// Whether the client asked for `100 Continue` and is waiting for it before sending
@@ -130,7 +123,7 @@ public struct HTTPRequestParser: Sendable {
     /// arrived and `acknowledgeContinue()` has not been called.
     public var isAwaitingContinue: Bool {
         isHeadComplete && state != .bodiless && expectsContinue && !continueAcknowledged
-            && bodyWireBytes == 0 && readIndex == buffer.count
+            && fixedBodyBytes == 0 && chunked.wireBytes == 0 && input.unreadCount == 0
     }
 
     /// The current request's head, once it is complete and until the request is returned.
@@ -140,7 +133,7 @@ public struct HTTPRequestParser: Sendable {
         switch state {
         case .requestLine, .headerFields, .bodiless: framing = .empty
         case .fixedBody(let remaining): framing = .length(remaining + body.count)
-        case .chunkSize, .chunkData, .chunkDataEnd, .trailers: framing = .chunked
+        case .chunkedBody: framing = .chunked
         }
         return HTTPRequestHead(
             method: method, target: target, path: decodedTarget.path, query: decodedTarget.query,
@@ -192,54 +185,16 @@ public struct HTTPRequestParser: Sendable {
             case .bodiless:
                 return completeRequest()
             case .fixedBody(let remaining):
-                let available = buffer.count - readIndex
-                guard available > 0 else { return nil }
-                let taken = min(available, remaining)
-                consumeBody(count: taken)
+                let taken = input.move(upTo: remaining, into: &body)
+                fixedBodyBytes += taken
                 if taken == remaining { return completeRequest() }
                 state = .fixedBody(remaining: remaining - taken)
                 return nil
-            case .chunkSize:
-                guard try parseChunkSize() else { return nil }
-            case .chunkData(let remaining):
-                let available = buffer.count - readIndex
-                guard available > 0 else { return nil }
-                let taken = min(available, remaining)
-                consumeBody(count: taken)
-                state = taken == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - taken)
-                if taken < remaining { return nil }
-            case .chunkDataEnd:
-                guard try parseChunkDataEnd() else { return nil }
-            case .trailers:
-                switch try parseTrailerField() {
-                case .needMore: return nil
-                case .field: continue
-                case .end: return completeRequest()
-                }
+            case .chunkedBody:
+                guard try chunked.decode(from: &input, into: &body) else { return nil }
+                return completeRequest()
             }
         }
-    }
-
-    /// Finds the next line starting at `readIndex`, consuming it when complete.
-    mutating func scanLine() -> LineScan {
-        let start = readIndex
-        if let newline = buffer[scanIndex...].firstIndex(of: HTTPSyntax.lf) {
-            var end = newline
-            if end > start && buffer[end - 1] == HTTPSyntax.cr { end -= 1 }
-            readIndex = newline + 1
-            scanIndex = readIndex
-            return .line(buffer[start..<end], rawLength: newline + 1 - start)
-        }
-        scanIndex = buffer.count
-        return .incomplete(partialLength: buffer.count - start)
-    }
-
-    /// Moves `count` buffered bytes into the body.
-    private mutating func consumeBody(count: Int) {
-        body.append(contentsOf: buffer[readIndex..<(readIndex + count)])
-        readIndex += count
-        scanIndex = readIndex
-        bodyWireBytes += count
     }
 
     /// Returns the finished request and resets for the next one.
@@ -260,15 +215,12 @@ public struct HTTPRequestParser: Sendable {
         target = ""
         version = ""
         decodedTarget = RequestTarget(path: "", query: [:])
-        headers = HTTPHeaders()
-        headerBytes = 0
+        fields = Self.headerSection(limits)
         body = []
         expectsContinue = false
         continueAcknowledged = false
         admitted = !waitsForAdmission
-        bodyWireBytes = 0
-        chunkLineBytes = 0
-        trailerBytes = 0
-        trailerCount = 0
+        fixedBodyBytes = 0
+        chunked = Self.chunkedDecoder(limits)
     }
 }

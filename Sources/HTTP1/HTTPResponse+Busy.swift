@@ -1,8 +1,8 @@
 extension HTTPResponse {
     /// 503 with code `busy` and `Retry-After: 1`: nothing was done, and the same request
     /// succeeds in a moment (the client retries it).
-    static func busy(_ message: String) -> HTTPResponse {
-        var response = HTTPResponse.error(status: 503, code: "busy", message: message)
+    public static func busy(_ message: String) -> HTTPResponse {
+        var response = HTTPResponse.error(status: 503, code: ErrorCode.busy, message: message)
         response.headers.add(name: "Retry-After", value: "1")
         return response
     }

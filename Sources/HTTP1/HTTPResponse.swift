@@ -34,21 +34,6 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }
 
-    /// A JSON error response: `{"error":{"code":"…","message":"…"}}`.
-    ///
-    /// Both strings are JSON-escaped, so any text (quotes, control characters,
-    /// non-ASCII) is safe to pass.
-    /// - Parameters:
-    ///   - status: the status code, normally one of 400, 401, 403, 404, 405, 409, 411,
-    ///     413, 414, 431, 500 or 503.
-    ///   - code: a short machine-readable snake_case code such as `payload_too_large`.
-    ///   - message: a human-readable explanation.
-    public static func error(status: Int, code: String, message: String) -> HTTPResponse {
-        let text = #"{"error":{"code":"# + jsonQuoted(code)
-            + #","message":"# + jsonQuoted(message) + "}}"
-        return json(status: status, Array(text.utf8))
-    }
-
     /// Whether the handler asked for the connection to close after this response.
     var requestsClose: Bool {
         headers.containsToken("close", in: "Connection")

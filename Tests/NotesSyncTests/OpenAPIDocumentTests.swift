@@ -28,6 +28,36 @@ struct OpenAPIDocumentTests {
         #expect(documented == Set(SyncService.routes))
     }
 
+    @Test("the message types carry exactly the members the document's schemas name, and the pull parameters it lists")
+    func messageKeysMatch() throws {
+        let document = try Self.document()
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        func properties(_ schema: [String: Any]?) -> Set<String> { Set((schema?["properties"] as? [String: Any])?.keys.map { $0 } ?? []) }
+        func required(_ schema: [String: Any]?) -> Set<String> { Set(schema?["required"] as? [String] ?? []) }
+        // Messages whose members are all required.
+        let complete: [(String, [String])] = [
+            ("Health", HealthResponse.keys), ("Whoami", WhoamiResponse.keys), ("PushRequest", PushRequest.keys),
+            ("PushResult", PushResponse.keys), ("PullResult", PullResponse.keys), ("WireRevision", SyncProtocol.wireRevisionKeys),
+        ]
+        for (name, keys) in complete {
+            #expect(properties(schemas[name]) == Set(keys), "\(name)")
+            #expect(required(schemas[name]) == Set(keys), "\(name)")
+        }
+        // Error bodies: `error` holding `code` and `message`, and the members some errors add.
+        let errorKey = HTTPResponse.ErrorBodyKey.error
+        #expect(properties(schemas["Error"]) == [errorKey] && required(schemas["Error"]) == [errorKey])
+        let error = (schemas["Error"]?["properties"] as? [String: Any])?[errorKey] as? [String: Any]
+        #expect(properties(error) == Set(ErrorResponse.keys))
+        #expect(required(error) == [HTTPResponse.ErrorBodyKey.code, HTTPResponse.ErrorBodyKey.message])
+        let missing = (schemas["MissingParents"]?["properties"] as? [String: Any])?[errorKey] as? [String: Any]
+        #expect(properties(missing).isSubset(of: Set(ErrorResponse.keys)))
+        #expect(required(missing) == [HTTPResponse.ErrorBodyKey.code, HTTPResponse.ErrorBodyKey.message, WireKey.missing])
+        // The pull's query parameters.
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        let parameters = paths[PullRequest.endpoint.path]?[PullRequest.endpoint.method.lowercased()]?["parameters"] as? [[String: Any]]
+        #expect(Set(parameters?.compactMap { $0["name"] as? String } ?? []) == Set(PullRequest.keys))
+    }
+
     @Test("the documented responses match what the server answers: statuses and the keys of each body")
     func responsesMatch() throws {
         let document = try Self.document()

@@ -53,7 +53,7 @@ struct SyncServiceTests {
         let response = server.request("GET", "/v1/health", token: nil)
         #expect(response.status == 200)
         #expect(response.jsonBody == .object(["status": .string("ok"), "protocol": .int(SyncProtocol.version),
-                                              "version": .string(SyncProtocol.softwareVersion), "max_body": .int(123_456)]))
+                                              "version": .string(SoftwareVersion.current), "max_body": .int(123_456)]))
     }
 
     @Test("a missing, wrong or revoked token is 401 and a push with it stores nothing")

@@ -1,5 +1,4 @@
 import NotesCore
-import Codecs
 
 /// Runs one sync of a local store with the server: push, pull, push the merges.
 ///
@@ -66,28 +65,24 @@ public final class SyncEngine {
     /// - Returns: the user and role the server reports.
     @discardableResult
     public func verifyIdentity() throws -> (user: String, role: String) {
-        let response = try send(TransportRequest(method: "GET", path: "/v1/whoami"))
+        let response = try send(TransportRequest(WhoamiRequest.endpoint))
         guard response.status == 200 else { throw error(for: response) }
-        let body = try parse(response.body)
-        guard let user = body["user"]?.stringValue, let role = body["role"]?.stringValue else {
-            throw SyncError.invalidResponse("whoami without user and role")
-        }
-        guard user == store.author else { throw SyncError.identityMismatch(storeAuthor: store.author, serverUser: user) }
+        let whoami = try decode(response, WhoamiResponse.init(decoding:))
+        guard whoami.user == store.author else { throw SyncError.identityMismatch(storeAuthor: store.author, serverUser: whoami.user) }
         if try store.remote() != nil { try store.setRemoteVerified(true) }
-        return (user, role)
+        return (whoami.user, whoami.role)
     }
 
     /// Checks the server is a fieldnotes server speaking our protocol, and learns its body limit.
     public func checkServer() throws {
-        let response = try send(TransportRequest(method: "GET", path: "/v1/health"))
-        guard response.status == 200, let body = try? JSONParser.parse(response.body),
-              let version = body["protocol"]?.intValue else {
-            throw SyncError.notAFieldnotesServer(url: url)
-        }
-        guard version == SyncProtocol.version else {
+        let response = try send(TransportRequest(HealthRequest.endpoint))
+        guard response.status == 200 else { throw SyncError.notAFieldnotesServer(url: url) }
+        do {
+            maxBody = try HealthResponse(decoding: response.body).maxBody
+        } catch {
+            guard case .protocolMismatch(let version) = error else { throw SyncError.notAFieldnotesServer(url: url) }
             throw SyncError.protocolMismatch(client: SyncProtocol.version, server: version)
         }
-        if let limit = body["max_body"]?.intValue, limit > 0 { maxBody = Int(limit) }
     }
 
     // MARK: - Push
@@ -117,10 +112,7 @@ public final class SyncEngine {
             var batch: [NoteStore.StoredRevision] = []
             var notOurs: [String] = []
             var covered = after
-            var writer = JSONWriter(reserving: min(maxBody, 1 << 22))
-            writer.append("{\"protocol\":")
-            writer.writeInt(SyncProtocol.version)
-            writer.append(",\"revisions\":[")
+            var body = PushRequest.writer(reserving: min(maxBody, 1 << 22))
             // Leave room for the envelope; each revision adds its id and wrapper. Batches stay near
             // 4 MiB even when the server takes more: the server reserves about four times a push's
             // size while it decodes it, so smaller pushes from many laptops fit its memory budget
@@ -140,34 +132,31 @@ public final class SyncEngine {
                 }
                 let size = revision.bytes.count + 96
                 if size > budget { throw SyncError.revisionTooLarge(id: revision.id, bytes: revision.bytes.count, limit: maxBody) }
-                if writer.bytes.count + size > target && !batch.isEmpty { break }
-                if !batch.isEmpty { writer.append(",") }
-                SyncProtocol.writeWireRevision(id: revision.id, canonicalBytes: revision.bytes, to: &writer)
+                if body.byteCount + size > target && !batch.isEmpty { break }
+                body.append(id: revision.id, canonicalBytes: revision.bytes)
                 batch.append(revision)
                 covered = revision.seq
             }
-            writer.append("]}")
             if !notOurs.isEmpty { try store.markPushed(notOurs) }
             guard !batch.isEmpty else {
                 after = covered
                 continue
             }
-            let response = try send(TransportRequest(method: "POST", path: "/v1/push", body: writer.bytes))
+            let response = try send(TransportRequest(PushRequest.endpoint, body: body.finish()))
             switch response.status {
             case 200:
-                let body = try parse(response.body)
-                accepted += Int(body["accepted"]?.intValue ?? 0)
-                try store.markPushed(batch.map(\.id), serverSequence: body["last_seq"]?.intValue ?? 0,
-                                     serverRevision: body["last"]?.stringValue ?? "")
+                let result = try decode(response, PushResponse.init(decoding:))
+                accepted += result.accepted
+                try store.markPushed(batch.map(\.id), serverSequence: result.lastSequence, serverRevision: result.last)
                 after = covered
                 sent += batch.count
                 total = max(total, sent)
                 progress?("Pushing \(sent)/\(total)")
             case 409:
-                let body = try parse(response.body)
+                let refusal = try decode(response, ErrorResponse.init(decoding:))
                 let inBatch = Set(batch.map(\.id))
                 // Revisions of this batch named as missing only follow from a parent missing further up.
-                let missing = (body["error"]?["missing"]?.arrayValue ?? []).compactMap(\.stringValue).filter { !inBatch.contains($0) }
+                let missing = (refusal.missing ?? []).filter { !inBatch.contains($0) }
                 let held = try store.storedRevisions(ids: missing)
                 guard !missing.isEmpty, held.count == missing.count else {
                     throw SyncError.missingParents(missing.isEmpty ? Array(inBatch).sorted() : missing)
@@ -229,24 +218,19 @@ public final class SyncEngine {
                 continue
             }
             guard response.status == 200 else { throw error(for: response) }
-            let body = try parse(response.body)
-            guard let next = body["next"]?.intValue, let last = body["last"]?.stringValue, let more = body["more"]?.boolValue else {
-                throw SyncError.invalidResponse("pull without next, last and more")
+            let page = try decode(response, PullResponse.init(decoding:))
+            for item in page.undecodable {
+                if case .unknownFormat(let detail) = item.error { throw SyncError.upgradeNeeded(detail) }
             }
-            guard let items = body["revisions"]?.arrayValue else { throw SyncError.invalidResponse("pull without revisions") }
             try store.write {
                 var batch = store.admissionBatch()
                 var admitted: [Revision] = []
-                admitted.reserveCapacity(items.count)
-                for item in items {
-                    let revision: Revision
-                    do {
-                        revision = try SyncProtocol.decodeWireRevision(item)
-                    } catch let error as SyncProtocolError {
-                        if case .unknownFormat(let detail) = error { throw SyncError.upgradeNeeded(detail) }
-                        summary.refused.append(AdmissionRefusal(revision: SyncProtocol.claimedID(item), rule: .hash, detail: error.description))
-                        continue
-                    }
+                admitted.reserveCapacity(page.revisions.count)
+                // A revision that does not decode or match its id breaks the rule's first part (`hash`): reported, never stored.
+                for item in page.undecodable {
+                    summary.refused.append(AdmissionRefusal(revision: item.claimedID, rule: .hash, detail: item.error.description))
+                }
+                for revision in page.revisions {
                     if try store.hasRevision(revision.id) { continue }
                     do {
                         try batch.admit(revision)
@@ -255,14 +239,14 @@ public final class SyncEngine {
                         summary.refused.append(refusal)
                     }
                 }
-                let report = try store.receive(admitted, pushed: true, moreToCome: more)
+                let report = try store.receive(admitted, pushed: true, moreToCome: page.more)
                 received += report.inserted
                 summary.merged += report.merges.merged
-                if !more { summary.unmerged = report.merges.unmerged }
-                try store.setPullCheckpoint(seq: next, revision: last)
+                if !page.more { summary.unmerged = report.merges.unmerged }
+                try store.setPullCheckpoint(seq: page.next, revision: page.last)
             }
             progress?("Pulling \(received)")
-            if !more { break }
+            if !page.more { break }
         }
     }
 
@@ -271,9 +255,7 @@ public final class SyncEngine {
     private func checkLastPushIsStillThere() throws {
         let push = try store.pushCheckpoint(), pull = try store.pullCheckpoint()
         guard push.seq > pull.seq, !push.revision.isEmpty else { return }
-        var request = pullRequest(since: push.seq, after: push.revision)
-        request.query = request.query.map { $0.0 == "limit" ? ("limit", "1") : $0 }
-        let response = try send(request)
+        let response = try send(pullRequest(since: push.seq, after: push.revision, limit: 1))
         if response.status == 409 && Self.isReset(response) {
             try startOver()
         } else if response.status != 200 {
@@ -292,13 +274,13 @@ public final class SyncEngine {
     }
 
     private static func isReset(_ response: TransportResponse) -> Bool {
-        (try? JSONParser.parse(response.body))?["error"]?["code"]?.stringValue == "reset"
+        (try? ErrorResponse(decoding: response.body))?.code == ErrorResponse.Code.reset
     }
 
-    private func pullRequest(since: Int64, after: String) -> TransportRequest {
-        TransportRequest(method: "GET", path: "/v1/pull", query: [
-            ("since", String(since)), ("after", after), ("limit", String(pullLimit)), ("exclude_replica", store.replicaID),
-        ])
+    /// A pull from a checkpoint, leaving out what this replica sent (it has that).
+    private func pullRequest(since: Int64, after: String, limit: Int? = nil) -> TransportRequest {
+        let pull = PullRequest(since: since, after: after, limit: limit ?? pullLimit, excludeReplica: store.replicaID)
+        return TransportRequest(PullRequest.endpoint, query: pull.query)
     }
 
     /// Counts what a pull would bring, storing nothing.
@@ -308,12 +290,10 @@ public final class SyncEngine {
         while true {
             let response = try send(pullRequest(since: checkpoint.seq, after: checkpoint.revision))
             guard response.status == 200 else { throw error(for: response) }
-            let body = try parse(response.body)
-            for item in body["revisions"]?.arrayValue ?? [] {
-                if let id = item["id"]?.stringValue, try !store.hasRevision(id) { count += 1 }
-            }
-            guard body["more"]?.boolValue == true, let next = body["next"]?.intValue, let last = body["last"]?.stringValue else { break }
-            checkpoint = (next, last)
+            let page = try decode(response, PullResponse.init(decoding:))
+            for revision in page.revisions where try !store.hasRevision(revision.id) { count += 1 }
+            guard page.more else { break }
+            checkpoint = (page.next, page.last)
         }
         return count
     }
@@ -333,24 +313,29 @@ public final class SyncEngine {
         }
     }
 
-    private func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        do { return try JSONParser.parse(bytes) } catch { throw SyncError.invalidResponse(error.description) }
+    /// Decodes a response body with a message type's decoder; a body that does not decode is
+    /// an invalid response (or one from a newer program: `upgradeNeeded`, `protocolMismatch`).
+    private func decode<Message>(_ response: TransportResponse,
+                                 _ decoder: ([UInt8]) throws(SyncProtocolError) -> Message) throws(SyncError) -> Message {
+        do {
+            return try decoder(response.body)
+        } catch {
+            throw SyncError(receiving: error)
+        }
     }
 
     /// The revision and rule a 403 or 422 refusal names, if it names one.
     static func refusal(in response: TransportResponse) -> AdmissionRefusal? {
-        guard let error = (try? JSONParser.parse(response.body))?["error"], let id = error["revision"]?.stringValue,
-              let rule = error["rule"]?.stringValue.flatMap(AdmissionRule.init(rawValue:)) else { return nil }
+        guard let refusal = (try? ErrorResponse(decoding: response.body))?.refusal else { return nil }
         // `detail` says what is wrong; the message is a whole sentence around it, which the
         // client words its own report around instead.
-        var detail = error["detail"]?.stringValue ?? error["message"]?.stringValue ?? ""
+        var detail = refusal.detail
         while detail.hasSuffix(".") { detail.removeLast() }
-        return AdmissionRefusal(revision: id, rule: rule, detail: detail)
+        return AdmissionRefusal(revision: refusal.revision, rule: refusal.rule, detail: detail)
     }
 
     private func error(for response: TransportResponse) -> SyncError {
-        let body = try? JSONParser.parse(response.body)
-        let message = body?["error"]?["message"]?.stringValue ?? "no details"
+        let message = (try? ErrorResponse(decoding: response.body))?.message ?? "no details"
         switch response.status {
         case 401: return .unauthorized(url: url)
         case 403: return .forbidden(message)

@@ -65,3 +65,14 @@ public enum SyncError: UserFacingError, Equatable {
         }
     }
 }
+
+extension SyncError {
+    /// A response from the server that does not decode as the message it should be.
+    init(receiving error: SyncProtocolError) {
+        switch error {
+        case .unknownFormat(let detail): self = .upgradeNeeded(detail)
+        case .protocolMismatch(let version): self = .protocolMismatch(client: SyncProtocol.version, server: version)
+        default: self = .invalidResponse(error.description)
+        }
+    }
+}

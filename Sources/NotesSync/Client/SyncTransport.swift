@@ -26,6 +26,11 @@ public struct TransportRequest: Sendable {
         self.query = query
         self.body = body
     }
+
+    /// Creates a request to `endpoint` (`PullRequest.endpoint`, …).
+    public init(_ endpoint: SyncEndpoint, query: [(String, String)] = [], body: [UInt8]? = nil) {
+        self.init(method: endpoint.method, path: endpoint.path, query: query, body: body)
+    }
 }
 
 /// The server's answer.

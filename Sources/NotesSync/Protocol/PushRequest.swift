@@ -5,8 +5,14 @@ import Codecs
 ///
 /// Decoding walks the `revisions` array one element at a time (`JSONParser.parseObject`), so a
 /// push never exists as a whole JSON tree beside its decoded revisions, and it consumes the
-/// body, whose bytes are freed as soon as the revisions are out.
+/// body, whose bytes are freed as soon as the revisions are out. Encoding (`writer`) splices
+/// the revisions' stored canonical bytes, so the client never decodes what it sends.
 public struct PushRequest: Sendable {
+    /// `POST /v1/push`.
+    public static let endpoint = SyncEndpoint(method: "POST", path: "/v1/push")
+    /// The members, both required.
+    public static let keys = [WireKey.protocolVersion, WireKey.revisions]
+
     /// The revisions, in the order sent, each checked against its id.
     public var revisions: [Revision]
 
@@ -27,7 +33,7 @@ public struct PushRequest: Sendable {
         public var description: String {
             switch self {
             case .invalidJSON(let reason): "The body is not valid JSON: \(reason)"
-            case .notAPushRequest: "Expected {\"protocol\": \(SyncProtocol.version), \"revisions\": [...]}"
+            case .notAPushRequest: "Expected {\"\(WireKey.protocolVersion)\": \(SyncProtocol.version), \"\(WireKey.revisions)\": [...]}"
             case .protocolMismatch(let version):
                 "The client speaks protocol \(version); this server speaks protocol \(SyncProtocol.version)."
             case .invalidRevision(let reason): reason
@@ -45,6 +51,19 @@ public struct PushRequest: Sendable {
     /// Creates a request from decoded revisions.
     public init(revisions: [Revision]) {
         self.revisions = revisions
+    }
+
+    /// Starts a push body, to which the client appends revisions from their stored canonical
+    /// bytes while it checks the body's size (`RevisionListWriter.byteCount`).
+    public static func writer(reserving capacity: Int = 256) -> RevisionListWriter {
+        RevisionListWriter(members: [WireKey.protocolVersion: .int(SyncProtocol.version)], reserving: capacity)
+    }
+
+    /// The body: `{"protocol":1,"revisions":[…]}`, canonical JSON.
+    public func encoded() -> [UInt8] {
+        var writer = Self.writer(reserving: revisions.reduce(64) { $0 + $1.canonicalBytes.count + 96 })
+        for revision in revisions { writer.append(id: revision.id, canonicalBytes: revision.canonicalBytes) }
+        return writer.finish()
     }
 
     /// Decodes a push body, one revision at a time.
@@ -77,12 +96,12 @@ public struct PushRequest: Sendable {
             throw .notAPushRequest
         }
         do throws(JSONParser.Error) {
-            try JSONParser.parseObject(body, streaming: ["revisions"], limit: Self.elementLimit, member: { key, value in
+            try JSONParser.parseObject(body, streaming: [WireKey.revisions], limit: Self.elementLimit, member: { key, value in
                 switch key {
-                case "protocol":
+                case WireKey.protocolVersion:
                     sawProtocol = true
                     version = value.intValue
-                case "revisions":
+                case WireKey.revisions:
                     // A list arrives here (empty) after its elements went to `element`.
                     revisionsIsList = value.arrayValue != nil
                 default:
@@ -111,7 +130,7 @@ public struct PushRequest: Sendable {
         }
         guard sawProtocol, let version else { throw .notAPushRequest }
         guard version == SyncProtocol.version else { throw .protocolMismatch(version) }
-        guard revisionsIsList else { throw .invalidRevision("'revisions' must be a list") }
+        guard revisionsIsList else { throw .invalidRevision("'\(WireKey.revisions)' must be a list") }
         if let revisionError { throw .invalidRevision(revisionError) }
         if tooMany { throw .tooManyRevisions }
         self.revisions = revisions

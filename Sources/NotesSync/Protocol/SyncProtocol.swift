@@ -1,7 +1,9 @@
 import NotesCore
 import Codecs
 
-/// The sync protocol: versions, limits and the shape of its JSON messages.
+/// The sync protocol: versions, limits, and revisions in wire form. Its messages are types of
+/// their own (`HealthResponse`, `WhoamiResponse`, `PushRequest`, `PushResponse`, `PullRequest`,
+/// `PullResponse`, `ErrorResponse`), with their member names in `WireKey`.
 ///
 /// Revisions travel as `{"id": "...", "revision": {canonical revision}}`; the receiver
 /// re-encodes each revision, hashes it and refuses a mismatch, so what is stored is exactly
@@ -9,8 +11,6 @@ import Codecs
 public enum SyncProtocol {
     /// The protocol version both sides must speak.
     public static let version: Int64 = 1
-    /// The program version reported by the server.
-    public static let softwareVersion = "0.1.0"
     /// The most revisions accepted in one push.
     public static let maxRevisionsPerPush = 5_000
     /// The most revisions returned by one pull.
@@ -22,19 +22,28 @@ public enum SyncProtocol {
     /// How far ahead of the server's clock a revision's clock may be (one day, in clock units).
     public static let maxClockSkew: Int64 = HybridClock.value(milliseconds: 24 * 3600 * 1000)
 
-    /// Appends one revision in wire form to a JSON writer.
+    /// The members of a revision on the wire, `{"id": …, "revision": …}`.
+    public static let wireRevisionKeys = [WireKey.id, WireKey.revision]
+
+    /// `{"id":`, written before each wire revision's id (keys in canonical order).
+    private static let wireRevisionOpening = Array("{\"\(WireKey.id)\":".utf8)
+    /// `,"revision":`, written between a wire revision's id and its canonical bytes.
+    private static let wireRevisionMiddle = Array(",\"\(WireKey.revision)\":".utf8)
+
+    /// Appends one revision in wire form to a JSON writer: its stored canonical bytes spliced
+    /// in as they are, never decoded and re-encoded.
     public static func writeWireRevision(id: String, canonicalBytes: [UInt8], to writer: inout JSONWriter) {
-        writer.append("{\"id\":")
+        writer.writeRaw(wireRevisionOpening)
         writer.writeString(id)
-        writer.append(",\"revision\":")
+        writer.writeRaw(wireRevisionMiddle)
         writer.writeRaw(canonicalBytes)
         writer.append("}")
     }
 
     /// Decodes one revision in wire form, checking its id against the content.
     public static func decodeWireRevision(_ item: JSONValue) throws(SyncProtocolError) -> Revision {
-        guard let id = item["id"]?.stringValue, let body = item["revision"], item.objectValue?.count == 2 else {
-            throw .malformed("a revision must be {\"id\", \"revision\"}")
+        guard let id = item[WireKey.id]?.stringValue, let body = item[WireKey.revision], item.objectValue?.count == 2 else {
+            throw .malformed("a revision must be {\"\(WireKey.id)\", \"\(WireKey.revision)\"}")
         }
         let revision: Revision
         do {
@@ -49,12 +58,12 @@ public enum SyncProtocol {
 
     /// The id a wire revision claims, for reporting one that could not be decoded.
     public static func claimedID(_ item: JSONValue) -> String {
-        item["id"]?.stringValue.map { String($0.prefix(64)) } ?? "?"
+        item[WireKey.id]?.stringValue.map { String($0.prefix(64)) } ?? "?"
     }
 
     /// Decodes revisions in wire form, checking each id against the content.
     public static func decodeWireRevisions(_ value: JSONValue?) throws(SyncProtocolError) -> [Revision] {
-        guard let items = value?.arrayValue else { throw .malformed("'revisions' must be a list") }
+        guard let items = value?.arrayValue else { throw .malformed("'\(WireKey.revisions)' must be a list") }
         var revisions: [Revision] = []
         revisions.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
@@ -66,21 +75,5 @@ public enum SyncProtocol {
             }
         }
         return revisions
-    }
-}
-
-/// A message that does not follow the protocol.
-public enum SyncProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
-    case malformed(String)
-    case idMismatch(claimed: String, actual: String)
-    case unknownFormat(String)
-
-    /// A readable description.
-    public var description: String {
-        switch self {
-        case .malformed(let reason): reason
-        case .idMismatch(let claimed, let actual): "revision id \(claimed) does not match its content (\(actual))"
-        case .unknownFormat(let reason): reason
-        }
     }
 }

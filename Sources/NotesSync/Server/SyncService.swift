@@ -6,20 +6,12 @@ import HTTP1
 ///
 /// `GET /v1/health` is open; everything else needs `Authorization: Bearer TOKEN`.
 public struct SyncService: Sendable {
-    /// One route the service answers.
-    public struct Route: Sendable, Hashable {
-        /// The HTTP method.
-        public let method: String
-        /// The path.
-        public let path: String
-    }
+    /// One route the service answers: an endpoint of its request type.
+    public typealias Route = SyncEndpoint
 
     /// Every route served, for the OpenAPI document check.
     public static let routes: [Route] = [
-        Route(method: "GET", path: "/v1/health"),
-        Route(method: "GET", path: "/v1/whoami"),
-        Route(method: "POST", path: "/v1/push"),
-        Route(method: "GET", path: "/v1/pull"),
+        HealthRequest.endpoint, WhoamiRequest.endpoint, PushRequest.endpoint, PullRequest.endpoint,
     ]
 
     /// The database.
@@ -43,9 +35,9 @@ public struct SyncService: Sendable {
     public func preflight(_ head: HTTPRequestHead) -> HTTPResponse? {
         if let refusal = Self.routeRefusal(method: head.method, path: head.path) { return refusal }
         if head.method == "GET" && head.body != .empty {
-            return .error(status: 400, code: "bad_request", message: "GET \(head.path) takes no body.")
+            return ErrorResponse(code: ErrorResponse.Code.badRequest, message: "GET \(head.path) takes no body.").response(status: 400)
         }
-        if head.path == "/v1/health" { return nil }
+        if head.path == HealthRequest.endpoint.path { return nil }
         if case .refused(let response) = authenticate(head.headers) { return response }
         return nil
     }
@@ -53,7 +45,7 @@ public struct SyncService: Sendable {
     /// Answers one request; it owns the request, so a push's body is freed once decoded.
     public func handle(_ request: consuming HTTPRequest) -> HTTPResponse {
         if let refusal = Self.routeRefusal(method: request.method, path: request.path) { return refusal }
-        if request.path == "/v1/health" { return health() }
+        if request.path == HealthRequest.endpoint.path { return health() }
         let user: ServerUser
         switch authenticate(request.headers) {
         case .user(let found): user = found
@@ -61,8 +53,8 @@ public struct SyncService: Sendable {
         }
         var response: HTTPResponse
         switch request.path {
-        case "/v1/whoami": response = whoami(user)
-        case "/v1/push": response = push(request.takeBody(), memory: request.memory, user: user)
+        case WhoamiRequest.endpoint.path: response = whoami(user)
+        case PushRequest.endpoint.path: response = push(request.takeBody(), memory: request.memory, user: user)
         default: response = pull(request, user: user)
         }
         response.user = user.name
@@ -73,11 +65,11 @@ public struct SyncService: Sendable {
     private static func routeRefusal(method: String, path: String) -> HTTPResponse? {
         let methods = routes.filter { $0.path == path }.map(\.method)
         guard !methods.isEmpty else {
-            return .error(status: 404, code: "not_found", message: "No such endpoint: \(path)")
+            return ErrorResponse(code: ErrorResponse.Code.notFound, message: "No such endpoint: \(path)").response(status: 404)
         }
         guard methods.contains(method) else {
-            var response = HTTPResponse.error(status: 405, code: "method_not_allowed",
-                                              message: "\(path) accepts \(methods.joined(separator: ", "))")
+            var response = ErrorResponse(code: ErrorResponse.Code.methodNotAllowed,
+                                         message: "\(path) accepts \(methods.joined(separator: ", "))").response(status: 405)
             response.headers["Allow"] = methods.joined(separator: ", ")
             return response
         }
@@ -95,19 +87,21 @@ public struct SyncService: Sendable {
     private func authenticate(_ headers: HTTPHeaders) -> Authentication {
         let fields = headers.values(for: "Authorization")
         guard fields.count <= 1 else {
-            return .refused(.error(status: 400, code: "bad_request",
-                                   message: "The request has \(fields.count) Authorization header fields; send exactly one."))
+            return .refused(ErrorResponse(code: ErrorResponse.Code.badRequest,
+                                          message: "The request has \(fields.count) Authorization header fields; send exactly one.")
+                .response(status: 400))
         }
         do {
             guard let token = Self.bearerToken(fields.first), let found = try store.authenticate(token: token) else {
-                var response = HTTPResponse.error(status: 401, code: "unauthorized",
-                                                  message: "A valid token is required (Authorization: Bearer TOKEN).")
+                var response = ErrorResponse(code: ErrorResponse.Code.unauthorized,
+                                             message: "A valid token is required (Authorization: Bearer TOKEN).").response(status: 401)
                 response.headers["WWW-Authenticate"] = "Bearer"
                 return .refused(response)
             }
             return .user(found)
         } catch {
-            return .refused(.error(status: 500, code: "internal_error", message: "The server could not read its user table."))
+            return .refused(ErrorResponse(code: ErrorResponse.Code.internalError, message: "The server could not read its user table.")
+                .response(status: 500))
         }
     }
 
@@ -121,14 +115,11 @@ public struct SyncService: Sendable {
     }
 
     private func health() -> HTTPResponse {
-        json(.object([
-            "status": .string("ok"), "protocol": .int(SyncProtocol.version), "version": .string(SyncProtocol.softwareVersion),
-            "max_body": .int(Int64(maxBody)),
-        ]))
+        .json(status: 200, HealthResponse(maxBody: maxBody).encoded())
     }
 
     private func whoami(_ user: ServerUser) -> HTTPResponse {
-        json(.object(["user": .string(user.name), "role": .string(user.role.rawValue)]))
+        .json(status: 200, WhoamiResponse(user: user.name, role: user.role.rawValue).encoded())
     }
 
     /// Decoded revisions hold about this many times their bytes on the wire: their fields as
@@ -148,47 +139,42 @@ public struct SyncService: Sendable {
         do {
             revisions = try PushRequest(decoding: consume body).revisions
         } catch {
-            switch error {
-            case .invalidJSON: return .error(status: 400, code: "invalid_json", message: error.description)
-            case .notAPushRequest: return .error(status: 400, code: "invalid_request", message: error.description)
-            case .protocolMismatch: return .error(status: 400, code: "protocol_mismatch", message: error.description)
-            case .invalidRevision: return .error(status: 400, code: "invalid_revision", message: error.description)
-            case .tooManyRevisions: return .error(status: 413, code: "too_many_revisions", message: error.description)
+            let (status, code): (Int, String) = switch error {
+            case .invalidJSON: (400, ErrorResponse.Code.invalidJSON)
+            case .notAPushRequest: (400, ErrorResponse.Code.invalidRequest)
+            case .protocolMismatch: (400, ErrorResponse.Code.protocolMismatch)
+            case .invalidRevision: (400, ErrorResponse.Code.invalidRevision)
+            case .tooManyRevisions: (413, ErrorResponse.Code.tooManyRevisions)
             }
+            return ErrorResponse(code: code, message: error.description).response(status: status)
         }
         // The body is freed; the revisions stay until stored.
         memory.resize(to: bodyBytes * Self.decodedBytesPerBodyByte)
         do {
             let result = try store.push(revisions, user: user)
-            return json(.object([
-                "accepted": .int(Int64(result.accepted)), "already_known": .int(Int64(result.alreadyKnown)),
-                "last_seq": .int(result.lastSequence), "last": .string(result.lastID),
-            ]))
+            return .json(status: 200, PushResponse(accepted: result.accepted, alreadyKnown: result.alreadyKnown,
+                                                    lastSequence: result.lastSequence, last: result.lastID).encoded())
         } catch let refusal as PushRefusal {
             switch refusal {
             case .missingParents(let ids):
-                var writer = JSONWriter()
-                writer.write(.object(["error": .object([
-                    "code": .string("missing_parents"),
-                    "message": .string("The server does not have the parents of some revisions; push them first."),
-                    "missing": JSONValue(strings: ids),
-                ])]))
-                return .json(status: 409, writer.bytes)
+                return ErrorResponse(code: ErrorResponse.Code.missingParents,
+                                     message: "The server does not have the parents of some revisions; push them first.",
+                                     missing: ids).response(status: 409)
             case .refused(let refusal):
                 return Self.refusalResponse(refusal)
             }
         } catch let error as ServerStoreError where error.isTransient {
             // Other pushes hold the writer, or another process (an admin command, sqlite3) holds
             // SQLite's lock: nothing was stored, and the same push succeeds in a moment.
-            var response = HTTPResponse.error(status: 503, code: "busy", message: ServerStoreError.busy.message)
-            response.headers.add(name: "Retry-After", value: "1")
-            return response
+            return .busy(ServerStoreError.busy.message)
         } catch ServerStoreError.diskFull {
             // Not retried by the client: the disk stays full until the operator frees space.
-            return .error(status: 507, code: "disk_full",
-                          message: "The server's disk is full. Nothing of this push was stored; push again once space has been freed.")
+            return ErrorResponse(code: ErrorResponse.Code.diskFull,
+                                 message: "The server's disk is full. Nothing of this push was stored; push again once space has been freed.")
+                .response(status: 507)
         } catch {
-            return .error(status: 500, code: "internal_error", message: "The server could not store the revisions.")
+            return ErrorResponse(code: ErrorResponse.Code.internalError, message: "The server could not store the revisions.")
+                .response(status: 500)
         }
     }
 
@@ -199,17 +185,14 @@ public struct SyncService: Sendable {
 
     /// Serves one batch of revisions, as large as the memory budget allows.
     private func pull(_ request: HTTPRequest, user: ServerUser) -> HTTPResponse {
-        guard let since = Int64(request.query["since"] ?? "0"), since >= 0 else {
-            return .error(status: 400, code: "invalid_request", message: "'since' must be a whole number of 0 or more.")
+        let pull: PullRequest
+        do {
+            pull = try PullRequest(query: request.query)
+        } catch {
+            let message = if case .invalidMember(_, let key, let expected) = error { "'\(key)' must be \(expected)." } else { error.description }
+            return ErrorResponse(code: ErrorResponse.Code.invalidRequest, message: message).response(status: 400)
         }
-        let after = request.query["after"] ?? ""
-        guard after.isEmpty || Revision.isValidID(after) else {
-            return .error(status: 400, code: "invalid_request", message: "'after' must be a revision id.")
-        }
-        guard let limit = Int(request.query["limit"] ?? String(SyncProtocol.defaultPullLimit)), (1...SyncProtocol.maxPullLimit).contains(limit) else {
-            return .error(status: 400, code: "invalid_request", message: "'limit' must be between 1 and \(SyncProtocol.maxPullLimit).")
-        }
-        let exclude = request.query["exclude_replica"].flatMap { $0.isEmpty ? nil : $0 }
+        let (since, after, limit, exclude) = (pull.since, pull.after, pull.limit, pull.excludeReplica)
         // The batch's rows and the response built from them each take up to half of what the
         // budget can spare (a smaller batch under load: the client pulls again for the rest).
         guard var reserved = request.memory.grow(atLeast: Self.minimumPullReservation,
@@ -232,30 +215,25 @@ public struct SyncService: Sendable {
                                        maxBytes: reserved / 2 - Self.pullResponseOverhead)
             }
             // Built once, in the buffer that is sent: its exact size is known from the rows.
-            var writer = JSONWriter(reserving: batch.revisions.reduce(Self.pullResponseOverhead) { $0 + $1.bytes.count + 100 })
-            writer.append("{\"last\":")
-            writer.writeString(batch.last)
-            writer.append(",\"more\":")
-            writer.append(batch.more ? "true" : "false")
-            writer.append(",\"next\":")
-            writer.writeInt(batch.next)
-            writer.append(",\"revisions\":[")
+            var writer = PullResponse.writer(next: batch.next, last: batch.last, more: batch.more,
+                                             reserving: batch.revisions.reduce(Self.pullResponseOverhead) { $0 + $1.bytes.count + 100 })
             for index in batch.revisions.indices {
-                if index > 0 { writer.append(",") }
-                SyncProtocol.writeWireRevision(id: batch.revisions[index].id, canonicalBytes: batch.revisions[index].bytes, to: &writer)
+                writer.append(id: batch.revisions[index].id, canonicalBytes: batch.revisions[index].bytes)
                 // Each row is freed once copied, so rows and response never both exist in full.
                 batch.revisions[index].bytes = []
             }
-            writer.append("]}")
-            request.memory.resize(to: writer.bytes.count)
-            return .json(status: 200, writer.bytes)
+            let body = writer.finish()
+            request.memory.resize(to: body.count)
+            return .json(status: 200, body)
         } catch PullRefusal.reset {
             request.memory.releaseAll()
-            return .error(status: 409, code: "reset",
-                          message: "The checkpoint is not on this server (it was restored from a backup); pull again from 0.")
+            return ErrorResponse(code: ErrorResponse.Code.reset,
+                                 message: "The checkpoint is not on this server (it was restored from a backup); pull again from 0.")
+                .response(status: 409)
         } catch {
             request.memory.releaseAll()
-            return .error(status: 500, code: "internal_error", message: "The server could not read its revisions.")
+            return ErrorResponse(code: ErrorResponse.Code.internalError, message: "The server could not read its revisions.")
+                .response(status: 500)
         }
     }
 
@@ -264,18 +242,8 @@ public struct SyncService: Sendable {
     static func refusalResponse(_ refusal: AdmissionRefusal) -> HTTPResponse {
         let forbidden: Set<AdmissionRule> = [.author, .replica, .merge]
         let status = forbidden.contains(refusal.rule) ? 403 : 422
-        var writer = JSONWriter()
-        writer.write(.object(["error": .object([
-            "code": .string(status == 403 ? "forbidden" : "inadmissible"),
-            "message": .string("Refused \(refusal.description). Nothing of this push was stored."),
-            "revision": .string(refusal.revision),
-            "rule": .string(refusal.rule.rawValue),
-            "detail": .string(refusal.detail),
-        ])]))
-        return .json(status: status, writer.bytes)
-    }
-
-    private func json(_ value: JSONValue) -> HTTPResponse {
-        .json(status: 200, JSONWriter.canonical(value))
+        return ErrorResponse(code: status == 403 ? ErrorResponse.Code.forbidden : ErrorResponse.Code.inadmissible,
+                             message: "Refused \(refusal.description). Nothing of this push was stored.", refusal: refusal)
+            .response(status: status)
     }
 }

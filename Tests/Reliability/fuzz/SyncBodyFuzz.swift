@@ -1,7 +1,8 @@
 // libFuzzer harness for the JSON decoding of sync bodies: JSONParser.parse, then what
 // SyncService.push does with a body (protocol member, SyncProtocol.decodeWireRevisions),
 // and Revision(canonicalBytes:) as the client does with pulled revisions. Compiled together
-// with the NotesCore JSON, Revision, Model and Crypto sources and SyncProtocol.swift by run-fuzz.
+// with the Codecs JSON and Crypto and the NotesCore Revision and Model sources, and the push
+// decoding of Sources/NotesSync/Protocol (SyncProtocol, PushRequest and what they use) by run-fuzz.
 // Besides "no crash, no hang", it checks on every input:
 //   1. a parsed document re-encodes canonically and parses back to the same value (1.0 and 1 being
 //      the same number), and canonical encoding is a fixed point;

@@ -7,7 +7,7 @@ corpus/sync-body: real revisions made by the CLI (notes with every field, a visi
 delete, a clean merge and a merge with a title conflict and body conflict markers), as push bodies,
 pull responses, bare wire lists and canonical revision bytes.
 corpus/http: requests as the client sends them, plus chunked, pipelined, 100-continue and
-HTTP/1.0 forms.
+HTTP/1.0 forms, and responses as the server sends them, plus chunked and interim forms.
 """
 
 import argparse
@@ -121,6 +121,11 @@ def main():
                      b"Authorization: Bearer t\r\n\r\n\r\nGET /v1/pull?since=0 HTTP/1.0\r\nConnection: close\r\n\r\n",
         "http10-keepalive": b"GET /v1/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
         "percent-path": b"GET /v1/%68ealth?a=%C3%A6&b=+x+&&c HTTP/1.1\r\nHost: x\r\nX-Empty:\r\nCookie: a=b; c=d\r\n\r\n",
+        # Responses, for the client's parser (the same harness feeds every input to both).
+        "response-length": b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                           b"Connection: keep-alive\r\n\r\n{}",
+        "response-chunked-pipelined": b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                      b"4;x=y\r\nWiki\r\n0\r\nX-Trailer: 1\r\n\r\nHTTP/1.0 204 No Content\r\n\r\n",
     }
     for name, data in requests.items():
         put(http_dir, name, data)

@@ -1,0 +1,50 @@
+import Codecs
+
+/// The answer to a stored push: `{"accepted": 2, "already_known": 0, "last": "…", "last_seq": 17}`.
+public struct PushResponse: Sendable, Equatable {
+    /// The members, all of them required.
+    public static let keys = [WireKey.accepted, WireKey.alreadyKnown, WireKey.lastSequence, WireKey.last]
+
+    /// Revisions the push stored.
+    public var accepted: Int
+    /// Revisions of the push the server already had (a retried push changes nothing).
+    public var alreadyKnown: Int
+    /// The highest change sequence among the push's revisions (0 for an empty push): where it
+    /// landed, which the client checks at its next sync when it stopped before pulling.
+    public var lastSequence: Int64
+    /// The revision id at `lastSequence` (empty for an empty push).
+    public var last: String
+
+    /// Creates a response.
+    public init(accepted: Int, alreadyKnown: Int, lastSequence: Int64, last: String) {
+        self.accepted = accepted
+        self.alreadyKnown = alreadyKnown
+        self.lastSequence = lastSequence
+        self.last = last
+    }
+
+    /// The body: canonical JSON.
+    public func encoded() -> [UInt8] {
+        JSONWriter.canonical(.object([
+            WireKey.accepted: .int(Int64(accepted)), WireKey.alreadyKnown: .int(Int64(alreadyKnown)),
+            WireKey.lastSequence: .int(lastSequence), WireKey.last: .string(last),
+        ]))
+    }
+
+    /// Decodes a body; the counts and the sequence must be whole numbers of 0 or more.
+    public init(decoding body: [UInt8]) throws(SyncProtocolError) {
+        let object = try WireObject(parsing: body, message: "push response")
+        accepted = try Self.count(object, WireKey.accepted)
+        alreadyKnown = try Self.count(object, WireKey.alreadyKnown)
+        lastSequence = try object.int(WireKey.lastSequence)
+        last = try object.string(WireKey.last)
+    }
+
+    private static func count(_ object: WireObject, _ key: String) throws(SyncProtocolError) -> Int {
+        let value = try object.int(key)
+        guard let count = Int(exactly: value) else {
+            throw .invalidMember(message: object.message, key: key, expected: "a count")
+        }
+        return count
+    }
+}
