@@ -82,7 +82,7 @@ struct HybridClockTests {
         #expect(clocks[0] == HybridClock.value(milliseconds: 2_000_000_000_000))
         #expect(clocks[1] == clocks[0] + 1)
         #expect(clocks[2] == clocks[0] + 2)
-        #expect(try fixture.store.meta("clock") == String(clocks[2]))
+        #expect(try fixture.store.meta.value(.clock) == String(clocks[2]))
     }
 
     @Test("Received revisions move the store's clock forward")

@@ -300,7 +300,7 @@ struct AdmissionAttackTests {
             try database.write { try ServerStore.insert(forged, pushedBy: "eve", database: database) }
         }
         _ = try scene.group.sync("bo")
-        #expect(try scene.group["bo"].pullCheckpoint().revision == forged.id)
+        #expect(try scene.group["bo"].sync.pullCheckpoint().revision == forged.id)
         #expect(try scene.group.server.store.check(quarantine: true).quarantined == 1)
         let counting = CountingTransport(scene.group.server.transport("bo"))
         try scene.group.sync("bo", through: counting)

@@ -40,11 +40,11 @@ struct MergeOnReceiptSyncTests {
         #expect(listed.map(\.id) == [note.id] && listed.allSatisfy { $0.unmerged && $0.unmergedReason == nil })
 
         // No server needed: the merge is completed locally.
-        let unpushed = try bo.unpushedCount()
+        let unpushed = try bo.sync.unpushedCount()
         let report = try bo.mergePending()
         #expect(report.merged == 1 && report.unmerged.isEmpty)
         #expect(try bo.note(id: note.id).body == "Første afsnit, Anna.\n\nAndet afsnit, Bo.\n")
-        #expect(try bo.unpushedCount() == unpushed + 1)
+        #expect(try bo.sync.unpushedCount() == unpushed + 1)
 
         let summary = try group.sync("bo", pullLimit: 5)
         #expect(summary.merged == 0 && summary.unmerged.isEmpty)

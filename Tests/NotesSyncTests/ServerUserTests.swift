@@ -330,9 +330,9 @@ struct ServerDatabaseFaultTests {
         let error = SyncError.serverDiskFull(url: "memory")
         #expect(error.exitCode == ExitCode.failure)
         #expect(error.message.contains("full disk") && error.message.contains("Nothing was lost"))
-        #expect(try group["anna"].unpushedCount() > 0)
+        #expect(try group["anna"].sync.unpushedCount() > 0)
         try freeDisk(group.server.store)
         #expect(try group.sync("anna").pushed >= 1)
-        #expect(try group["anna"].unpushedCount() == 0)
+        #expect(try group["anna"].sync.unpushedCount() == 0)
     }
 }

@@ -73,7 +73,7 @@ struct SyncEngineTests {
         #expect(retry.pushed == (afterSending ? 10 : 20))
         #expect(try group.server.store.revisionCount() == start + 30)
         #expect(try group.server.revisionIDs().isSuperset(of: ids))
-        #expect(try group["anna"].unpushedCount() == 0)
+        #expect(try group["anna"].sync.unpushedCount() == 0)
         try group.sync("bo")
         #expect(try group.notes("bo") == group.notes("anna"))
     }
@@ -89,7 +89,7 @@ struct SyncEngineTests {
         #expect(throws: SyncError.self) { try group.sync("bo", through: failing, pullLimit: 5) }
         // Four pages were committed, each together with the checkpoint: 12 themes and 8 notes.
         #expect(try group["bo"].notes().count == 8)
-        #expect(try group["bo"].pullCheckpoint().seq == 20)
+        #expect(try group["bo"].sync.pullCheckpoint().seq == 20)
         let counting = CountingTransport(group.server.transport("bo"))
         #expect(try group.sync("bo", through: counting, pullLimit: 5).pulled == 12)
         #expect(counting.revisionsPulled == 12)
@@ -170,7 +170,7 @@ struct SyncEngineTests {
         for author in ["anna", "bo", "carl"] {
             try group.sync(author)
             #expect(try group.revisionIDs(author) == before, "\(author)")
-            #expect(try group[author].unpushedCount() == 0)
+            #expect(try group[author].sync.unpushedCount() == 0)
         }
         #expect(try group.notes("anna") == group.notes("bo"))
         #expect(try group.notes("bo") == group.notes("carl"))
@@ -190,7 +190,7 @@ struct SyncEngineTests {
         cut.failAt = (index: 2, afterSending: false)
         #expect(throws: SyncError.self) { try group.sync("anna", through: cut) }
         #expect(cut.requests.map(\.path) == ["/v1/health", "/v1/push", "/v1/pull"])
-        #expect(try group["anna"].unpushedCount() == 0)
+        #expect(try group["anna"].sync.unpushedCount() == 0)
 
         // The server is restored from the backup: it no longer has anna's acknowledged note,
         // while her pull checkpoint (from before the backup) is still there.
@@ -219,16 +219,16 @@ struct SyncEngineTests {
 
         let newServer = try ServerFixture(users: ["anna", "bo"])
         for author in ["anna", "bo"] {
-            try group[author].setRemote(.init(url: "memory://new", token: newServer.tokens[author]!, verified: true))
+            try group[author].sync.setRemote(.init(url: "memory://new", token: newServer.tokens[author]!, verified: true))
         }
         // Bo goes first: his edit of anna's note must wait for anna's note; his own note goes now.
         let first = try SyncEngine(store: group["bo"], transport: newServer.transport("bo"), url: "new").run()
         #expect(first.pushed == 1)
-        #expect(try group["bo"].unpushedCount() == 1)
+        #expect(try group["bo"].sync.unpushedCount() == 1)
         try SyncEngine(store: group["anna"], transport: newServer.transport("anna"), url: "new").run()
         try SyncEngine(store: group["bo"], transport: newServer.transport("bo"), url: "new").run()
         try SyncEngine(store: group["anna"], transport: newServer.transport("anna"), url: "new").run()
-        #expect(try group["bo"].unpushedCount() == 0)
+        #expect(try group["bo"].sync.unpushedCount() == 0)
         #expect(try newServer.revisionIDs() == group.revisionIDs("bo"))
         #expect(try group.notes("anna") == group.notes("bo"))
     }
@@ -314,7 +314,7 @@ struct SyncEngineTests {
     func identityMismatch() throws {
         let group = try SyncGroup()
         try group.add("bo", title: "Bos")
-        try group["bo"].setRemote(.init(url: "memory", token: group.server.tokens["anna"]!, verified: false))
+        try group["bo"].sync.setRemote(.init(url: "memory", token: group.server.tokens["anna"]!, verified: false))
         let before = try group.server.revisionIDs()
         do {
             _ = try SyncEngine(store: group["bo"], transport: group.server.transport("anna"), url: "memory").run()

@@ -165,11 +165,11 @@ private final class Simulation {
             let skew = Int64.random(in: -3_000...3_000, using: &random)
             let store = try template.make(at: directory.file("\(author).sqlite"), author: author,
                                           replica: random.hex(bytes: 16)) { [clock] in clock.milliseconds + skew }
-            try store.setRemote(.init(url: "memory", token: server.tokens[author]!, verified: true))
+            try store.sync.setRemote(.init(url: "memory", token: server.tokens[author]!, verified: true))
             // Every store and a new server start with the same built-in codebook revisions, at the
             // server's sequence 1...12. The replicas start past them, which halves the revisions a
             // schedule decodes; the fresh replica of `check()` pulls from 0, as a first sync does.
-            try store.write { try store.setPullCheckpoint(seq: genesisCheckpoint.seq, revision: genesisCheckpoint.revision) }
+            try store.write { try store.sync.setPullCheckpoint(seq: genesisCheckpoint.seq, revision: genesisCheckpoint.revision) }
             replicas.append(Replica(author: author, store: store, transport: server.transport(author)))
         }
         // A shared starting point, so that concurrent edits meet on the same notes.
@@ -270,7 +270,7 @@ private final class Simulation {
         }
         for replica in replicas {
             guard let summary = sync(replica, note: "round \(round)") else { return true }
-            if summary.pushed + summary.pulled + summary.merged > 0 || (try? replica.store.unpushedCount()) != 0 { quiet = false }
+            if summary.pushed + summary.pulled + summary.merged > 0 || (try? replica.store.sync.unpushedCount()) != 0 { quiet = false }
         }
         return quiet
     }
@@ -615,7 +615,7 @@ private final class Simulation {
                       \(difference?.1 ?? reference.last ?? "-")
                     """)
             }
-            let unpushed = try replica.store.unpushedCount()
+            let unpushed = try replica.store.sync.unpushedCount()
             if unpushed != 0 && replica !== freshReplica { fail("\(replica.author): \(unpushed) revisions still unpushed") }
         }
 

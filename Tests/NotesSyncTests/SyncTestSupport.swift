@@ -49,7 +49,7 @@ enum TestStores {
     static func make(at path: String, author: String, replica: String, clock: @escaping () -> Int64) throws -> NoteStore {
         do {
             let created = try NoteStore.create(at: path, author: author)
-            try created.write { try created.setMeta("replica", replica) }
+            try created.write { try created.meta.set(.replica, replica) }
         }
         // Reopen so the store reads the replica id back from its meta table.
         let store = try NoteStore(path: path)
@@ -216,7 +216,7 @@ final class SyncGroup {
                 self.wallClock += 1
                 return self.wallClock
             }
-            try store.setRemote(.init(url: "memory", token: server.tokens[author]!, verified: true))
+            try store.sync.setRemote(.init(url: "memory", token: server.tokens[author]!, verified: true))
             stores[author] = store
         }
     }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-import NotesCore
+// Testable: the fixture counts rows through the store's internal connection (debug builds,
+// where SwiftPM compiles modules for testing; only test targets use this library).
+@testable import NotesCore
 
 /// A temporary folder removed when the value goes away.
 public final class TemporaryDirectory {
@@ -71,6 +73,7 @@ public final class StoreFixture {
 
     /// Counts rows of a table straight from SQLite.
     public func count(_ table: String, where condition: String = "1") throws -> Int {
+        // Through the store's own connection, so a test inside a transaction sees its writes.
         Int(try store.database.scalar("SELECT count(*) FROM \(table) WHERE \(condition)")?.integer ?? -1)
     }
 }

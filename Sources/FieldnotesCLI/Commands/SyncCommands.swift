@@ -36,10 +36,10 @@ enum RemoteCommand {
             do {
                 try engine.checkServer()
                 let identity = try engine.verifyIdentity()
-                try store.setRemote(.init(url: url.absoluteString, token: token, verified: true))
+                try store.sync.setRemote(.init(url: url.absoluteString, token: token, verified: true))
                 context.out.line("Remote set to \(url.absoluteString) (you are '\(identity.user)', \(identity.role)).")
             } catch let error as SyncError where error.exitCode == ExitCode.unreachable {
-                try store.setRemote(.init(url: url.absoluteString, token: token, verified: false))
+                try store.sync.setRemote(.init(url: url.absoluteString, token: token, verified: false))
                 context.warn("the server could not be reached (\(error.message)) The remote was saved and will be checked at the next sync.")
                 context.out.line("Remote set to \(url.absoluteString) (not yet verified).")
             }
@@ -51,10 +51,10 @@ enum RemoteCommand {
         options: [CommonOptions.json, CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStore(arguments)
-            guard let remote = try store.remote() else { throw SyncError.noRemote }
+            guard let remote = try store.sync.remote() else { throw SyncError.noRemote }
             let masked = remote.token.count > 8 ? remote.token.prefix(4) + "…" + remote.token.suffix(4) : "…"
-            let checkpoint = try store.pullCheckpoint()
-            let unpushed = try store.unpushedCount()
+            let checkpoint = try store.sync.pullCheckpoint()
+            let unpushed = try store.sync.unpushedCount()
             if arguments.flag("json") {
                 context.out.line(JSONWriter.string(.object([
                     "url": .string(remote.url), "token": .string(String(masked)), "verified": .bool(remote.verified),
@@ -83,7 +83,7 @@ enum SyncCommand {
         options: [.flag("dry-run", help: "Show what would be sent and fetched, changing nothing."), CommonOptions.json, CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStore(arguments)
-            guard let remote = try store.remote() else { throw SyncError.noRemote }
+            guard let remote = try store.sync.remote() else { throw SyncError.noRemote }
             guard let url = RemoteURL.parse(remote.url) else { throw SyncError.invalidURL(remote.url) }
             let token = context.environment["FIELDNOTES_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? remote.token
             if RemoteURL.isUnencryptedPublic(url) {

@@ -211,3 +211,13 @@ extension NoteStore {
         }
     }
 }
+
+extension NoteStore {
+    /// How many notes, visits and codebook entries have open conflicts.
+    public func conflictCount() throws -> Int {
+        let notes = try database.scalar("SELECT count(*) FROM notes WHERE conflicted = 1")?.integer ?? 0
+        let visits = try database.scalar("SELECT count(*) FROM visits WHERE conflicted = 1")?.integer ?? 0
+        let themes = try database.scalar("SELECT count(*) FROM codebook WHERE conflicted = 1")?.integer ?? 0
+        return Int(notes + visits + themes)
+    }
+}

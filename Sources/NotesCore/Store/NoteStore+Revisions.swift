@@ -350,4 +350,9 @@ extension NoteStore {
         if rebuildListIndexes { try database.execute(StoreSchema.listIndexes) }
         return result
     }
+
+    /// Whether a revision id is stored.
+    public func hasRevision(_ id: String) throws -> Bool {
+        try database.scalar("SELECT 1 FROM revisions WHERE id = ?", [.text(id)]) != nil
+    }
 }

@@ -9,7 +9,10 @@ import Codecs
 /// and updates the derived rows together, so a crash leaves all of it or none.
 public final class NoteStore {
     /// The open connection.
-    public let database: Database
+    ///
+    /// Internal: everything outside the store goes through its typed operations and parts
+    /// (`sync`), never through SQL.
+    let database: Database
     /// The store file's path.
     public let path: String
     /// This store's random replica id, made at `init`.
@@ -132,7 +135,7 @@ public final class NoteStore {
         try database.execute("PRAGMA mmap_size = 2147483648")
         try Migrator.migrate(database, with: StoreSchema.migrations)
         if !creating {
-            guard let replica = try meta("replica"), let author = try meta("author") else {
+            guard let replica = try meta.value(.replica), let author = try meta.value(.author) else {
                 throw StoreError.noStore(path: path)
             }
             self.replicaID = replica
@@ -156,38 +159,38 @@ public final class NoteStore {
     /// from then on writes under a fresh id; the earlier ids stay known as this store's own.
     private func renewReplicaIfCopied() throws {
         guard let identity = fileIdentity() else { return }
-        let recorded = try meta("file_identity")
+        let recorded = try meta.value(.fileIdentity)
         if recorded == identity { return }
         do {
             try database.write {
                 if let recorded, recorded != identity {
-                    let previous = try meta("previous_replicas").map { $0 + " " } ?? ""
-                    try setMeta("previous_replicas", previous + replicaID)
+                    let previous = try meta.value(.previousReplicas).map { $0 + " " } ?? ""
+                    try meta.set(.previousReplicas, previous + replicaID)
                     let fresh = Self.randomHex(bytes: 16)
-                    try setMeta("replica", fresh)
+                    try meta.set(.replica, fresh)
                     replicaID = fresh
                 }
-                try setMeta("file_identity", identity)
+                try meta.set(.fileIdentity, identity)
             }
         } catch let error as SQLiteError where error.isReadOnly || error.isBusy {
             // A read-only or busy store cannot write revisions now anyway; the next writable open renews the id.
-            replicaID = try meta("replica") ?? replicaID
+            replicaID = try meta.value(.replica) ?? replicaID
         }
     }
 
     /// Every replica id this store has written under: the current one and those before a copy.
     public func ownReplicaIDs() throws -> Set<String> {
-        Set([replicaID] + (try meta("previous_replicas") ?? "").split(separator: " ").map(String.init))
+        Set([replicaID] + (try meta.value(.previousReplicas) ?? "").split(separator: " ").map(String.init))
     }
 
     private func initialize(author: String) throws {
         try database.write {
             let replica = Self.randomHex(bytes: 16)
-            try setMeta("replica", replica)
-            try setMeta("author", author)
-            try setMeta("clock", "0")
-            try setMeta("created", String(HybridClock.nowMilliseconds()))
-            if let identity = fileIdentity() { try setMeta("file_identity", identity) }
+            try meta.set(.replica, replica)
+            try meta.set(.author, author)
+            try meta.set(.clock, "0")
+            try meta.set(.created, String(HybridClock.nowMilliseconds()))
+            if let identity = fileIdentity() { try meta.set(.fileIdentity, identity) }
             try insertReceived(Codebook.genesisRevisions, pushed: true)
             self.replicaID = replica
             self.author = author
@@ -222,7 +225,7 @@ public final class NoteStore {
                 }
                 let result = try body()
                 if outermost, let clock = transactionClock, clock.changed {
-                    try setMeta("clock", String(clock.value))
+                    try meta.set(.clock, String(clock.value))
                 }
                 return result
             }
@@ -246,26 +249,17 @@ public final class NoteStore {
         try database.execute("PRAGMA cache_size = -262144")
     }
 
-    // MARK: - Meta
+    // MARK: - Parts
 
-    /// A value from the `meta` table.
-    public func meta(_ key: String) throws -> String? {
-        try database.scalar("SELECT value FROM meta WHERE key = ?", [.text(key)])?.text
-    }
+    /// The `meta` table (author, replica, clock, remote, checkpoints), for the store's parts.
+    var meta: MetaTable { MetaTable(database: database) }
 
-    /// Sets a value in the `meta` table (inside the caller's transaction, or its own).
-    public func setMeta(_ key: String, _ value: String?) throws {
-        if let value {
-            try database.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                             [.text(key), .text(value)])
-        } else {
-            try database.run("DELETE FROM meta WHERE key = ?", [.text(key)])
-        }
-    }
+    /// What the sync client needs: the remote, unpushed revisions, checkpoints.
+    public var sync: SyncState { SyncState(store: self) }
 
     /// Changes the author written into new revisions.
     public func setAuthor(_ name: String) throws {
-        try write { try setMeta("author", name) }
+        try write { try meta.set(.author, name) }
         author = name
     }
 
@@ -285,7 +279,7 @@ public final class NoteStore {
 
     private func currentClock() throws -> Int64 {
         if let clock = transactionClock, clock.loaded { return clock.value }
-        let value = Int64(try meta("clock") ?? "0") ?? 0
+        let value = Int64(try meta.value(.clock) ?? "0") ?? 0
         transactionClock?.load(value)
         return value
     }
@@ -294,7 +288,7 @@ public final class NoteStore {
         if transactionClock != nil {
             transactionClock?.set(value)
         } else {
-            try setMeta("clock", String(value))
+            try meta.set(.clock, String(value))
         }
     }
 

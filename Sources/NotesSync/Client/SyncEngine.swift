@@ -37,13 +37,13 @@ public final class SyncEngine {
     @discardableResult
     public func run(dryRun: Bool = false) throws -> SyncSummary {
         try checkServer()
-        if try store.remote()?.verified == false {
+        if try store.sync.remote()?.verified == false {
             try verifyIdentity()
         }
         var summary = SyncSummary()
         if dryRun {
             summary.dryRun = true
-            summary.pushed = try store.unpushedCount()
+            summary.pushed = try store.sync.unpushedCount()
             summary.pulled = try countPullable()
             return summary
         }
@@ -69,7 +69,7 @@ public final class SyncEngine {
         guard response.status == 200 else { throw error(for: response) }
         let whoami = try decode(response, WhoamiResponse.init(decoding:))
         guard whoami.user == store.author else { throw SyncError.identityMismatch(storeAuthor: store.author, serverUser: whoami.user) }
-        if try store.remote() != nil { try store.setRemoteVerified(true) }
+        if try store.sync.remote() != nil { try store.sync.setRemoteVerified(true) }
         return (whoami.user, whoami.role)
     }
 
@@ -101,15 +101,15 @@ public final class SyncEngine {
     private func pushAll(_ summary: inout SyncSummary) throws -> Int {
         var accepted = 0
         var after: Int64 = 0
-        var total = try store.unpushedCount()
+        var total = try store.sync.unpushedCount()
         var sent = 0
         var repushed: Set<String> = []
         var waiting: Set<String> = []
         var batchSize = pushBatch
         while true {
-            let pending = try store.unpushedRevisions(after: after, limit: batchSize)
+            let pending = try store.sync.unpushedRevisions(after: after, limit: batchSize)
             guard !pending.isEmpty else { break }
-            var batch: [NoteStore.StoredRevision] = []
+            var batch: [SyncState.StoredRevision] = []
             var notOurs: [String] = []
             var covered = after
             var body = PushRequest.writer(reserving: min(maxBody, 1 << 22))
@@ -137,7 +137,7 @@ public final class SyncEngine {
                 batch.append(revision)
                 covered = revision.seq
             }
-            if !notOurs.isEmpty { try store.markPushed(notOurs) }
+            if !notOurs.isEmpty { try store.sync.markPushed(notOurs) }
             guard !batch.isEmpty else {
                 after = covered
                 continue
@@ -147,7 +147,7 @@ public final class SyncEngine {
             case 200:
                 let result = try decode(response, PushResponse.init(decoding:))
                 accepted += result.accepted
-                try store.markPushed(batch.map(\.id), serverSequence: result.lastSequence, serverRevision: result.last)
+                try store.sync.markPushed(batch.map(\.id), serverSequence: result.lastSequence, serverRevision: result.last)
                 after = covered
                 sent += batch.count
                 total = max(total, sent)
@@ -157,7 +157,7 @@ public final class SyncEngine {
                 let inBatch = Set(batch.map(\.id))
                 // Revisions of this batch named as missing only follow from a parent missing further up.
                 let missing = (refusal.missing ?? []).filter { !inBatch.contains($0) }
-                let held = try store.storedRevisions(ids: missing)
+                let held = try store.sync.storedRevisions(ids: missing)
                 guard !missing.isEmpty, held.count == missing.count else {
                     throw SyncError.missingParents(missing.isEmpty ? Array(inBatch).sorted() : missing)
                 }
@@ -171,9 +171,9 @@ public final class SyncEngine {
                 if !ours.isEmpty {
                     // The server lost revisions it had acknowledged (restored from a backup): send them again.
                     repushed.formUnion(ours)
-                    try store.markUnpushed(ours)
+                    try store.sync.markUnpushed(ours)
                     after = 0
-                    total = try store.unpushedCount()
+                    total = try store.sync.unpushedCount()
                 }
             case 413 where batch.count > 1:
                 batchSize = max(1, batch.count / 2)
@@ -208,7 +208,7 @@ public final class SyncEngine {
         var resets = 0
         defer { summary.pulled += received }
         while true {
-            let checkpoint = try store.pullCheckpoint()
+            let checkpoint = try store.sync.pullCheckpoint()
             let response = try send(pullRequest(since: checkpoint.seq, after: checkpoint.revision))
             if response.status == 409, resets == 0, Self.isReset(response) {
                 // The server was restored from an older backup: offer it everything again and start over.
@@ -243,7 +243,7 @@ public final class SyncEngine {
                 received += report.inserted
                 summary.merged += report.merges.merged
                 if !page.more { summary.unmerged = report.merges.unmerged }
-                try store.setPullCheckpoint(seq: page.next, revision: page.last)
+                try store.sync.setPullCheckpoint(seq: page.next, revision: page.last)
             }
             progress?("Pulling \(received)")
             if !page.more { break }
@@ -253,7 +253,7 @@ public final class SyncEngine {
     /// After a push whose sync was cut off before pulling, checks the server still holds where
     /// that push landed; a server restored from an older backup has lost it, so start over.
     private func checkLastPushIsStillThere() throws {
-        let push = try store.pushCheckpoint(), pull = try store.pullCheckpoint()
+        let push = try store.sync.pushCheckpoint(), pull = try store.sync.pullCheckpoint()
         guard push.seq > pull.seq, !push.revision.isEmpty else { return }
         let response = try send(pullRequest(since: push.seq, after: push.revision, limit: 1))
         if response.status == 409 && Self.isReset(response) {
@@ -267,10 +267,10 @@ public final class SyncEngine {
     /// pull bring the server and the store level again (the server skips what it has).
     private func startOver() throws {
         try store.write {
-            try store.setPullCheckpoint(seq: 0, revision: "")
+            try store.sync.setPullCheckpoint(seq: 0, revision: "")
         }
-        try store.clearPushCheckpoint()
-        try store.markUnpushed()
+        try store.sync.clearPushCheckpoint()
+        try store.sync.markUnpushed()
     }
 
     private static func isReset(_ response: TransportResponse) -> Bool {
@@ -285,7 +285,7 @@ public final class SyncEngine {
 
     /// Counts what a pull would bring, storing nothing.
     private func countPullable() throws -> Int {
-        var checkpoint = try store.pullCheckpoint()
+        var checkpoint = try store.sync.pullCheckpoint()
         var count = 0
         while true {
             let response = try send(pullRequest(since: checkpoint.seq, after: checkpoint.revision))

@@ -1,5 +1,14 @@
-/// What the sync client needs from the store: unpushed revisions, the pull checkpoint and the remote.
-extension NoteStore {
+/// What the sync client needs from the store: the remote and its token, unpushed revisions, and
+/// how far push and pull got. One of the store's parts behind `NoteStore` (`store.sync`); it
+/// writes through the store's transactions.
+public struct SyncState {
+    /// The store this is part of.
+    unowned let store: NoteStore
+
+    private var database: Database { store.database }
+    private var meta: MetaTable { MetaTable(database: store.database) }
+
+    private func write<T>(_ body: () throws -> T) throws -> T { try store.write(body) }
     /// A revision as stored: its local order, id, canonical bytes, and what the push needs to know of it.
     public struct StoredRevision: Sendable {
         /// The local insertion order.
@@ -78,8 +87,8 @@ extension NoteStore {
                 try database.run("UPDATE revisions SET pushed = 1 WHERE id = ? AND pushed = 0", [.text(id)])
             }
             if serverSequence > (try pushCheckpoint().seq) {
-                try setMeta("push_seq", String(serverSequence))
-                try setMeta("push_rev", serverRevision)
+                try meta.set(.pushSeq, String(serverSequence))
+                try meta.set(.pushRevision, serverRevision)
             }
         }
     }
@@ -90,14 +99,14 @@ extension NoteStore {
     /// the next sync checks the server still holds it, so a server restored from a backup taken
     /// in between is noticed and the revisions are sent again.
     public func pushCheckpoint() throws -> (seq: Int64, revision: String) {
-        (Int64(try meta("push_seq") ?? "0") ?? 0, try meta("push_rev") ?? "")
+        (Int64(try meta.value(.pushSeq) ?? "0") ?? 0, try meta.value(.pushRevision) ?? "")
     }
 
     /// Forgets the push checkpoint (after a reset, everything is offered again).
     public func clearPushCheckpoint() throws {
         try write {
-            try setMeta("push_seq", nil)
-            try setMeta("push_rev", nil)
+            try meta.set(.pushSeq, nil)
+            try meta.set(.pushRevision, nil)
         }
     }
 
@@ -117,7 +126,7 @@ extension NoteStore {
     }
 
     private func markPushableUnpushed() throws {
-        try database.run("UPDATE revisions SET pushed = 0 WHERE \(Self.pushableCondition)", [.text(author)])
+        try database.run("UPDATE revisions SET pushed = 0 WHERE \(Self.pushableCondition)", [.text(store.author)])
     }
 
     /// Stored revisions by id, as raw bytes (for re-pushing parents the server lacks).
@@ -134,26 +143,21 @@ extension NoteStore {
         return result
     }
 
-    /// Whether a revision id is stored.
-    public func hasRevision(_ id: String) throws -> Bool {
-        try database.scalar("SELECT 1 FROM revisions WHERE id = ?", [.text(id)]) != nil
-    }
-
     /// The pull checkpoint: the server's change sequence and the revision at it.
     public func pullCheckpoint() throws -> (seq: Int64, revision: String) {
-        (Int64(try meta("pull_seq") ?? "0") ?? 0, try meta("pull_rev") ?? "")
+        (Int64(try meta.value(.pullSeq) ?? "0") ?? 0, try meta.value(.pullRevision) ?? "")
     }
 
     /// Moves the pull checkpoint (inside the transaction that stored the batch).
     public func setPullCheckpoint(seq: Int64, revision: String) throws {
-        try setMeta("pull_seq", String(seq))
-        try setMeta("pull_rev", revision)
+        try meta.set(.pullSeq, String(seq))
+        try meta.set(.pullRevision, revision)
     }
 
     /// The configured server, if any.
     public func remote() throws -> Remote? {
-        guard let url = try meta("remote_url") else { return nil }
-        return Remote(url: url, token: try meta("remote_token") ?? "", verified: try meta("remote_verified") == "1")
+        guard let url = try meta.value(.remoteURL) else { return nil }
+        return Remote(url: url, token: try meta.value(.remoteToken) ?? "", verified: try meta.value(.remoteVerified) == "1")
     }
 
     /// Stores the server and token (the store file is mode 0600).
@@ -162,10 +166,10 @@ extension NoteStore {
     /// every revision is offered again (the server skips what it has).
     public func setRemote(_ remote: Remote) throws {
         try write {
-            let previous = try meta("remote_url")
-            try setMeta("remote_url", remote.url)
-            try setMeta("remote_token", remote.token)
-            try setMeta("remote_verified", remote.verified ? "1" : "0")
+            let previous = try meta.value(.remoteURL)
+            try meta.set(.remoteURL, remote.url)
+            try meta.set(.remoteToken, remote.token)
+            try meta.set(.remoteVerified, remote.verified ? "1" : "0")
             if previous != nil && previous != remote.url {
                 try setPullCheckpoint(seq: 0, revision: "")
                 try markPushableUnpushed()
@@ -175,14 +179,6 @@ extension NoteStore {
 
     /// Records that the server confirmed the identity.
     public func setRemoteVerified(_ verified: Bool) throws {
-        try write { try setMeta("remote_verified", verified ? "1" : "0") }
-    }
-
-    /// How many notes, visits and codebook entries have open conflicts.
-    public func conflictCount() throws -> Int {
-        let notes = try database.scalar("SELECT count(*) FROM notes WHERE conflicted = 1")?.integer ?? 0
-        let visits = try database.scalar("SELECT count(*) FROM visits WHERE conflicted = 1")?.integer ?? 0
-        let themes = try database.scalar("SELECT count(*) FROM codebook WHERE conflicted = 1")?.integer ?? 0
-        return Int(notes + visits + themes)
+        try write { try meta.set(.remoteVerified, verified ? "1" : "0") }
     }
 }
