@@ -56,8 +56,8 @@ struct CodebookTests {
         let a = try StoreFixture(author: "anna")
         let b = try StoreFixture(author: "bo")
         #expect(a.store.replicaID != b.store.replicaID)
-        let idsA = try a.store.codebook().map(\.revision)
-        let idsB = try b.store.codebook().map(\.revision)
+        let idsA = try a.store.codebook.entries().map(\.revision)
+        let idsB = try b.store.codebook.entries().map(\.revision)
         #expect(idsA == idsB)
         #expect(Set(idsA) == Set(Codebook.genesisRevisions.map(\.id)))
     }

@@ -35,7 +35,7 @@ struct ImportTests {
         let third = try fixture.store.note(id: "aaaaaaaa-0000-4000-8000-000000000003")
         #expect(third.kommune == "København" && third.levels == [.heleKommunen])
         #expect(third.date == NoteDate.today().text)
-        #expect(try fixture.store.codebook().contains { $0.slug == "ny-teori/under" })
+        #expect(try fixture.store.codebook.entries().contains { $0.slug == "ny-teori/under" })
         // One revision per note, made by this store.
         #expect(try fixture.count("revisions", where: "kind = 'note'") == 3)
     }
@@ -154,7 +154,7 @@ struct ImportTests {
         #expect(report.added == 1)
         #expect(report.skipped.map(\.line) == [1])
         #expect(report.newThemes == [])
-        #expect(try !fixture.store.codebook().contains { $0.slug == "fresh-theme" })
+        #expect(try !fixture.store.codebook.entries().contains { $0.slug == "fresh-theme" })
         #expect(try fixture.count("revisions", where: "kind = 'codebook'") == 12)
     }
 

@@ -167,6 +167,6 @@ struct MigrationTests {
         let path = try directory.write("notes.sqlite", bytes: [])
         #expect(throws: StoreError.noStore(path: path)) { try NoteStore(path: path) }
         let store = try NoteStore.create(at: path, author: "a")
-        #expect(try store.codebook().count == 12)
+        #expect(try store.codebook.entries().count == 12)
     }
 }

@@ -38,7 +38,7 @@ struct NoteFieldTests {
     @Test("a row reads back every field at its own column: each field set to a distinct value survives the round trip")
     func rowRoundTrip() throws {
         let fixture = try StoreFixture()
-        let visit = try fixture.store.addVisit(kommune: "Gladsaxe", date: "2025-02-03", purpose: nil, participants: [])
+        let visit = try fixture.store.visits.add(kommune: "Gladsaxe", date: "2025-02-03", purpose: nil, participants: [])
         let note = try fixture.add(title: "Titel", body: "Tekst\nlinje 2", kommune: "Aarhus", model: .mixed, levels: [.forsyning, .virksomhed],
                                    sdgs: [11, 3], themes: ["ejerskab"], date: "2025-04-05", visit: visit.id)
         let read = try fixture.store.note(id: note.id)
@@ -76,7 +76,7 @@ struct NoteFieldTests {
     @Test("a filter on each filterable field selects by its declaration; kommune and place are alternatives")
     func filters() throws {
         let fixture = try StoreFixture()
-        _ = try fixture.store.addTheme("ejerskab/tvaergaaende", description: "Tværgående")
+        _ = try fixture.store.codebook.add("ejerskab/tvaergaaende", description: "Tværgående")
         let a = try fixture.add(title: "a", kommune: "Aarhus", model: .topDown, levels: [.virksomhed], sdgs: [7], themes: ["ejerskab/tvaergaaende"])
         let b = try fixture.add(title: "b", place: "Malmø", model: .bottomUp, levels: [.forsyning], sdgs: [11])
         _ = try fixture.add(title: "c", kommune: "Odense")

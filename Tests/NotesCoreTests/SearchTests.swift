@@ -12,8 +12,8 @@ struct SearchTests {
 
         init() throws {
             fixture = try StoreFixture(author: "anna")
-            try fixture.store.addTheme("partnerskaber/forsyning", description: "")
-            try fixture.store.addTheme("partnerskaber-x", description: "")
+            try fixture.store.codebook.add("partnerskaber/forsyning", description: "")
+            try fixture.store.codebook.add("partnerskaber-x", description: "")
             try fixture.add(title: "n1", body: "Direktionen ejer verdensmålene.", kommune: "Hørsholm", model: .topDown,
                             levels: [.virksomhed], sdgs: [17, 11], themes: ["ejerskab"], date: "2025-01-10")
             try fixture.add(title: "n2", body: "Forsyningen rapporterer om vandtab og måling af CO2.", kommune: "Hørsholm",

@@ -17,7 +17,7 @@ struct StoreTests {
         #expect(info.st_mode & 0o777 == 0o600)
         #expect(fixture.store.author == "anna")
         #expect(fixture.store.replicaID.count == 32)
-        #expect(try fixture.store.codebook().count == 12)
+        #expect(try fixture.store.codebook.entries().count == 12)
         #expect(try fixture.count("revisions") == 12)
         #expect(try fixture.store.database.scalar("PRAGMA journal_mode")?.text == "wal")
         // The WAL and shared-memory files SQLite makes beside it are private too.
@@ -175,7 +175,7 @@ struct StoreTests {
         var all = NoteFilter()
         all.includeDeleted = true
         #expect(try fixture.store.notes(matching: all).map(\.id) == [note.id])
-        #expect(try fixture.store.codebook().first { $0.slug == "ejerskab" }?.notes == 0)
+        #expect(try fixture.store.codebook.entries().first { $0.slug == "ejerskab" }?.notes == 0)
         #expect(throws: StoreError.deleted(kind: "note", id: note.id)) { try fixture.store.deleteNote(id: note.id) }
         var changes = NoteChanges()
         changes.title = "x"
@@ -288,17 +288,17 @@ struct StoreTests {
     @Test("Adding a theme appends a codebook revision; duplicates and malformed slugs are refused")
     func addTheme() throws {
         let fixture = try StoreFixture()
-        let entry = try fixture.store.addTheme("Partnerskaber/Forsyning", description: "Samarbejde med forsyningen.")
+        let entry = try fixture.store.codebook.add("Partnerskaber/Forsyning", description: "Samarbejde med forsyningen.")
         #expect(entry.slug == "partnerskaber/forsyning")
         #expect(entry.description == "Samarbejde med forsyningen.")
         #expect(entry.notes == 0)
         #expect(entry.parent == "partnerskaber")
         let revision = try #require(try fixture.store.revision(id: entry.revision))
         #expect(revision.kind == .codebook && revision.doc == "partnerskaber/forsyning" && revision.author == "anna")
-        #expect(try fixture.store.codebook().count == 13)
-        #expect(throws: StoreError.themeExists("ejerskab")) { try fixture.store.addTheme("ejerskab", description: "") }
-        #expect(throws: InputError.invalidSlug("a//b")) { try fixture.store.addTheme("a//b", description: "") }
-        #expect(try fixture.store.codebook().count == 13)
+        #expect(try fixture.store.codebook.entries().count == 13)
+        #expect(throws: StoreError.themeExists("ejerskab")) { try fixture.store.codebook.add("ejerskab", description: "") }
+        #expect(throws: InputError.invalidSlug("a//b")) { try fixture.store.codebook.add("a//b", description: "") }
+        #expect(try fixture.store.codebook.entries().count == 13)
     }
 
     @Test("An unknown theme is refused with suggestions unless new themes are allowed")
@@ -310,7 +310,7 @@ struct StoreTests {
         #expect(try fixture.count("notes") == 0)
         let note = try fixture.add(themes: ["grøn-omstilling"], newThemes: true)
         #expect(note.themes == ["grøn-omstilling"])
-        let entry = try #require(try fixture.store.codebook().first { $0.slug == "grøn-omstilling" })
+        let entry = try #require(try fixture.store.codebook.entries().first { $0.slug == "grøn-omstilling" })
         #expect(entry.notes == 1)
         #expect(entry.description == "")
     }
@@ -318,7 +318,7 @@ struct StoreTests {
     @Test("Renaming a theme retags every note using it or its children, in one transaction")
     func renameTheme() throws {
         let fixture = try StoreFixture()
-        try fixture.store.addTheme("narrativer/lokale", description: "Lokale fortællinger.")
+        try fixture.store.codebook.add("narrativer/lokale", description: "Lokale fortællinger.")
         let a = try fixture.add(title: "a", themes: ["narrativer", "ejerskab"])
         let b = try fixture.add(title: "b", themes: ["narrativer/lokale"])
         let c = try fixture.add(title: "c", themes: ["ejerskab"])
@@ -326,7 +326,7 @@ struct StoreTests {
         try fixture.store.deleteNote(id: gone.id)
         let revisionsBefore = try fixture.count("revisions")
 
-        let retagged = try fixture.store.renameTheme("narrativer", to: "fortællinger")
+        let retagged = try fixture.store.codebook.rename("narrativer", to: "fortællinger")
         #expect(retagged == 3)
         #expect(try fixture.store.note(id: a.id).themes == ["ejerskab", "fortællinger"])
         #expect(try fixture.store.note(id: b.id).themes == ["fortællinger/lokale"])
@@ -336,12 +336,12 @@ struct StoreTests {
         #expect(deletedNote.deleted)
         #expect(deletedNote.themes == ["fortællinger"])
         let restored = try fixture.store.restoreNote(id: gone.id)
-        #expect(Set(restored.themes).isSubset(of: Set(try fixture.store.codebook().map(\.slug))))
+        #expect(Set(restored.themes).isSubset(of: Set(try fixture.store.codebook.entries().map(\.slug))))
 
-        let slugs = try fixture.store.codebook().map(\.slug)
+        let slugs = try fixture.store.codebook.entries().map(\.slug)
         #expect(!slugs.contains("narrativer") && !slugs.contains("narrativer/lokale"))
         #expect(slugs.contains("fortællinger") && slugs.contains("fortællinger/lokale"))
-        let renamed = try #require(try fixture.store.codebook().first { $0.slug == "fortællinger" })
+        let renamed = try #require(try fixture.store.codebook.entries().first { $0.slug == "fortællinger" })
         #expect(renamed.description == Codebook.builtIn.first { $0.slug == "narrativer" }?.description)
         #expect(renamed.notes == 2)
         // Two codebook deletions, two creations, three note revisions; then the restore.
@@ -354,16 +354,16 @@ struct StoreTests {
         let fixture = try StoreFixture()
         try fixture.add(title: "a", themes: ["narrativer"])
         let revisions = try fixture.count("revisions")
-        let codebook = try fixture.store.codebook()
+        let codebook = try fixture.store.codebook.entries()
         // Fail the first note revision: by then the codebook revisions of the rename are written.
         try fixture.store.database.execute("""
             CREATE TEMP TRIGGER fail_note_revisions BEFORE INSERT ON main.revisions WHEN NEW.kind = 'note'
             BEGIN SELECT RAISE(ABORT, 'injected failure'); END
             """)
-        #expect(throws: (any Error).self) { try fixture.store.renameTheme("narrativer", to: "fortællinger") }
+        #expect(throws: (any Error).self) { try fixture.store.codebook.rename("narrativer", to: "fortællinger") }
         try fixture.store.database.execute("DROP TRIGGER fail_note_revisions")
         #expect(try fixture.count("revisions") == revisions)
-        #expect(try fixture.store.codebook() == codebook)
+        #expect(try fixture.store.codebook.entries() == codebook)
         #expect(try fixture.store.notes().first?.themes == ["narrativer"])
         #expect(!fixture.store.database.isInTransaction)
     }
@@ -371,18 +371,18 @@ struct StoreTests {
     @Test("A refused rename changes nothing")
     func renameIsAtomic() throws {
         let fixture = try StoreFixture()
-        try fixture.store.addTheme("narrativer/lokale", description: "")
-        try fixture.store.addTheme("ejerskab/lokale", description: "")
+        try fixture.store.codebook.add("narrativer/lokale", description: "")
+        try fixture.store.codebook.add("ejerskab/lokale", description: "")
         try fixture.add(themes: ["narrativer", "narrativer/lokale"])
         let revisions = try fixture.count("revisions")
-        let codebook = try fixture.store.codebook()
+        let codebook = try fixture.store.codebook.entries()
         // 'narrativer' → 'ejerskab' collides on both the theme and its child.
-        #expect(throws: StoreError.themeExists("ejerskab")) { try fixture.store.renameTheme("narrativer", to: "ejerskab") }
-        #expect(throws: StoreError.themeMissing("nope")) { try fixture.store.renameTheme("nope", to: "other") }
-        #expect(throws: StoreError.noChanges) { try fixture.store.renameTheme("narrativer", to: "Narrativer") }
-        #expect(throws: InputError.self) { try fixture.store.renameTheme("narrativer", to: "narrativer/under") }
+        #expect(throws: StoreError.themeExists("ejerskab")) { try fixture.store.codebook.rename("narrativer", to: "ejerskab") }
+        #expect(throws: StoreError.themeMissing("nope")) { try fixture.store.codebook.rename("nope", to: "other") }
+        #expect(throws: StoreError.noChanges) { try fixture.store.codebook.rename("narrativer", to: "Narrativer") }
+        #expect(throws: InputError.self) { try fixture.store.codebook.rename("narrativer", to: "narrativer/under") }
         #expect(try fixture.count("revisions") == revisions)
-        #expect(try fixture.store.codebook() == codebook)
+        #expect(try fixture.store.codebook.entries() == codebook)
     }
 
     // MARK: - Visits
@@ -390,24 +390,24 @@ struct StoreTests {
     @Test("Visits are revisioned records: add, edit, delete, list")
     func visits() throws {
         let fixture = try StoreFixture()
-        let visit = try fixture.store.addVisit(kommune: "Aarhus", date: "2025-04-01", purpose: "Første besøg",
+        let visit = try fixture.store.visits.add(kommune: "Aarhus", date: "2025-04-01", purpose: "Første besøg",
                                                participants: ["direktør", "borgmester", "direktør"])
         #expect(visit.participants == ["borgmester", "direktør"])
         let created = try #require(try fixture.store.revision(id: visit.revision))
         #expect(created.kind == .visit && created.parents.isEmpty && created.author == "anna")
 
-        let edited = try fixture.store.editVisit(id: String(visit.id.prefix(6)), kommune: "Odense", date: nil, purpose: "",
+        let edited = try fixture.store.visits.edit(id: String(visit.id.prefix(6)), kommune: "Odense", date: nil, purpose: "",
                                                  addParticipants: ["chef"], removeParticipants: ["borgmester"])
         #expect(edited.kommune == "Odense" && edited.date == "2025-04-01" && edited.purpose == nil)
         #expect(edited.participants == ["chef", "direktør"])
         let editRevision = try #require(try fixture.store.revision(id: edited.revision))
         #expect(editRevision.parents == [visit.revision])
         #expect(throws: StoreError.noChanges) {
-            try fixture.store.editVisit(id: visit.id, kommune: "Odense", date: nil, purpose: nil, addParticipants: [], removeParticipants: [])
+            try fixture.store.visits.edit(id: visit.id, kommune: "Odense", date: nil, purpose: nil, addParticipants: [], removeParticipants: [])
         }
 
-        let later = try fixture.store.addVisit(kommune: "Vejle", date: "2025-05-01", purpose: nil, participants: [])
-        #expect(try fixture.store.visits().map(\.id) == [later.id, visit.id])
+        let later = try fixture.store.visits.add(kommune: "Vejle", date: "2025-05-01", purpose: nil, participants: [])
+        #expect(try fixture.store.visits.all().map(\.id) == [later.id, visit.id])
 
         let note = try fixture.add(title: "på besøg", visit: visit.id)
         #expect(note.visit == visit.id)
@@ -415,12 +415,12 @@ struct StoreTests {
         filter.visits = [visit.id]
         #expect(try fixture.store.notes(matching: filter).map(\.id) == [note.id])
 
-        let deleted = try fixture.store.deleteVisit(id: visit.id)
+        let deleted = try fixture.store.visits.delete(id: visit.id)
         #expect(deleted.deleted)
-        #expect(try fixture.store.visits().map(\.id) == [later.id])
-        #expect(try fixture.store.visits(includeDeleted: true).count == 2)
+        #expect(try fixture.store.visits.all().map(\.id) == [later.id])
+        #expect(try fixture.store.visits.all(includeDeleted: true).count == 2)
         #expect(try fixture.store.note(id: note.id).visit == visit.id)
-        #expect(throws: StoreError.deleted(kind: "visit", id: visit.id)) { try fixture.store.deleteVisit(id: visit.id) }
+        #expect(throws: StoreError.deleted(kind: "visit", id: visit.id)) { try fixture.store.visits.delete(id: visit.id) }
         #expect(!StoreError.deleted(kind: "visit", id: visit.id).message.contains("restore"))
         #expect(try fixture.store.revisions(kind: .visit, doc: visit.id).count == 3)
     }
@@ -428,9 +428,9 @@ struct StoreTests {
     @Test("A note cannot join a deleted or unknown visit")
     func noteAndDeletedVisit() throws {
         let fixture = try StoreFixture()
-        let visit = try fixture.store.addVisit(kommune: "Aarhus", date: "2025-04-01", purpose: nil, participants: [])
+        let visit = try fixture.store.visits.add(kommune: "Aarhus", date: "2025-04-01", purpose: nil, participants: [])
         let note = try fixture.add(title: "før")
-        try fixture.store.deleteVisit(id: visit.id)
+        try fixture.store.visits.delete(id: visit.id)
         #expect(throws: StoreError.deleted(kind: "visit", id: visit.id)) { try fixture.add(visit: visit.id) }
         var changes = NoteChanges()
         changes.visit = .set(visit.id)

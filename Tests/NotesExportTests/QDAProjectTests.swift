@@ -202,7 +202,7 @@ struct QDAProjectTests {
     func exportFromStore() throws {
         let directory = try TemporaryDirectory()
         let store = try NoteStore.create(at: directory.file("notes.sqlite"), author: "Åse Ærø")
-        _ = try store.addTheme("energi/sol", description: "Solceller på tage")
+        _ = try store.codebook.add("energi/sol", description: "Solceller på tage")
         var added: [Note] = []
         added.append(try store.addNote(NoteDraft(
             title: "Fjernvarme & <sol>", body: "Borgermøde i \"Kulturhuset\" 🌞\nAnden linje", kommune: "Hørsholm",
@@ -210,7 +210,7 @@ struct QDAProjectTests {
         added.append(try store.addNote(NoteDraft(
             title: "Uden facetter", body: "Tekst", kommune: "Odense", date: "2025-05-02", author: "bo")))
         let project = QDAProject(eachNote: { try store.forEachNote(matching: NoteFilter(), $0) },
-                                 codebook: try store.codebook(), storeIdentity: store.replicaID,
+                                 codebook: try store.codebook.entries(), storeIdentity: store.replicaID,
                                  name: "Butikken", creationDate: QDAExport.created)
         let path = directory.file("store.qdpx")
         try store.read { try project.writeQDPX(to: path) }

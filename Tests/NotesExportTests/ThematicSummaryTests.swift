@@ -33,8 +33,8 @@ final class SummaryFixture {
     init() throws {
         fixture = try StoreFixture(author: "anna")
         let store = fixture.store
-        try store.addVisit(kommune: "Hørsholm", date: "2026-10-06", purpose: "Workshop", participants: ["borgmester"], id: Self.visitH)
-        try store.addVisit(kommune: "Middelfart", date: "2026-10-21", purpose: nil, participants: [], id: Self.visitM)
+        try store.visits.add(kommune: "Hørsholm", date: "2026-10-06", purpose: "Workshop", participants: ["borgmester"], id: Self.visitH)
+        try store.visits.add(kommune: "Middelfart", date: "2026-10-21", purpose: nil, participants: [], id: Self.visitM)
         try store.addNote(NoteDraft(id: Self.a, title: "Forsyningen som partner", body: Self.bodyA, kommune: "Middelfart",
                                     model: .topDown, levels: [.forsyning, .virksomhed], sdgs: [17, 11],
                                     themes: ["partnerskaber", "ejerskab"], date: "2026-10-21", author: "anna", visit: Self.visitM))
@@ -344,7 +344,7 @@ struct ThematicSummaryTests {
     @Test("a deleted visit still labels its group")
     func deletedVisitLabel() throws {
         let known = try SummaryFixture()
-        try known.store.deleteVisit(id: K.visitM)
+        try known.store.visits.delete(id: K.visitM)
         let s = try known.summary([.visit])
         #expect(s.group(K.visitM)?.label == "Middelfart 2026-10-21")
     }

@@ -74,7 +74,7 @@ struct AdmissionAttackTests {
         case .otherNote: return try scene.head("eve", .note, scene.boNote.id)
         case .codebookEntry: return Codebook.genesisRevisions[0]
         case .visit:
-            let visit = try scene.group["bo"].addVisit(kommune: "Odense", date: "2025-03-02", purpose: "Workshop", participants: [])
+            let visit = try scene.group["bo"].visits.add(kommune: "Odense", date: "2025-03-02", purpose: "Workshop", participants: [])
             try scene.group.sync("bo")
             try scene.group.sync("eve")
             return try scene.head("eve", .visit, visit.id)

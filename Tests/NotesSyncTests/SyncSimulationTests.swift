@@ -285,7 +285,7 @@ private final class Simulation {
     }
 
     private func themeSlugs(_ replica: Replica) throws -> [String] {
-        try replica.store.codebook().map(\.slug)
+        try replica.store.codebook.entries().map(\.slug)
     }
 
     private func text() -> String {
@@ -310,7 +310,7 @@ private final class Simulation {
         draft.levels = Level.allCases.filter { _ in random.chance(40) }
         draft.sdgs = (1...17).filter { _ in random.chance(10) }
         draft.themes = try themeSlugs(replica).filter { _ in random.chance(15) }
-        if random.chance(30) { draft.visit = pick(try replica.store.visits().map(\.id)) }
+        if random.chance(30) { draft.visit = pick(try replica.store.visits.all().map(\.id)) }
         let note = try replica.store.addNote(draft)
         record(replica, note.revision)
         log.append("\(replica.author): add note \(note.id.prefix(8))")
@@ -345,7 +345,7 @@ private final class Simulation {
                 if random.chance(50) { changes.addThemes = [pick(try themeSlugs(replica))!] } else { changes.removeThemes = note.themes.isEmpty ? [] : [pick(note.themes)!] }
             case 9: changes.date = pick(Self.dates)
             default:
-                let visits = try replica.store.visits().map(\.id)
+                let visits = try replica.store.visits.all().map(\.id)
                 changes.visit = visits.isEmpty || random.chance(30) ? .clear : .set(pick(visits)!)
             }
         }
@@ -496,7 +496,7 @@ private final class Simulation {
 
     private func addVisit(_ replica: Replica) throws {
         let participants = Self.participants.filter { _ in random.chance(30) }
-        let visit = try replica.store.addVisit(kommune: pick(Self.kommuner)!, date: pick(Self.dates)!,
+        let visit = try replica.store.visits.add(kommune: pick(Self.kommuner)!, date: pick(Self.dates)!,
                                                purpose: random.chance(50) ? text() : nil, participants: participants,
                                                id: random.uuid())
         record(replica, visit.revision)
@@ -504,11 +504,11 @@ private final class Simulation {
     }
 
     private func editVisit(_ replica: Replica) throws {
-        guard let visit = pick(try replica.store.visits().sorted { $0.id < $1.id }) else { return }
+        guard let visit = pick(try replica.store.visits.all().sorted { $0.id < $1.id }) else { return }
         let add = random.chance(50) ? [pick(Self.participants)!] : []
         let remove = random.chance(40) && !visit.participants.isEmpty ? [pick(visit.participants)!] : []
         log.append("\(replica.author): edit visit \(visit.id.prefix(8))")
-        let edited = try replica.store.editVisit(id: visit.id, kommune: random.chance(30) ? pick(Self.kommuner) : nil,
+        let edited = try replica.store.visits.edit(id: visit.id, kommune: random.chance(30) ? pick(Self.kommuner) : nil,
                                                  date: random.chance(30) ? pick(Self.dates) : nil,
                                                  purpose: random.chance(40) ? text() : nil,
                                                  addParticipants: add, removeParticipants: remove)
@@ -518,7 +518,7 @@ private final class Simulation {
     private func addTheme(_ replica: Replica) throws {
         let slug = pick(Self.newThemes)!
         log.append("\(replica.author): add theme \(slug)")
-        let entry = try replica.store.addTheme(slug, description: random.chance(50) ? "" : "Beskrivelse af \(slug)")
+        let entry = try replica.store.codebook.add(slug, description: random.chance(50) ? "" : "Beskrivelse af \(slug)")
         record(replica, entry.revision)
     }
 
@@ -526,7 +526,7 @@ private final class Simulation {
         guard let old = pick(try themeSlugs(replica)) else { return }
         let new = pick(Self.newThemes)!
         log.append("\(replica.author): rename theme \(old) to \(new)")
-        try replica.store.renameTheme(old, to: new)
+        try replica.store.codebook.rename(old, to: new)
     }
 
     // MARK: - Server backup and restore
@@ -570,7 +570,7 @@ private final class Simulation {
         for note in try store.notes(matching: filter).sorted(by: { $0.id < $1.id }) {
             lines.append("note " + JSONWriter.string(note.json))
         }
-        for visit in try store.visits(includeDeleted: true).sorted(by: { $0.id < $1.id }) {
+        for visit in try store.visits.all(includeDeleted: true).sorted(by: { $0.id < $1.id }) {
             lines.append("visit \(visit.revision) deleted=\(visit.deleted) conflicted=\(visit.conflicted) " + JSONWriter.string(visit.json))
         }
         let statement = try store.database.statement("SELECT slug, revision, description, deleted, conflicted FROM codebook ORDER BY slug")

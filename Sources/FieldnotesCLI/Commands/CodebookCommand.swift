@@ -11,7 +11,7 @@ enum CodebookCommand {
         options: [CommonOptions.json, CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStore(arguments)
-            let entries = try store.codebook()
+            let entries = try store.codebook.entries()
             if arguments.flag("json") {
                 NoteFormatting.jsonList(entries.map(\.json), to: context.out)
             } else {
@@ -32,7 +32,7 @@ enum CodebookCommand {
             try NoteInput.singleLine(arguments.argument("slug")!, field: "theme slug")
             let description = try NoteInput.shortText(arguments.value("description") ?? "", field: "description")
             let store = try context.openStoreForChanges(arguments)
-            let entry = try store.addTheme(arguments.argument("slug")!, description: description)
+            let entry = try store.codebook.add(arguments.argument("slug")!, description: description)
             context.out.line("Added the theme '\(UntrustedText.line(entry.slug))'.")
             return ExitCode.ok
         })
@@ -44,7 +44,7 @@ enum CodebookCommand {
         run: { arguments, context in
             try NoteInput.singleLine(arguments.argument("new")!, field: "theme slug")
             let store = try context.openStoreForChanges(arguments)
-            let count = try store.renameTheme(arguments.argument("old")!, to: arguments.argument("new")!)
+            let count = try store.codebook.rename(arguments.argument("old")!, to: arguments.argument("new")!)
             context.out.line("Renamed '\(UntrustedText.line(arguments.argument("old")!))' to '\(UntrustedText.line(arguments.argument("new")!))'; retagged \(count) note\(count == 1 ? "" : "s").")
             return ExitCode.ok
         })

@@ -26,12 +26,12 @@ enum CommonOptions {
             switch field.declaration.rule {
             case .visitID:
                 // Visits are named by a prefix of their id, resolved in the store.
-                if let store { filter[field] = try typed.map { try store.resolveVisitID($0) } }
+                if let store { filter[field] = try typed.map { try store.visits.resolveID($0) } }
             case .themeSlugs:
                 filter[field] = try typed.map { try NoteInput.filterValue(field, $0) }
                 // A mistyped theme would silently match nothing; refuse it as add does, with a suggestion.
                 if let store, !typed.isEmpty {
-                    let known = try store.themeSlugs().sorted()
+                    let known = try store.codebook.slugs().sorted()
                     for (input, slug) in zip(typed, filter[field]) where !known.contains(slug) {
                         let suggestion = EditDistance.suggestions(for: slug, among: known, limit: 1).first.map { " Did you mean '\($0)'?" } ?? ""
                         throw InputError.other("Unknown theme '\(input)'.\(suggestion) See 'fieldnotes codebook list'.")

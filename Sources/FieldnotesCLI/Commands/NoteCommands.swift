@@ -90,7 +90,7 @@ enum AddCommand {
             throw RecoveredError(underlying: error, saved: RecoveryFile.save(draft, pendingVisit: fullVisit == nil ? visit : nil,
                                                                              environment: context.environment))
         }
-        draft.visit = try arguments.value("visit").map { try store.resolveVisitID($0) }
+        draft.visit = try arguments.value("visit").map { try store.visits.resolveID($0) }
         if let givenBody {
             draft.body = givenBody
         } else if context.stdinIsTerminal {
@@ -177,7 +177,7 @@ enum EditCommand {
     /// Resolves `--visit` (an id prefix, or 'none') against the store.
     static func resolveVisit(_ arguments: ParsedArguments, store: NoteStore, into changes: inout NoteChanges) throws {
         if let visit = arguments.value("visit") {
-            changes.visit = visit.lowercased() == "none" ? .clear : .set(try store.resolveVisitID(visit))
+            changes.visit = visit.lowercased() == "none" ? .clear : .set(try store.visits.resolveID(visit))
         }
     }
 
@@ -267,7 +267,7 @@ enum ShowCommand {
             context.out.write(bytes: NoteFormatting.terminalSafe(writer.bytes))
             context.out.line()
         } else {
-            context.out.write(NoteFormatting.detail(note, visit: note.visit.flatMap { try? store.visitRow(id: $0) }))
+            context.out.write(NoteFormatting.detail(note, visit: note.visit.flatMap { try? store.visits.visit(id: $0) }))
         }
         return ExitCode.ok
     }

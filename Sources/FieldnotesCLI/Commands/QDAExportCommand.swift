@@ -8,7 +8,7 @@ enum QDAExportCommand {
                       file: AtomicFile?) throws {
         let project = QDAProject(
             eachNote: { body in try store.forEachNote(matching: filter, body) },
-            codebook: try store.codebook(),
+            codebook: try store.codebook.entries(),
             // The replica id names the GUIDs, so exports of the same store keep them.
             storeIdentity: store.replicaID,
             name: "fieldnotes " + ((store.path as NSString).lastPathComponent as String),

@@ -21,7 +21,7 @@ enum VisitCommand {
             }
             let store = try context.openStoreForChanges(arguments)
             let participants = try arguments.values("participant").map { try NoteInput.shortText($0, field: "participant") }.filter { !$0.isEmpty }
-            let visit = try store.addVisit(kommune: try NoteInput.kommune(kommune), date: try NoteInput.date(date),
+            let visit = try store.visits.add(kommune: try NoteInput.kommune(kommune), date: try NoteInput.date(date),
                                            purpose: try arguments.value("purpose").map { try NoteInput.shortText($0, field: "purpose") },
                                            participants: participants)
             context.out.line(visit.id)
@@ -33,7 +33,7 @@ enum VisitCommand {
         options: [CommonOptions.json, CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStore(arguments)
-            let visits = try store.visits()
+            let visits = try store.visits.all()
             if arguments.flag("json") {
                 NoteFormatting.jsonList(visits.map(\.json), to: context.out)
             } else {
@@ -60,7 +60,7 @@ enum VisitCommand {
         ],
         run: { arguments, context in
             let store = try context.openStoreForChanges(arguments)
-            let visit = try store.editVisit(
+            let visit = try store.visits.edit(
                 id: arguments.argument("id")!, kommune: try arguments.value("kommune").map { try NoteInput.kommune($0) },
                 date: try arguments.value("date").map { try NoteInput.date($0) },
                 purpose: try arguments.value("purpose").map { try NoteInput.shortText($0, field: "purpose") },
@@ -76,7 +76,7 @@ enum VisitCommand {
         options: [CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStoreForChanges(arguments)
-            let visit = try store.deleteVisit(id: arguments.argument("id")!)
+            let visit = try store.visits.delete(id: arguments.argument("id")!)
             context.out.line("Deleted visit \(visit.id.prefix(8)): \(UntrustedText.line(visit.kommune)) \(UntrustedText.line(visit.date))")
             return ExitCode.ok
         })

@@ -142,12 +142,12 @@ private struct ImportSession {
         if !problems.isEmpty && !skipInvalid { return }
         switch record {
         case .theme(let slug, let description):
-            if try store.importTheme(slug, description: description) {
+            if try store.codebook.importTheme(slug, description: description) {
                 newThemes.insert(slug)
                 knownThemes?.insert(slug)
             }
         case .visit(let id, let kommune, let date, let purpose, let participants):
-            switch try store.importVisit(id: id, kommune: kommune, date: date, purpose: purpose, participants: participants) {
+            switch try store.visits.importVisit(id: id, kommune: kommune, date: date, purpose: purpose, participants: participants) {
             case .added: report.visitsAdded += 1
             case .updated: report.visitsUpdated += 1
             case .unchanged: break
@@ -160,9 +160,9 @@ private struct ImportSession {
         records += 1
         // Once a problem means nothing will be written, only checking continues.
         if !problems.isEmpty && !skipInvalid { return }
-        let before = try knownThemes ?? store.themeSlugs()
+        let before = try knownThemes ?? store.codebook.slugs()
         do {
-            let themes = try store.checkedThemes(record.draft.themes, allowNew: true, known: &knownThemes)
+            let themes = try store.codebook.checkedThemes(record.draft.themes, allowNew: true, known: &knownThemes)
             newThemes.formUnion(Set(themes).subtracting(before))
             var draft = record.draft
             draft.themes = themes

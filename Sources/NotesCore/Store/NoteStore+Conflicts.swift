@@ -56,7 +56,7 @@ extension NoteStore {
         var result: [DocumentConflicts] = try notes(matching: filter).map { note in
             try documentConflicts(kind: .note, id: note.id, title: note.title)
         }
-        for visit in try visits(includeDeleted: true) where visit.conflicted {
+        for visit in try visits.all(includeDeleted: true) where visit.conflicted {
             result.append(try documentConflicts(kind: .visit, id: visit.id, title: "\(visit.kommune) \(visit.date)"))
         }
         let statement = try database.statement("SELECT slug FROM codebook WHERE conflicted = 1 ORDER BY slug")
@@ -81,7 +81,7 @@ extension NoteStore {
         do {
             return (.note, try resolveNoteID(input))
         } catch StoreError.notFound {
-            if let visit = try? resolveVisitID(input) { return (.visit, visit) }
+            if let visit = try? visits.resolveID(input) { return (.visit, visit) }
             if let slug = Codebook.normalizedSlug(input), !(try heads(kind: .codebook, doc: slug)).isEmpty { return (.codebook, slug) }
             throw StoreError.notFound(kind: "note, visit or theme", id: input)
         }
@@ -94,7 +94,7 @@ extension NoteStore {
         try write {
             let id = try resolveNoteID(prefix)
             var checked = changes
-            checked.addThemes = try checkedThemes(changes.addThemes, allowNew: allowNewThemes)
+            checked.addThemes = try codebook.checkedThemes(changes.addThemes, allowNew: allowNewThemes)
             try resolveDocument(kind: .note, id: id, take: take, hasChanges: !changes.isEmpty) { fields, deleted in
                 let note = checked.applied(to: Note(id: id, revision: "", deleted: deleted, conflicted: false, fields: fields))
                 if changes.body == nil, ConflictMarkers.containsBlock(note.body) {

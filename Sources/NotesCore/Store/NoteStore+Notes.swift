@@ -10,7 +10,7 @@ extension NoteStore {
             if try noteIfPresent(id: id) != nil {
                 throw InputError.other("A note with id \(id) already exists.")
             }
-            let themes = try checkedThemes(draft.themes, allowNew: allowNewThemes)
+            let themes = try codebook.checkedThemes(draft.themes, allowNew: allowNewThemes)
             if let visit = draft.visit { try checkVisitIsLive(visit) }
             var note = draft.note(id: id, author: draft.author ?? author)
             note.themes = themes
@@ -30,7 +30,7 @@ extension NoteStore {
             let (current, head) = try noteAndHead(id: id)
             if current.deleted { throw StoreError.deleted(kind: "note", id: id) }
             var changes = changes
-            changes.addThemes = try checkedThemes(changes.addThemes, allowNew: allowNewThemes)
+            changes.addThemes = try codebook.checkedThemes(changes.addThemes, allowNew: allowNewThemes)
             changes.removeThemes = changes.removeThemes.map { Codebook.normalizedSlug($0) ?? $0 }
             if case .set(let visit) = changes.visit { try checkVisitIsLive(visit) }
             let updated = changes.applied(to: current)
@@ -79,7 +79,7 @@ extension NoteStore {
 
     /// Refuses a visit that does not exist or is deleted: a note must not join a deleted visit.
     private func checkVisitIsLive(_ id: String) throws {
-        let visit = try visitRow(id: id)
+        let visit = try visits.visit(id: id)
         if visit.deleted { throw StoreError.deleted(kind: "visit", id: visit.id) }
     }
 

@@ -257,6 +257,12 @@ public final class NoteStore {
     /// What the sync client needs: the remote, unpushed revisions, checkpoints.
     public var sync: SyncState { SyncState(store: self) }
 
+    /// The codebook of research themes.
+    public var codebook: CodebookStore { CodebookStore(store: self) }
+
+    /// The visits to municipalities.
+    public var visits: VisitStore { VisitStore(store: self) }
+
     /// Changes the author written into new revisions.
     public func setAuthor(_ name: String) throws {
         try write { try meta.set(.author, name) }

@@ -19,14 +19,14 @@ public enum JSONLinesWriter {
     }
 
     private static func writeContext(store: NoteStore, filter: NoteFilter, to sink: ExportSink) throws {
-        for (slug, description) in try store.themeDescriptions().sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+        for (slug, description) in try store.codebook.descriptions().sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             sink.write(bytes: JSONWriter.canonical(.object([
                 "record": .string("theme"), "slug": .string(slug), "description": .string(description),
             ])))
             sink.write("\n")
         }
         let wanted = try store.visitIDs(matching: filter)
-        for visit in try store.visits(includeDeleted: true) where wanted.contains(visit.id) {
+        for visit in try store.visits.all(includeDeleted: true) where wanted.contains(visit.id) {
             var object = visit.json.objectValue ?? [:]
             object["record"] = .string("visit")
             sink.write(bytes: JSONWriter.canonical(.object(object)))

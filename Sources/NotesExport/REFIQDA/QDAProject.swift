@@ -35,7 +35,7 @@ import NotesCore
 /// `QDAExportError.notesChangedDuringExport`.
 ///
 /// ```swift
-/// let project = QDAProject(notes: notes, codebook: try store.codebook(),
+/// let project = QDAProject(notes: notes, codebook: try store.codebook.entries(),
 ///                          storeIdentity: store.replicaID, name: "Verdensmål i kommunerne",
 ///                          creationDate: Date(), language: .da)
 /// try project.writeQDPX(to: temporaryPath)

@@ -73,8 +73,8 @@ public struct ThematicSummary: Sendable {
             if !full { kept.body = Self.firstParagraph(note.body) }
             notes.append(kept)
         }
-        let visits = Dictionary(try store.visits(includeDeleted: true).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let themes = try store.themeDescriptions()
+        let visits = Dictionary(try store.visits.all(includeDeleted: true).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let themes = try store.codebook.descriptions()
         return make(notes: notes, by: by, full: full, language: language, storePath: store.path, filterDescription: filterDescription,
                     visits: visits, themes: themes, now: now)
     }

@@ -1,17 +1,22 @@
 import Codecs
-/// Recording and changing visits.
-extension NoteStore {
+/// Recording and changing visits: one of the store's parts behind `NoteStore` (`store.visits`).
+public struct VisitStore {
+    /// The store this is part of.
+    unowned let store: NoteStore
+
+    private var database: Database { store.database }
+
     /// Records a visit and returns it.
     @discardableResult
-    public func addVisit(kommune: String, date: String, purpose: String?, participants: [String], id: String? = nil) throws -> Visit {
-        try write {
-            let id = id ?? Self.newID()
+    public func add(kommune: String, date: String, purpose: String?, participants: [String], id: String? = nil) throws -> Visit {
+        try store.write {
+            let id = id ?? NoteStore.newID()
             var visit = Visit(id: id, revision: "", deleted: false, conflicted: false, fields: [:])
             visit.kommune = kommune
             visit.date = date
             visit.purpose = purpose
             visit.participants = Array(Set(participants)).sorted()
-            let revision = try commitLocal(kind: .visit, doc: id, parent: nil, fields: visit.fields, deleted: false)
+            let revision = try store.commitLocal(kind: .visit, doc: id, parent: nil, fields: visit.fields, deleted: false)
             visit.revision = revision.id
             return visit
         }
@@ -19,12 +24,12 @@ extension NoteStore {
 
     /// Changes a visit as one new revision.
     @discardableResult
-    public func editVisit(id prefix: String, kommune: String?, date: String?, purpose: String?,
+    public func edit(id prefix: String, kommune: String?, date: String?, purpose: String?,
                           addParticipants: [String], removeParticipants: [String]) throws -> Visit {
-        try write {
-            let visit = try visitRow(id: prefix)
+        try store.write {
+            let visit = try self.visit(id: prefix)
             if visit.deleted { throw StoreError.deleted(kind: "visit", id: visit.id) }
-            let head = try head(named: visit.revision, kind: "visit", doc: visit.id)
+            let head = try store.head(named: visit.revision, kind: "visit", doc: visit.id)
             var updated = visit
             if let kommune { updated.kommune = kommune }
             if let date { updated.date = date }
@@ -32,25 +37,25 @@ extension NoteStore {
             updated.participants = Array(Set(updated.participants).subtracting(removeParticipants).union(addParticipants))
                 .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             guard updated.fields != head.fields else { throw StoreError.noChanges }
-            try commitLocal(kind: .visit, doc: visit.id, parent: head, fields: updated.fields, deleted: false, conflicts: head.conflicts)
-            return try visitRow(id: visit.id)
+            try store.commitLocal(kind: .visit, doc: visit.id, parent: head, fields: updated.fields, deleted: false, conflicts: head.conflicts)
+            return try self.visit(id: visit.id)
         }
     }
 
     /// Marks a visit deleted. Its notes keep their visit id, so a restore brings the grouping back.
     @discardableResult
-    public func deleteVisit(id prefix: String) throws -> Visit {
-        try write {
-            let visit = try visitRow(id: prefix)
+    public func delete(id prefix: String) throws -> Visit {
+        try store.write {
+            let visit = try self.visit(id: prefix)
             if visit.deleted { throw StoreError.deleted(kind: "visit", id: visit.id) }
-            let head = try head(named: visit.revision, kind: "visit", doc: visit.id)
-            try commitLocal(kind: .visit, doc: visit.id, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
-            return try visitRow(id: visit.id)
+            let head = try store.head(named: visit.revision, kind: "visit", doc: visit.id)
+            try store.commitLocal(kind: .visit, doc: visit.id, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
+            return try self.visit(id: visit.id)
         }
     }
 
     /// Every visit that is not deleted, newest first.
-    public func visits(includeDeleted: Bool = false) throws -> [Visit] {
+    public func all(includeDeleted: Bool = false) throws -> [Visit] {
         let statement = try database.statement("""
             SELECT id, revision, kommune, date, purpose, participants, deleted, conflicted FROM visits
             WHERE deleted = 0 OR ? ORDER BY date DESC, id
@@ -63,8 +68,8 @@ extension NoteStore {
     }
 
     /// The visit with this id or unique prefix.
-    public func visitRow(id prefix: String) throws -> Visit {
-        let id = try resolveID(prefix, table: "visits", kind: "visit")
+    public func visit(id prefix: String) throws -> Visit {
+        let id = try store.resolveID(prefix, table: "visits", kind: "visit")
         let statement = try database.statement(
             "SELECT id, revision, kommune, date, purpose, participants, deleted, conflicted FROM visits WHERE id = ?")
         try statement.bind([.text(id)])
@@ -74,8 +79,8 @@ extension NoteStore {
     }
 
     /// Expands a visit id prefix.
-    public func resolveVisitID(_ prefix: String) throws -> String {
-        try resolveID(prefix, table: "visits", kind: "visit")
+    public func resolveID(_ prefix: String) throws -> String {
+        try store.resolveID(prefix, table: "visits", kind: "visit")
     }
 
     private static func visit(from statement: Statement) -> Visit {
@@ -100,12 +105,12 @@ extension NoteStore {
         wanted.date = date
         wanted.purpose = purpose
         wanted.participants = Array(Set(participants)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        guard let head = Self.displayHead(try heads(kind: .visit, doc: id)) else {
-            try commitLocal(kind: .visit, doc: id, parent: nil, fields: wanted.fields, deleted: false)
+        guard let head = NoteStore.displayHead(try store.heads(kind: .visit, doc: id)) else {
+            try store.commitLocal(kind: .visit, doc: id, parent: nil, fields: wanted.fields, deleted: false)
             return .added
         }
         if head.fields == wanted.fields && !head.deleted { return .unchanged }
-        try commitLocal(kind: .visit, doc: id, parent: head, fields: wanted.fields, deleted: false, conflicts: head.conflicts)
+        try store.commitLocal(kind: .visit, doc: id, parent: head, fields: wanted.fields, deleted: false, conflicts: head.conflicts)
         return .updated
     }
 }

@@ -1,7 +1,12 @@
-/// The codebook of research themes.
-extension NoteStore {
+/// The codebook of research themes: one of the store's parts behind `NoteStore` (`store.codebook`).
+public struct CodebookStore {
+    /// The store this is part of.
+    unowned let store: NoteStore
+
+    private var database: Database { store.database }
+
     /// Every theme that is not deleted, by slug, with how many notes use it.
-    public func codebook() throws -> [CodebookEntry] {
+    public func entries() throws -> [CodebookEntry] {
         let statement = try database.statement("""
             SELECT c.slug, c.description, c.revision, c.conflicted,
                    (SELECT count(*) FROM note_themes t JOIN notes n ON n.rowid = t.note WHERE t.theme = c.slug AND n.deleted = 0)
@@ -18,21 +23,21 @@ extension NoteStore {
 
     /// Adds a theme to the codebook (or brings back a deleted one).
     @discardableResult
-    public func addTheme(_ input: String, description: String) throws -> CodebookEntry {
-        try write {
+    public func add(_ input: String, description: String) throws -> CodebookEntry {
+        try store.write {
             guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
             try addThemeInTransaction(slug, description: description)
-            return try codebook().first { $0.slug == slug }!
+            return try entries().first { $0.slug == slug }!
         }
     }
 
     private func addThemeInTransaction(_ slug: String, description: String) throws {
-        let heads = try heads(kind: .codebook, doc: slug)
-        if let head = Self.displayHead(heads) {
+        let heads = try store.heads(kind: .codebook, doc: slug)
+        if let head = NoteStore.displayHead(heads) {
             if !head.deleted { throw StoreError.themeExists(slug) }
-            try commitLocal(kind: .codebook, doc: slug, parent: head, fields: ["description": .string(description)], deleted: false)
+            try store.commitLocal(kind: .codebook, doc: slug, parent: head, fields: ["description": .string(description)], deleted: false)
         } else {
-            try commitLocal(kind: .codebook, doc: slug, parent: nil, fields: ["description": .string(description)], deleted: false)
+            try store.commitLocal(kind: .codebook, doc: slug, parent: nil, fields: ["description": .string(description)], deleted: false)
         }
     }
 
@@ -40,11 +45,11 @@ extension NoteStore {
     ///
     /// - Returns: the number of notes retagged.
     @discardableResult
-    public func renameTheme(_ oldInput: String, to newInput: String) throws -> Int {
+    public func rename(_ oldInput: String, to newInput: String) throws -> Int {
         guard let old = Codebook.normalizedSlug(oldInput) else { throw InputError.invalidSlug(oldInput) }
         guard let new = Codebook.normalizedSlug(newInput) else { throw InputError.invalidSlug(newInput) }
-        return try write {
-            let entries = try codebook()
+        return try store.write {
+            let entries = try entries()
             guard entries.contains(where: { $0.slug == old }) else { throw StoreError.themeMissing(old) }
             if old == new { throw StoreError.noChanges }
             if Codebook.slug(new, isWithin: old) { throw InputError.other("Cannot rename '\(old)' into its own child '\(new)'.") }
@@ -54,8 +59,8 @@ extension NoteStore {
                 throw StoreError.themeExists(renamed(entry.slug))
             }
             for entry in moving {
-                let head = try head(named: entry.revision, kind: "theme", doc: entry.slug)
-                try commitLocal(kind: .codebook, doc: entry.slug, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
+                let head = try store.head(named: entry.revision, kind: "theme", doc: entry.slug)
+                try store.commitLocal(kind: .codebook, doc: entry.slug, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
                 try addThemeInTransaction(renamed(entry.slug), description: entry.description)
             }
             var filter = NoteFilter()
@@ -63,13 +68,13 @@ extension NoteStore {
             // Deleted notes too: a later restore must not bring back a theme that no longer exists.
             filter.includeDeleted = true
             var retagged = 0
-            for note in try notes(matching: filter) {
-                guard let head = try revision(id: note.revision) else { continue }
+            for note in try store.notes(matching: filter) {
+                guard let head = try store.revision(id: note.revision) else { continue }
                 var updated = note
                 updated.themes = note.themes.map { Codebook.slug($0, isWithin: old) ? renamed($0) : $0 }
                     .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                 updated.themes = Array(Set(updated.themes)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                try commitLocal(kind: .note, doc: note.id, parent: head, fields: updated.fields, deleted: note.deleted,
+                try store.commitLocal(kind: .note, doc: note.id, parent: head, fields: updated.fields, deleted: note.deleted,
                                 conflicts: head.conflicts)
                 retagged += 1
             }
@@ -81,10 +86,10 @@ extension NoteStore {
     ///
     /// - Returns: whether the theme was added.
     func importTheme(_ slug: String, description: String) throws -> Bool {
-        let head = Self.displayHead(try heads(kind: .codebook, doc: slug))
+        let head = NoteStore.displayHead(try store.heads(kind: .codebook, doc: slug))
         if let head, !head.deleted {
             if head.string("description")?.isEmpty == true && !description.isEmpty {
-                try commitLocal(kind: .codebook, doc: slug, parent: head, fields: ["description": .string(description)], deleted: false,
+                try store.commitLocal(kind: .codebook, doc: slug, parent: head, fields: ["description": .string(description)], deleted: false,
                                 conflicts: head.conflicts)
             }
             return false
@@ -94,7 +99,7 @@ extension NoteStore {
     }
 
     /// Every theme's description by slug, without counting notes (cheap on a large store).
-    public func themeDescriptions() throws -> [String: String] {
+    public func descriptions() throws -> [String: String] {
         let statement = try database.statement("SELECT slug, description FROM codebook WHERE deleted = 0")
         defer { statement.reset() }
         var result: [String: String] = [:]
@@ -103,7 +108,7 @@ extension NoteStore {
     }
 
     /// The slugs of every theme that is not deleted.
-    public func themeSlugs() throws -> Set<String> {
+    public func slugs() throws -> Set<String> {
         let statement = try database.statement("SELECT slug FROM codebook WHERE deleted = 0")
         defer { statement.reset() }
         var result = Set<String>()
@@ -123,14 +128,14 @@ extension NoteStore {
     func checkedThemes(_ inputs: [String], allowNew: Bool, known: inout Set<String>?) throws -> [String] {
         // Check every slug before adding any: an import that skips an invalid record must not
         // keep a theme that record added before its bad slug was seen.
-        var slugs: [(input: String, slug: String)] = []
+        var wanted: [(input: String, slug: String)] = []
         for input in inputs {
             guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
-            slugs.append((input, slug))
+            wanted.append((input, slug))
         }
         var result = Set<String>()
-        for (input, slug) in slugs {
-            if known == nil { known = try themeSlugs() }
+        for (input, slug) in wanted {
+            if known == nil { known = try slugs() }
             if !known!.contains(slug) {
                 guard allowNew else {
                     throw InputError.unknownTheme(input, suggestions: EditDistance.suggestions(for: slug, among: Array(known!).sorted()))
