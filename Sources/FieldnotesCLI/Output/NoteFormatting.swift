@@ -126,7 +126,7 @@ enum NoteFormatting {
         object["clock"] = .int(revision.clock)
         object["replica"] = .string(revision.replica)
         object["deleted"] = .bool(revision.deleted)
-        object["note_author"] = revision.fields["author"] ?? .null
+        object["note_author"] = revision.fields[NoteField.author.rawValue] ?? .null
         object["conflicts"] = .array(revision.conflicts.map(\.json))
         return .object(object)
     }

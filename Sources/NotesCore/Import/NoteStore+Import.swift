@@ -51,7 +51,7 @@ extension NoteStore {
                     do {
                         let document = try FrontMatter.parse(text)
                         var members = document.members
-                        if members["body"] == nil { members["body"] = .string(document.body) }
+                        if members[NoteField.body.declaration.key] == nil { members[NoteField.body.declaration.key] = .string(document.body) }
                         try session.record(members, file: display, line: 1, defaultDate: today)
                     } catch let error as FrontMatter.ParseError {
                         session.problem(ImportProblem(file: display, line: error.line, reason: error.reason))

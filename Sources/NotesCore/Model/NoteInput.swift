@@ -9,7 +9,7 @@ public enum NoteInput {
 
     /// The short official name of a municipality, or an error with suggestions.
     public static func kommune(_ text: String) throws(InputError) -> String {
-        try singleLine(text, field: "kommune")
+        try singleLine(text, field: NoteField.kommune.rawValue)
         guard text.utf8.count <= 200 else { throw .unknownKommune(String(text.prefix(40)), suggestions: []) }
         switch KommuneRegister.lookup(text) {
         case .found(let kommune): return kommune.name
@@ -66,9 +66,9 @@ public enum NoteInput {
     /// carries an escape sequence, is a mistake (or an attack on whoever lists the notes).
     public static func title(_ text: String) throws(InputError) -> String {
         let normalized = normalize(text)
-        try singleLine(normalized, field: "title")
+        try singleLine(normalized, field: NoteField.title.rawValue)
         let line = normalized.trimmed
-        guard line.count <= maxTitleLength else { throw .tooLong(field: "title", limit: maxTitleLength) }
+        guard line.count <= maxTitleLength else { throw .tooLong(field: NoteField.title.rawValue, limit: maxTitleLength) }
         return line
     }
 

@@ -160,14 +160,15 @@ extension NoteStore {
                 matched += 1
                 chosenRevisions.insert(value.revision)
                 switch conflict.field {
-                case "body": break
+                case NoteField.body.rawValue: break
                 case "deleted": deleted = value.value.boolValue ?? deleted
                 default: fields[conflict.field] = value.value
                 }
             }
             guard matched > 0 else { throw noSide(take, conflicts: head.conflicts) }
-            if head.conflicts.contains(where: { $0.field == "body" }), let body = fields["body"]?.stringValue {
-                fields["body"] = .string(ConflictMarkers.resolve(body, keeping: chosenRevisions))
+            let bodyKey = NoteField.body.rawValue
+            if head.conflicts.contains(where: { $0.field == bodyKey }), let body = fields[bodyKey]?.stringValue {
+                fields[bodyKey] = .string(ConflictMarkers.resolve(body, keeping: chosenRevisions))
             }
         }
         try apply(&fields, &deleted)
