@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "NotesExportTests", dependencies: ["NotesExport", "NotesCore", "Codecs", "TestSupport"]),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Codecs", "TestSupport"]),
         .testTarget(name: "NotesSyncTests", dependencies: ["NotesSync", "NotesCore", "HTTP1", "Codecs", "TestSupport"]),
-        .testTarget(name: "FieldnotesCLITests", dependencies: ["FieldnotesCLI", "TestSupport"]),
+        .testTarget(name: "FieldnotesCLITests", dependencies: ["FieldnotesCLI", "NotesCore", "NotesExport", "NotesSync", "HTTP1", "Codecs", "TestSupport"]),
         .testTarget(name: "FieldnotesTests", dependencies: ["FieldnotesCLI", "NotesCore", "Codecs", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

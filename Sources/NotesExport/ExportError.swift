@@ -1,38 +1,26 @@
-import NotesCore
 /// Why an export could not be written.
-public enum ExportError: UserFacingError, Equatable {
+///
+/// The cases carry the paths, formats and reasons; the CLI words them for the terminal, with the
+/// options that help, and picks the exit code.
+public enum ExportError: Error, Sendable, Equatable {
+    /// The output file exists and replacing it was not asked for.
     case targetExists(String)
+    /// The output path is a folder.
     case targetIsDirectory(String)
+    /// The output's folder does not exist.
     case folderMissing(String)
+    /// The output's folder cannot be written, for `reason`.
     case notWritable(String, reason: String)
+    /// Writing or renaming the output failed, for `reason`.
     case writeFailed(String, reason: String)
+    /// The format (named by its raw value) is binary and the output is a terminal.
     case binaryToTerminal(String)
+    /// The format (named by its raw value) needs an output file.
     case outputRequired(String)
+    /// The format (named by its raw value) needs at least one grouping dimension.
     case byRequired(String)
+    /// More than two grouping dimensions.
     case tooManyDimensions
+    /// The output path is the store itself.
     case targetIsStore(String)
-
-    /// The message.
-    public var message: String {
-        switch self {
-        case .targetExists(let path): "\(path) already exists; add --force to replace it."
-        case .targetIsDirectory(let path): "\(path) is a folder; give a file name with -o."
-        case .folderMissing(let folder): "The folder \(folder) does not exist; nothing was written."
-        case .notWritable(let folder, let reason): "Cannot write in \(folder) (\(reason)); nothing was written."
-        case .writeFailed(let path, let reason): "Writing \(path) failed (\(reason)); nothing was written under that name."
-        case .binaryToTerminal(let format): "--format \(format) is binary; give -o FILE instead of writing it to the terminal."
-        case .outputRequired(let format): "--format \(format) needs -o FILE."
-        case .byRequired(let format): "--format \(format) needs --by (theme, sdg, model, level, kommune, visit or author)."
-        case .tooManyDimensions: "Give --by once for groups or twice for a cross-tabulation, not more."
-        case .targetIsStore(let path): "\(path) is the store itself; write the export to another file."
-        }
-    }
-
-    /// Usage mistakes exit 64, write failures 1.
-    public var exitCode: Int32 {
-        switch self {
-        case .binaryToTerminal, .outputRequired, .byRequired, .tooManyDimensions: ExitCode.usage
-        default: ExitCode.failure
-        }
-    }
 }

@@ -338,9 +338,8 @@ struct HTTPServerTests {
             Issue.record("binding a port in use should fail")
             second.stop(grace: .zero)
         } catch {
+            // The case carries the address and errno; the CLI words it (FieldnotesCLITests).
             #expect(error == .bindFailed(host: "127.0.0.1", port: port, errno: EADDRINUSE))
-            #expect(error.message.contains("127.0.0.1:\(port)"))
-            #expect(error.message.lowercased().contains("in use"))
         }
     }
 }

@@ -80,14 +80,12 @@ struct KommuneRegisterTests {
         #expect(KommuneRegister.lookup(input) == .notFound(suggestions: []))
     }
 
-    @Test("NoteInput.kommune turns a near miss into an error that says 'Did you mean'")
+    @Test("NoteInput.kommune turns a near miss into an error carrying the suggestion, and a place abroad into one without")
     func inputErrorMessage() throws {
         #expect(throws: InputError.unknownKommune("Hørsholmm", suggestions: ["Hørsholm"])) {
             try NoteInput.kommune("Hørsholmm")
         }
-        #expect(InputError.unknownKommune("Hørsholmm", suggestions: ["Hørsholm"]).message
-            == "Unknown kommune 'Hørsholmm'. Did you mean 'Hørsholm'?")
-        #expect(InputError.unknownKommune("Bristol", suggestions: []).message.contains("--place"))
+        #expect(throws: InputError.unknownKommune("Bristol", suggestions: [])) { try NoteInput.kommune("Bristol") }
         #expect(try NoteInput.kommune("københavns kommune") == "København")
     }
 

@@ -71,8 +71,6 @@ struct MigrationTests {
         }
         #expect(throws: StoreError.self) { try NoteStore.create(at: path, author: "bo") }
         #expect(directory.bytes(path) == before)
-        let message = StoreError.newerSchema(path: path, found: newer, supported: StoreSchema.latestVersion).message
-        #expect(message.contains("newer fieldnotes") && message.contains("Upgrade") && message.contains("untouched"))
         // The migrator alone refuses too, before writing.
         let database = try Database(path: path, mode: .init(create: false))
         #expect(throws: MigrationError.newerSchema(found: newer, supported: StoreSchema.latestVersion)) {
@@ -99,7 +97,6 @@ struct MigrationTests {
         #expect(throws: StoreError.notSQLite(path: path)) { try NoteStore.create(at: path, author: "a") }
         #expect(directory.bytes(path) == bytes)
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
-        #expect(StoreError.notSQLite(path: path).message.contains("untouched"))
     }
 
     @Test("A file with the SQLite header but damaged pages is refused as damaged and not modified")

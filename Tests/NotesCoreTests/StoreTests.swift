@@ -48,7 +48,6 @@ struct StoreTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("none.sqlite")
         #expect(throws: StoreError.noStore(path: path)) { try NoteStore(path: path) }
-        #expect(StoreError.noStore(path: path).message.contains("fieldnotes init"))
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
@@ -259,12 +258,9 @@ struct StoreTests {
         #expect(throws: StoreError.ambiguousID(kind: "note", prefix: "abcd", candidates: ["abcd1111-000", "abcd2222-000"])) {
             try fixture.store.note(id: "abcd")
         }
-        let message = StoreError.ambiguousID(kind: "note", prefix: "abcd", candidates: ["abcd1111-000", "abcd2222-000"]).message
-        #expect(message.contains("abcd1111-000") && message.contains("abcd2222-000"))
         #expect(throws: StoreError.notFound(kind: "note", id: "abce")) { try fixture.store.note(id: "abce") }
         #expect(throws: StoreError.notFound(kind: "note", id: "zzzz")) { try fixture.store.note(id: "zzzz") }
         #expect(throws: StoreError.notFound(kind: "note", id: "ab%_")) { try fixture.store.note(id: "ab%_") }
-        #expect(StoreError.prefixTooShort("abc").exitCode == 64)
     }
 
     // MARK: - Listing order
@@ -305,7 +301,6 @@ struct StoreTests {
     func unknownTheme() throws {
         let fixture = try StoreFixture()
         #expect(throws: InputError.unknownTheme("ejerskb", suggestions: ["ejerskab"])) { try fixture.add(themes: ["ejerskb"]) }
-        #expect(InputError.unknownTheme("ejerskb", suggestions: ["ejerskab"]).message.contains("Did you mean 'ejerskab'?"))
         #expect(throws: InputError.invalidSlug("bad slug!")) { try fixture.add(themes: ["bad slug!"]) }
         #expect(try fixture.count("notes") == 0)
         let note = try fixture.add(themes: ["grøn-omstilling"], newThemes: true)
@@ -421,7 +416,6 @@ struct StoreTests {
         #expect(try fixture.store.visits.all(includeDeleted: true).count == 2)
         #expect(try fixture.store.note(id: note.id).visit == visit.id)
         #expect(throws: StoreError.deleted(kind: "visit", id: visit.id)) { try fixture.store.visits.delete(id: visit.id) }
-        #expect(!StoreError.deleted(kind: "visit", id: visit.id).message.contains("restore"))
         #expect(try fixture.store.revisions(kind: .visit, doc: visit.id).count == 3)
     }
 

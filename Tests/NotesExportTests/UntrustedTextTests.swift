@@ -39,16 +39,6 @@ struct UntrustedTextTests {
         #expect(try NoteInput.body(value) == value)
     }
 
-    @Test("The refusal message names the field and shows the character escaped; echoed values are escaped too")
-    func messages() {
-        #expect(InputError.controlCharacter(field: "title", character: "\n").message
-                == "The title must be one line of text without control characters, but it holds '\\n'.")
-        #expect(InputError.controlCharacter(field: "author", character: "\u{1B}").message.contains("'\\e'"))
-        let unknown = InputError.unknownKommune("Nar\u{1B}[2Jnia\n", suggestions: []).message
-        #expect(!unknown.unicodeScalars.contains { UntrustedText.isControl($0) }, "\(unknown)")
-        #expect(unknown.hasPrefix("Unknown kommune 'Nar\\e[2Jnia\\n'."))
-    }
-
     @Test("A title derived from a body with control characters is one clean line")
     func derivedTitle() {
         // ESC is left out (the rest of the sequence is plain text then); a CRLF line ends the title.

@@ -285,7 +285,7 @@ struct AdmissionAttackTests {
         #expect(throws: SyncError.self) { try group.sync("bo", through: cut) }
         #expect(try group.server.revisionIDs().count == Codebook.genesisRevisions.count + 2)
         let summary = try group.sync("carl")
-        #expect(summary.merged == 1, "\(summary.line)")
+        #expect(summary.merged == 1, "\(summary)")
         #expect(try group["carl"].heads(kind: .note, doc: id).count == 1)
         for author in ["anna", "bo", "carl", "anna", "bo"] { try group.sync(author) }
         #expect(try group.notes("anna") == group.notes("carl"))
@@ -350,7 +350,7 @@ struct AdmissionAttackTests {
         try group.restoreServer(from: backup)
         try group.add("anna", title: "Efter 3")
         let summary = try group.sync("anna")
-        #expect(summary.pushed == 3, "the two lost to the restore and the new one: \(summary.line)")
+        #expect(summary.pushed == 3, "the two lost to the restore and the new one: \(summary)")
     }
 }
 

@@ -41,7 +41,8 @@ struct NestedConflictResolveTests {
                         "stray markers after --take \(side.prefix(8)): \(note.body)")
             } catch let error as InputError {
                 // Only the merge side, whose lines are the inner block, cannot settle the body alone.
-                #expect(error.message.contains("does not settle"), "\(error.message)")
+                guard case .conflictMarkersUnsettled(let take, let blocks) = error else { Issue.record("\(error)"); continue }
+                #expect(take == String(side.prefix(8)) && blocks.count == 1, "\(error)")
             }
         }
         #expect(Set(bodies.values).isSubset(of: ["A\nB-anna\nC", "A\nB-bo\nC", "A\nB-carl\nC"]))
@@ -57,12 +58,12 @@ struct NestedConflictResolveTests {
         #expect {
             try store.resolveNote(id: id, take: .theirs, changes: NoteChanges())
         } throws: { error in
-            let message = (error as? InputError)?.message ?? ""
-            // The side with the lower revision id comes first in a block.
-            return message.hasPrefix("The body still has conflict markers that --take theirs does not settle (a block between ")
-                && (message.contains("between anna (") && message.contains(") / bo (")
-                    || message.contains("between bo (") && message.contains(") / anna ("))
-                && message.hasSuffix("or give --body-file with the text you want.")
+            // The error names the side taken and the remaining block's sides (the CLI words it: FieldnotesCLITests);
+            // the side with the lower revision id comes first in a block.
+            guard case .conflictMarkersUnsettled("theirs", let blocks) = error as? InputError, blocks.count == 1 else { return false }
+            let sides = [blocks[0].first, blocks[0].second]
+            return sides.allSatisfy { $0.hasSuffix(")") }
+                && (sides[0].hasPrefix("anna (") && sides[1].hasPrefix("bo (") || sides[0].hasPrefix("bo (") && sides[1].hasPrefix("anna ("))
         }
         // The body text given by hand settles it.
         var changes = NoteChanges()

@@ -125,9 +125,6 @@ struct ServerUserTests {
             try server.store.addUser(name, role: .researcher)
         }
         #expect(try server.store.users().isEmpty)
-        #expect(ServerStoreError.invalidUserName(name, problem).exitCode == ExitCode.usage)
-        #expect(UntrustedText.firstForbiddenInLine(ServerStoreError.invalidUserName(name, problem).message) == nil,
-                "the message must not carry the control characters it complains about")
     }
 
     @Test("good names: Danish letters, case-sensitive, punctuation, 64 characters")
@@ -317,7 +314,6 @@ struct ServerDatabaseFaultTests {
         let opening = ServerStore.translate(SQLiteError(code: 14, message: "unable to open database file", sql: nil, systemErrno: EACCES),
                                             path: path, opening: true, writing: false)
         #expect(opening as? ServerStoreError == .permissionDenied(path: path, write: false))
-        #expect(ServerStoreError.permissionDenied(path: path, write: false).message.hasPrefix("Permission denied"))
     }
 
     @Test("the client shows a full server disk as such (exit 1), and the note stays unpushed and is pushed later")
@@ -327,9 +323,6 @@ struct ServerDatabaseFaultTests {
         try group.add("anna", title: "Stor note", body: String(repeating: "Forsyningen arbejder med vand og klima. ", count: 3000))
         try fillDisk(group.server.store)
         #expect(throws: SyncError.serverDiskFull(url: "memory")) { try group.sync("anna") }
-        let error = SyncError.serverDiskFull(url: "memory")
-        #expect(error.exitCode == ExitCode.failure)
-        #expect(error.message.contains("full disk") && error.message.contains("Nothing was lost"))
         #expect(try group["anna"].sync.unpushedCount() > 0)
         try freeDisk(group.server.store)
         #expect(try group.sync("anna").pushed >= 1)

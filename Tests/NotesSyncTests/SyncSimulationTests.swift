@@ -210,11 +210,11 @@ private final class Simulation {
         } catch let error as StoreError {
             switch error {
             case .noChanges, .deleted, .notDeleted, .notConflicted, .themeExists, .themeMissing, .notFound:
-                log.append("  (refused: \(error.message))")
+                log.append("  (refused: \(error))")
             default: throw error
             }
         } catch let error as InputError {
-            log.append("  (refused: \(error.message))")
+            log.append("  (refused: \(error))")
         }
     }
 
@@ -223,7 +223,7 @@ private final class Simulation {
         do {
             // Small pages in some schedules, so that paging is exercised too.
             let summary = try replica.sync(pullLimit: pullLimit, pushBatch: pushBatch)
-            log.append("\(replica.author): sync (\(note)): \(summary.line)")
+            log.append("\(replica.author): sync (\(note)): \(summary)")
             for item in summary.unmerged { log.append("  not merged: \(item.kind.rawValue) \(item.doc.prefix(8)): \(item.reason)") }
             for item in summary.refused + summary.heldBack { log.append("  refused: \(item)") }
             // After a restore, a note may name a visit or theme that only its author can send again:
@@ -231,11 +231,11 @@ private final class Simulation {
             let waiting: Set<AdmissionRule> = [.visit, .theme]
             let expected = restored && summary.refused.isEmpty && summary.unmerged.isEmpty
                 && summary.heldBack.allSatisfy { waiting.contains($0.rule) }
-            if summary.needsAttention && !expected { fail("\(replica.author): an honest sync (\(note)) needs attention: \(summary.line)") }
+            if summary.needsAttention && !expected { fail("\(replica.author): an honest sync (\(note)) needs attention: \(summary)") }
             return summary
         } catch {
             log.append("\(replica.author): sync (\(note)) FAILED: \(error)")
-            fail("\(replica.author): sync (\(note)) failed: \((error as? UserFacingError)?.message ?? "\(error)")")
+            fail("\(replica.author): sync (\(note)) failed: \(error)")
             return nil
         }
     }
@@ -247,11 +247,11 @@ private final class Simulation {
         cut.failAt = (index: Int.random(in: 0...5, using: &random), afterSending: random.chance(50))
         do {
             let summary = try replica.sync(pullLimit: pullLimit, pushBatch: pushBatch, through: cut)
-            log.append("\(replica.author): sync not cut (\(cut.requests.count) requests): \(summary.line)")
+            log.append("\(replica.author): sync not cut (\(cut.requests.count) requests): \(summary)")
         } catch let error as SyncError {
             guard case .unreachable = error else {
                 log.append("\(replica.author): cut sync FAILED: \(error)")
-                fail("\(replica.author): a cut sync failed with \(error.message)")
+                fail("\(replica.author): a cut sync failed with \(error)")
                 return
             }
             log.append("\(replica.author): sync cut at request \(cut.failAt!.index)\(cut.failAt!.afterSending ? " after sending" : "")")

@@ -397,7 +397,7 @@ enum ImportCommand {
             context.err.write("\rImporting… \(done * 100 / total)%")
         }
         if showProgress { context.err.write("\r\u{1B}[K") }
-        for problem in report.skipped { context.err.line("Skipped " + UntrustedText.line(problem.description)) }
+        for problem in report.skipped { context.err.line("Skipped " + UntrustedText.line(problem.message)) }
         var summary = "Imported \(report.added) new note\(report.added == 1 ? "" : "s")"
         if report.updated > 0 { summary += ", updated \(report.updated)" }
         if report.unchanged > 0 { summary += ", \(report.unchanged) already up to date" }

@@ -50,18 +50,9 @@ public struct AdmissionRefusal: Error, Sendable, Equatable, CustomStringConverti
         self.detail = detail
     }
 
-    /// `revision 1a2b3c4d (parent-foreign): parent 9f8e… belongs to note 5d6c…`.
+    /// `revision 1a2b3c4d (parent-foreign): parent 9f8e… belongs to note 5d6c…`: for logs,
+    /// reports and the wire, naming no command.
     public var description: String {
         "revision \(revision.prefix(12)) (\(rule.rawValue)): \(detail)"
     }
-}
-
-extension AdmissionRefusal: UserFacingError {
-    /// `The change breaks the admission rule (fields): kommune 'Narnia' is not in the register.`
-    public var message: String {
-        "The change cannot be stored: it breaks the admission rule (\(rule.rawValue)): \(detail)."
-    }
-
-    /// A failure, not a usage error: the input was accepted but the resulting revision was not.
-    public var exitCode: Int32 { ExitCode.failure }
 }

@@ -1,41 +1,53 @@
+import Codecs
+
 /// A record that could not be imported, located as `FILE:LINE`.
-public struct ImportProblem: Sendable, Equatable, CustomStringConvertible {
+public struct ImportProblem: Sendable, Equatable {
     /// The file.
     public let file: String
     /// The 1-based line.
     public let line: Int
     /// Why it was refused.
-    public let reason: String
+    public let reason: Reason
 
-    /// `FILE:LINE: reason`.
-    public var description: String { "\(file):\(line): \(reason)" }
+    /// Creates a problem.
+    public init(file: String, line: Int, reason: Reason) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
+    /// Why a record was refused; the CLI words it after `FILE:LINE: `.
+    public enum Reason: Sendable, Equatable {
+        /// The line is not JSON.
+        case invalidJSON(JSONParser.Error)
+        /// The line is JSON, but not an object.
+        case notAnObject
+        /// A value of the record is not valid (an unknown kommune, a bad date, an unknown key, …).
+        case invalid(InputError)
+        /// A Markdown file cannot be read.
+        case unreadableFile
+        /// A Markdown file is larger than a note can be.
+        case fileTooLarge
+        /// A Markdown file is not UTF-8 text.
+        case notUTF8
+        /// A Markdown file's front matter cannot be read; the text says why.
+        case frontMatter(String)
+        /// The note names a visit this store does not have (a backup carries its visits).
+        case visitMissing(AdmissionRefusal)
+        /// The note breaks another part of the admission rule.
+        case refused(AdmissionRefusal)
+    }
 }
 
 /// Why an import wrote nothing.
-public enum ImportError: UserFacingError, Equatable {
-    /// Some records were invalid and `--skip-invalid` was not given.
+public enum ImportError: Error, Sendable, Equatable {
+    /// Some records were invalid and invalid records were not to be skipped; `problems` holds the
+    /// first of them (at most `NoteStore.maxProblemsListed`), `total` counts them all.
     case invalidRecords([ImportProblem], total: Int)
     /// The path cannot be read.
     case unreadable(String, reason: String)
     /// A folder without Markdown files, or an empty file.
     case nothingToImport(String)
-
-    /// The message.
-    public var message: String {
-        switch self {
-        case .invalidRecords(let problems, let total):
-            var text = problems.map(\.description).joined(separator: "\n")
-            if total > problems.count { text += "\n… and \(total - problems.count) more" }
-            return text + "\n\(total) invalid record\(total == 1 ? "" : "s"); nothing was imported. Fix them, or run again with --skip-invalid to import the valid ones."
-        case .unreadable(let path, let reason):
-            return "Cannot read \(path): \(reason)."
-        case .nothingToImport(let path):
-            return "Nothing to import in \(path): expected a .jsonl file or a folder of .md files with front matter."
-        }
-    }
-
-    /// Exit code 1.
-    public var exitCode: Int32 { ExitCode.failure }
 }
 
 /// What an import did.
@@ -46,7 +58,7 @@ public struct ImportReport: Sendable, Equatable {
     public var updated = 0
     /// Notes that existed with exactly these values.
     public var unchanged = 0
-    /// Records skipped with `--skip-invalid`.
+    /// Records skipped because invalid records were to be skipped.
     public var skipped: [ImportProblem] = []
     /// Themes added to the codebook (from theme records, or because notes used them).
     public var newThemes: [String] = []

@@ -67,28 +67,25 @@ final class JSONLinesReader: Sendable {
             batch = []
             batch.reserveCapacity(256)
         }
+        /// A line's record, or the problem that keeps it out.
+        func item(_ line: ArraySlice<UInt8>, lineNumber: Int) -> Item {
+            func problem(_ reason: ImportProblem.Reason) -> Item { .problem(ImportProblem(file: file, line: lineNumber, reason: reason)) }
+            let value: JSONValue
+            do { value = try JSONParser.parse(line) } catch { return problem(.invalidJSON(error)) }
+            guard case .object(let members) = value else { return problem(.notAnObject) }
+            do {
+                if members["record"] != nil { return .side(try SideRecord(members), line: lineNumber) }
+                return .record(try NoteRecord(members, defaultDate: defaultDate), line: lineNumber)
+            } catch {
+                return problem(.invalid(error))
+            }
+        }
         func take(_ raw: ArraySlice<UInt8>) {
             lineNumber += 1
             // A byte-order mark at the start of the file (Windows editors write one) is not JSON.
             let line = lineNumber == 1 && raw.starts(with: [0xEF, 0xBB, 0xBF]) ? raw.dropFirst(3) : raw
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-            do {
-                guard case .object(let members) = try JSONParser.parse(line) else {
-                    batch.append(.problem(ImportProblem(file: file, line: lineNumber, reason: "expected a JSON object")))
-                    return
-                }
-                if members["record"] != nil {
-                    batch.append(.side(try SideRecord(members), line: lineNumber))
-                } else {
-                    batch.append(.record(try NoteRecord(members, defaultDate: defaultDate), line: lineNumber))
-                }
-            } catch let error as JSONParser.Error {
-                batch.append(.problem(ImportProblem(file: file, line: lineNumber, reason: "invalid JSON: \(error.description)")))
-            } catch let error as InputError {
-                batch.append(.problem(ImportProblem(file: file, line: lineNumber, reason: error.message)))
-            } catch {
-                batch.append(.problem(ImportProblem(file: file, line: lineNumber, reason: "\(error)")))
-            }
+            batch.append(item(line, lineNumber: lineNumber))
             if lineNumber % 1000 == 0 { batch.append(.progress(done: consumed, total: total)) }
             if batch.count >= 256 { flush() }
         }

@@ -33,19 +33,19 @@ extension NoteStore {
                     let limit = AdmissionLimits.maxBodyBytes * 4 + 65_536
                     guard let handle = FileHandle(forReadingAtPath: file),
                           let data = try? handle.read(upToCount: limit + 1) ?? Data() else {
-                        session.problem(ImportProblem(file: display, line: 1, reason: "cannot read the file"))
+                        session.problem(ImportProblem(file: display, line: 1, reason: .unreadableFile))
                         continue
                     }
                     try? handle.close()
                     guard data.count <= limit else {
-                        session.problem(ImportProblem(file: display, line: 1, reason: "the file is larger than a note can be"))
+                        session.problem(ImportProblem(file: display, line: 1, reason: .fileTooLarge))
                         continue
                     }
                     // A byte-order mark, as some editors write, is not part of the front matter.
                     var bytes = Array(data)
                     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
                     guard let text = String(validating: bytes, as: UTF8.self) else {
-                        session.problem(ImportProblem(file: display, line: 1, reason: "not valid UTF-8"))
+                        session.problem(ImportProblem(file: display, line: 1, reason: .notUTF8))
                         continue
                     }
                     do {
@@ -54,7 +54,7 @@ extension NoteStore {
                         if members[NoteField.body.declaration.key] == nil { members[NoteField.body.declaration.key] = .string(document.body) }
                         try session.record(members, file: display, line: 1, defaultDate: today)
                     } catch let error as FrontMatter.ParseError {
-                        session.problem(ImportProblem(file: display, line: error.line, reason: error.reason))
+                        session.problem(ImportProblem(file: display, line: error.line, reason: .frontMatter(error.reason)))
                     }
                     progress?(index + 1, files.count)
                 }
@@ -130,7 +130,7 @@ private struct ImportSession {
             record = try NoteRecord(members, defaultDate: defaultDate)
         } catch {
             records += 1
-            problem(ImportProblem(file: file, line: line, reason: error.message))
+            problem(ImportProblem(file: file, line: line, reason: .invalid(error)))
             return
         }
         try accept(record, file: file, line: line)
@@ -168,11 +168,11 @@ private struct ImportSession {
             draft.themes = themes
             try store.importRecord(draft, deleted: record.deleted, report: &report)
         } catch let error as InputError {
-            problem(ImportProblem(file: file, line: line, reason: error.message))
+            problem(ImportProblem(file: file, line: line, reason: .invalid(error)))
         } catch let refusal as AdmissionRefusal where refusal.rule == .visit {
-            problem(ImportProblem(file: file, line: line, reason: "\(refusal.detail) in this store; import a backup made with 'fieldnotes export --format jsonl --backup', which carries the visits, or remove 'visit' from the record"))
+            problem(ImportProblem(file: file, line: line, reason: .visitMissing(refusal)))
         } catch let refusal as AdmissionRefusal {
-            problem(ImportProblem(file: file, line: line, reason: "\(refusal.rule.rawValue): \(refusal.detail)"))
+            problem(ImportProblem(file: file, line: line, reason: .refused(refusal)))
         }
     }
 }

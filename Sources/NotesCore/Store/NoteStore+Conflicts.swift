@@ -98,19 +98,16 @@ extension NoteStore {
             try resolveDocument(kind: .note, id: id, take: take, hasChanges: !changes.isEmpty) { fields, deleted in
                 let note = checked.applied(to: Note(id: id, revision: "", deleted: deleted, conflicted: false, fields: fields))
                 if changes.body == nil, ConflictMarkers.containsBlock(note.body) {
-                    guard let take else {
-                        throw InputError.other("The body still has conflict markers; give --take, or --body-file with the text you want.")
-                    }
-                    // Several merges left blocks between other versions: say which, rather than ask for --take again.
+                    guard let take else { throw InputError.conflictMarkersRemain }
+                    // Several merges left blocks between other versions: say which, rather than ask for a side again.
                     let given: String
                     switch take {
                     case .mine: given = "mine"
                     case .theirs: given = "theirs"
                     case .revision(let prefix): given = prefix
                     }
-                    let blocks = ConflictMarkers.outermostSides(note.body).map { "\($0.first) / \($0.second)" }.joined(separator: "; ")
-                    throw InputError.other("The body still has conflict markers that --take \(given) does not settle (a block between \(blocks)); "
-                                           + "take one of those sides with --take REV, or give --body-file with the text you want.")
+                    let blocks = ConflictMarkers.outermostSides(note.body).map { InputError.MarkerBlock(first: $0.first, second: $0.second) }
+                    throw InputError.conflictMarkersUnsettled(take: given, blocks: blocks)
                 }
                 fields = note.fields
             }
@@ -144,9 +141,7 @@ extension NoteStore {
             throw StoreError.corrupt(path: path, detail: "the \(kind.rawValue) \(UntrustedText.line(id.prefix(8))) has no current version")
         }
         guard !head.conflicts.isEmpty else { throw StoreError.notConflicted(id: id) }
-        guard take != nil || hasChanges else {
-            throw InputError.other("Say how to resolve: --take mine, --take theirs, --take REV, or field options such as --title or --body-file.")
-        }
+        guard take != nil || hasChanges else { throw InputError.resolutionUnspecified }
         var fields = head.fields
         var deleted = head.deleted
         if let take {
@@ -203,12 +198,10 @@ extension NoteStore {
     }
 
     private func noSide(_ take: Take, conflicts: [FieldConflict]) -> InputError {
-        let sides = Set(conflicts.flatMap { $0.values.map { String($0.revision.prefix(8)) } }).sorted().joined(separator: ", ")
+        let sides = Set(conflicts.flatMap { $0.values.map { String($0.revision.prefix(8)) } }).sorted()
         switch take {
-        case .mine, .theirs:
-            return .other("No side of the conflicts was written on this store; choose one with --take REV (the sides are \(sides)).")
-        case .revision(let prefix):
-            return .other("'\(prefix)' is not a side of the conflicts; the sides are \(sides).")
+        case .mine, .theirs: return .noSideWrittenHere(sides: sides)
+        case .revision(let prefix): return .notASide(prefix, sides: sides)
         }
     }
 }

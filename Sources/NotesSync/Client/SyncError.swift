@@ -1,69 +1,38 @@
-import NotesCore
-
-/// Why a sync did not complete. Every message says the notes are safe where that matters.
-public enum SyncError: UserFacingError, Equatable {
+/// Why a sync did not complete.
+///
+/// The cases carry the server's URL and what it said; the CLI words them for the terminal (saying
+/// the notes are safe where that matters, and which command helps) and maps them to exit codes.
+public enum SyncError: Error, Sendable, Equatable {
+    /// The store has no sync server configured.
     case noRemote
+    /// No connection, TLS failure or timeout; `detail` says which.
     case unreachable(url: String, detail: String)
+    /// The URL answers, but not as a fieldnotes server (no health endpoint).
     case notAFieldnotesServer(url: String)
+    /// The server refused the token (401).
     case unauthorized(url: String)
+    /// The server refused the revisions as someone else's (403), with its detail.
     case forbidden(String)
+    /// The token belongs to another user than the store's author.
     case identityMismatch(storeAuthor: String, serverUser: String)
+    /// The server speaks another protocol version.
     case protocolMismatch(client: Int64, server: Int64)
+    /// Any other error status, with the server's message (untrusted text).
     case server(status: Int, message: String)
+    /// The server lacks revisions this store does not have either.
     case missingParents([String])
+    /// A revision or merge needs a newer program; `detail` says which.
     case upgradeNeeded(String)
+    /// A response that does not decode as the message it should be.
     case invalidResponse(String)
+    /// The URL cannot be used for a server.
     case invalidURL(String)
+    /// One revision is larger than the server takes in a push.
     case revisionTooLarge(id: String, bytes: Int, limit: Int)
-    case tlsUnavailable(String)
+    /// An `https://` server, but the library that provides HTTPS (`library`, a file name) is not beside the binary.
+    case tlsUnavailable(url: String, library: String)
     /// The server answered 507: its disk is full, so it stored nothing of the push.
     case serverDiskFull(url: String)
-
-    /// The message.
-    public var message: String {
-        switch self {
-        case .noRemote:
-            "No sync server is configured. Run 'fieldnotes remote set URL' (the coordinator gives you the URL and a token)."
-        case .unreachable(let url, let detail):
-            "Cannot reach the sync server at \(url) (\(detail)). Your notes are safe in the local store; run 'fieldnotes sync' again when the server can be reached."
-        case .notAFieldnotesServer(let url):
-            "\(url) does not answer like a fieldnotes server (no /v1/health). Check the URL with 'fieldnotes remote show'; your notes are safe in the local store."
-        case .unauthorized(let url):
-            "The server at \(url) refused the token (wrong or revoked). Get a new token from the coordinator and run 'fieldnotes remote set \(url)'."
-        case .forbidden(let detail):
-            "The server refused the revisions: \(detail). Check that the store's author matches your user on the server ('fieldnotes remote set')."
-        case .identityMismatch(let author, let user):
-            "The server says this token belongs to '\(user)', but this store writes notes as '\(author)'. Ask the coordinator to create the user '\(author)' ('fieldnotes server add-user \(author) --db ...') and run 'fieldnotes remote set' with that token."
-        case .protocolMismatch(let client, let server):
-            "The server speaks sync protocol \(server), this fieldnotes speaks protocol \(client). Install the fieldnotes version that matches the server."
-        case .server(let status, let message):
-            "The server answered \(status): \(UntrustedText.line(message))"
-        case .missingParents(let ids):
-            "The server is missing revisions this store does not have either (\(ids.prefix(3).map { String($0.prefix(8)) }.joined(separator: ", "))). Report this to the coordinator."
-        case .upgradeNeeded(let detail):
-            "\(detail). Nothing was stored from it; upgrade fieldnotes and sync again."
-        case .invalidResponse(let detail):
-            "The server sent a response that is not valid: \(detail). Nothing was stored from it."
-        case .invalidURL(let url):
-            "'\(url)' is not a usable server URL: give http://HOST:PORT or https://HOST."
-        case .tlsUnavailable(let url):
-            "Syncing with \(url) needs \(URLSessionPluginLibrary.fileName) beside the fieldnotes binary (it provides HTTPS through URLSession); build everything with 'swift build' and keep the library with the binary."
-        case .serverDiskFull(let url):
-            "The sync server at \(url) has a full disk and could not store your changes. Nothing was lost: your notes are safe in the local store and will be sent by the next 'fieldnotes sync'. Tell whoever runs the server."
-        case .revisionTooLarge(let id, let bytes, let limit):
-            "The revision \(id.prefix(8)) is \(bytes) bytes, larger than the server's limit of \(limit) bytes."
-        }
-    }
-
-    /// 3 when the server cannot be reached, 4 when it refuses who we are, 1 otherwise.
-    public var exitCode: Int32 {
-        switch self {
-        case .unreachable, .notAFieldnotesServer: ExitCode.unreachable
-        case .unauthorized, .forbidden, .identityMismatch: ExitCode.authentication
-        case .invalidURL: ExitCode.usage
-        default: ExitCode.failure
-        }
-    }
 }
 
 extension SyncError {

@@ -2,7 +2,7 @@ import NotesCore
 import Codecs
 
 /// What a sync did.
-public struct SyncSummary: Sendable, Equatable {
+public struct SyncSummary: Sendable, Equatable, CustomStringConvertible {
     /// Revisions the server took in (this store's edits and merges).
     public var pushed = 0
     /// Revisions received that this store did not have.
@@ -29,8 +29,9 @@ public struct SyncSummary: Sendable, Equatable {
     /// Creates an empty summary.
     public init() {}
 
-    /// `pushed 3, pulled 12, merged 2, 1 conflict: run 'fieldnotes conflicts'`.
-    public var line: String {
+    /// `pushed 3, pulled 12, merged 2, 1 conflict`: the counts, naming no command (the CLI adds
+    /// what to run next).
+    public var description: String {
         var text = dryRun ? "would push \(pushed), would pull \(pulled)" : "pushed \(pushed), pulled \(pulled), merged \(merged)"
         if dryRun { return text }
         if !unmerged.isEmpty { text += ", \(unmerged.count) not merged" }
@@ -38,8 +39,8 @@ public struct SyncSummary: Sendable, Equatable {
         if !heldBack.isEmpty { text += ", \(heldBack.count) held back" }
         switch conflicts {
         case 0: text += ", no conflicts"
-        case 1: text += ", 1 conflict: run 'fieldnotes conflicts'"
-        default: text += ", \(conflicts) conflicts: run 'fieldnotes conflicts'"
+        case 1: text += ", 1 conflict"
+        default: text += ", \(conflicts) conflicts"
         }
         return text
     }

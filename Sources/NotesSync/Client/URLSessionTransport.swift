@@ -137,9 +137,9 @@ public enum SyncTransports {
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SyncTransport {
         let forced = environment["FIELDNOTES_TRANSPORT"]?.lowercased()
         if forced != "socket", let transport = URLSessionTransport(baseURL: url, token: token, deadline: deadline) { return transport }
-        if forced == "urlsession" { throw SyncError.tlsUnavailable(url.absoluteString) }
+        if forced == "urlsession" { throw SyncError.tlsUnavailable(url: url.absoluteString, library: URLSessionPluginLibrary.fileName) }
         if url.scheme?.lowercased() == "https" {
-            throw SyncError.tlsUnavailable(url.absoluteString)
+            throw SyncError.tlsUnavailable(url: url.absoluteString, library: URLSessionPluginLibrary.fileName)
         }
         do {
             return try SocketTransport(baseURL: url, token: token, deadline: deadline)

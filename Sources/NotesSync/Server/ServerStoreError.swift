@@ -3,11 +3,15 @@ import Codecs
 
 /// Why the server database refused an operation.
 ///
-/// Names and paths are shown through `UntrustedText.line`: a user name typed on a command line
-/// may hold anything, and a message must not drive the terminal.
-public enum ServerStoreError: UserFacingError, Equatable {
+/// The cases carry the paths and names as given; the CLI words them for the operator (showing
+/// names and paths through `UntrustedText.line`: a user name typed on a command line may hold
+/// anything, and a message must not drive the terminal) and picks the exit code.
+public enum ServerStoreError: Error, Sendable, Equatable {
+    /// The file is not a fieldnotes server database; it is left untouched.
     case notServerDatabase(path: String)
+    /// The database was written by a newer program (schema `found`; this one knows up to `supported`).
     case newerSchema(path: String, found: Int, supported: Int)
+    /// The path is a directory.
     case isDirectory(path: String)
     /// A read-only command was pointed at a file that does not exist (it is not created).
     case noDatabase(path: String)
@@ -17,55 +21,18 @@ public enum ServerStoreError: UserFacingError, Equatable {
     case openedReadOnly(path: String)
     /// The NFC form of the name is already a user (possibly stored in another spelling).
     case userExists(String)
+    /// No user of that name.
     case noSuchUser(String)
+    /// The name breaks the user-name rule, for `problem`.
     case invalidUserName(String, UserName.Problem)
+    /// The file cannot be opened, for `reason`.
     case cannotOpen(path: String, reason: String)
     /// The writer stayed taken by other pushes for too long; the client should retry.
     case busy
-    /// Another process (a `server` admin command, `sqlite3`) held SQLite's write lock past the busy timeout.
+    /// Another process (an admin command, `sqlite3`) held SQLite's write lock past the busy timeout.
     case locked(path: String)
     /// The disk (or the process's file size limit) refused to grow the database; nothing was written.
     case diskFull(path: String)
-
-    /// The message.
-    public var message: String {
-        switch self {
-        case .notServerDatabase(let path):
-            "\(UntrustedText.line(path)) is not a fieldnotes server database; it was left untouched."
-        case .newerSchema(let path, let found, let supported):
-            "The server database \(UntrustedText.line(path)) was written by a newer fieldnotes (schema \(found); this version knows up to \(supported)). Upgrade fieldnotes."
-        case .isDirectory(let path):
-            "\(UntrustedText.line(path)) is a directory; give the path of the server database file."
-        case .noDatabase(let path):
-            "There is no server database at \(UntrustedText.line(path)); nothing was created."
-        case .permissionDenied(let path, let write):
-            "Permission denied: this user may not \(write ? "write" : "read") the server database \(UntrustedText.line(path)) (or its folder). Run the command as the user the server runs as."
-        case .openedReadOnly(let path):
-            "The server database \(UntrustedText.line(path)) was opened read-only; nothing was written."
-        case .userExists(let name):
-            "The user '\(UntrustedText.line(name))' already exists."
-        case .noSuchUser(let name):
-            "There is no user '\(UntrustedText.line(name))'."
-        case .invalidUserName(let name, let problem):
-            "'\(UntrustedText.line(name))' is not a valid user name: \(problem.description). Use 1-\(UserName.maxLength) visible characters without spaces."
-        case .cannotOpen(let path, let reason):
-            "Cannot open the server database \(UntrustedText.line(path)): \(reason)."
-        case .busy:
-            "The server is busy storing other pushes; try again in a moment."
-        case .locked(let path):
-            "The server database \(UntrustedText.line(path)) is locked by another process (a 'fieldnotes server' command, or a program such as sqlite3). Nothing was changed; try again when it has finished."
-        case .diskFull(let path):
-            "The disk holding the server database \(UntrustedText.line(path)) is full. Nothing was changed; free some space and try again."
-        }
-    }
-
-    /// Usage errors exit 64, the rest 1.
-    public var exitCode: Int32 {
-        switch self {
-        case .invalidUserName: ExitCode.usage
-        default: ExitCode.failure
-        }
-    }
 
     /// Whether the same request may succeed if sent again in a moment (the server answers 503).
     public var isTransient: Bool {

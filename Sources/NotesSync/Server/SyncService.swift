@@ -166,7 +166,7 @@ public struct SyncService: Sendable {
         } catch let error as ServerStoreError where error.isTransient {
             // Other pushes hold the writer, or another process (an admin command, sqlite3) holds
             // SQLite's lock: nothing was stored, and the same push succeeds in a moment.
-            return .busy(ServerStoreError.busy.message)
+            return .busy("The server is busy storing other pushes; try again in a moment.")
         } catch ServerStoreError.diskFull {
             // Not retried by the client: the disk stays full until the operator frees space.
             return ErrorResponse(code: ErrorResponse.Code.diskFull,

@@ -1,4 +1,0 @@
-extension HTTPServerError: CustomStringConvertible {
-    /// The same text as `message`.
-    public var description: String { message }
-}
