@@ -11,7 +11,7 @@ import Glibc
 
 /// A real `SyncService` behind a real `HTTPServer` on 127.0.0.1, with one user.
 private final class ServiceServer {
-    let directory: SyncTempDirectory
+    let directory: TemporaryDirectory
     let store: ServerStore
     let service: SyncService
     let server: HTTPServer
@@ -20,7 +20,7 @@ private final class ServiceServer {
     let port: Int
 
     init(limits: HTTPLimits = httpTestLimits(maxBodyBytes: 32 << 20)) throws {
-        directory = try SyncTempDirectory()
+        directory = try TemporaryDirectory()
         store = try ServerStore(path: directory.file("server.sqlite"), readerCount: 1)
         token = try store.addUser("anna", role: .researcher)
         service = SyncService(store: store, maxBody: limits.maxBodyBytes)

@@ -47,7 +47,7 @@ struct HTTPMemoryBudgetTests {
 
     @Test("a pull batch shrinks to what the budget can spare, the client continues from its checkpoint, and an exhausted budget gets 503 busy")
     func pullsFitTheBudget() throws {
-        let directory = try SyncTempDirectory()
+        let directory = try TemporaryDirectory()
         let store = try ServerStore(path: directory.file("server.sqlite"), readerCount: 1)
         let token = try store.addUser("anna", role: .researcher)
         let user = try #require(try store.authenticate(token: token))
@@ -107,7 +107,7 @@ struct HTTPMemoryBudgetTests {
 
     @Test("a revision larger than the pull's first reservation is reserved for before it is read, or answered 503 busy")
     func largeRevisionsAreReservedForBeforeTheyAreRead() throws {
-        let directory = try SyncTempDirectory()
+        let directory = try TemporaryDirectory()
         let store = try ServerStore(path: directory.file("server.sqlite"), readerCount: 1)
         let token = try store.addUser("anna", role: .researcher)
         let user = try #require(try store.authenticate(token: token))
@@ -147,7 +147,7 @@ struct HTTPMemoryBudgetTests {
 
     @Test("a push reserves for its decoded revisions before decoding them, and holds only those once the body is freed")
     func pushesReserveForTheirRevisions() throws {
-        let directory = try SyncTempDirectory()
+        let directory = try TemporaryDirectory()
         let store = try ServerStore(path: directory.file("server.sqlite"), readerCount: 1)
         let token = try store.addUser("anna", role: .researcher)
         let service = SyncService(store: store, maxBody: 1 << 20)

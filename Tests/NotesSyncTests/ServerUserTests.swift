@@ -17,12 +17,12 @@ private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// A server database in a temporary folder, opened with a short busy timeout.
 private final class ServerDatabase {
-    let directory: SyncTempDirectory
+    let directory: TemporaryDirectory
     let store: ServerStore
     var path: String { directory.file("server.sqlite") }
 
     init(busyTimeout: Duration = .seconds(10)) throws {
-        directory = try SyncTempDirectory()
+        directory = try TemporaryDirectory()
         store = try ServerStore(path: directory.file("server.sqlite"), readerCount: 1, busyTimeout: busyTimeout)
     }
 
@@ -193,7 +193,7 @@ struct ServerDatabaseFaultTests {
 
     @Test("init(readingAt:) writes nothing: no migration, no codebook, journal mode kept")
     func readOnlyOpenWritesNothing() throws {
-        let directory = try SyncTempDirectory()
+        let directory = try TemporaryDirectory()
         let path = directory.file("server.sqlite")
         do {
             let store = try ServerStore(path: path, readerCount: 1)
@@ -219,7 +219,7 @@ struct ServerDatabaseFaultTests {
 
     @Test("init(readingAt:) refuses a missing file (creating nothing), a folder, another database, a newer schema")
     func readOnlyOpenRefusals() throws {
-        let directory = try SyncTempDirectory()
+        let directory = try TemporaryDirectory()
         let missing = directory.file("missing.sqlite")
         #expect(throws: ServerStoreError.noDatabase(path: missing)) { try ServerStore(readingAt: missing) }
         #expect(!FileManager.default.fileExists(atPath: missing))

@@ -270,7 +270,7 @@ struct SyncEngineTests {
     /// (a second laptop, or a backup restored while the original lives on) must not share one.
     @Test("two copies of one store file still receive each other's revisions")
     func copiedStoreFile() throws {
-        let directory = try SyncTempDirectory()
+        let directory = try TemporaryDirectory()
         let server = try ServerFixture(users: ["anna"], directory: directory)
         let original = try TestStores.make(at: directory.file("laptop.sqlite"), author: "anna", replica: String(repeating: "7", count: 32)) {
             RevisionFactory.baseMilliseconds
@@ -324,7 +324,7 @@ struct SyncEngineTests {
 
     @Test("pushes are filled to about 4 MiB even when the server takes 16 MiB, and a larger single revision goes alone")
     func pushBatchesStaySmall() throws {
-        let directory = try SyncTempDirectory()
+        let directory = try TemporaryDirectory()
         let server = try ServerFixture(users: ["anna"], maxBody: 16 << 20, directory: directory)
         let store = try TestStores.make(at: directory.file("anna.sqlite"), author: "anna",
                                         replica: String(repeating: "a", count: 32)) { RevisionFactory.baseMilliseconds }

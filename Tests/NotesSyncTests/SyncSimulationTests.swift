@@ -57,7 +57,7 @@ private final class Replica {
 /// One schedule of the simulation.
 private final class Simulation {
     private var random: SeededRandom
-    private let directory: SyncTempDirectory
+    private let directory: TemporaryDirectory
     private var server: ServerFixture!
     private var replicas: [Replica] = []
     private let clock = SimulatedClock()
@@ -87,7 +87,7 @@ private final class Simulation {
     init(seed: UInt64, template: StoreTemplate) throws {
         self.template = template
         random = SeededRandom(seed: seed)
-        directory = try SyncTempDirectory(inMemory: true)
+        directory = try TemporaryDirectory(inMemory: true)
         server = try ServerFixture(users: Self.authors + ["fresh", "mallory"], directory: directory)
     }
 
@@ -662,7 +662,7 @@ private enum SimulationError: Error {
 
 extension ServerFixture {
     /// Opens the server database already in `directory`, with known tokens.
-    convenience init(existing directory: SyncTempDirectory, tokens: [String: String]) throws {
+    convenience init(existing directory: TemporaryDirectory, tokens: [String: String]) throws {
         try self.init(users: [], directory: directory)
         for (user, token) in tokens { setToken(token, for: user) }
     }

@@ -8,21 +8,6 @@ import TestSupport
 
 // Shared helpers of the sync tests (merge, server, service and simulation).
 
-/// A temporary folder removed when the value goes away.
-final class SyncTempDirectory {
-    let path: String
-
-    init(base: String = FileManager.default.temporaryDirectory.path) throws {
-        path = base + "/notessync-tests-\(UUID().uuidString.lowercased())"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// A path inside the folder.
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
 // MARK: - Revisions by hand
 
 extension RevisionFactory {
@@ -62,11 +47,11 @@ enum TestStores {
 ///
 /// The copy is the bytes `NoteStore.create` writes, with its own replica id and author.
 final class StoreTemplate {
-    private let directory: SyncTempDirectory
+    private let directory: TemporaryDirectory
     private let path: String
 
     init(inMemory: Bool = false) throws {
-        directory = try SyncTempDirectory(inMemory: inMemory)
+        directory = try TemporaryDirectory(inMemory: inMemory)
         path = directory.file("template.sqlite")
         let store = try NoteStore.create(at: path, author: "template")
         // Move everything out of the write-ahead log into the file, so the file alone is the store.
@@ -89,27 +74,16 @@ final class StoreTemplate {
     }
 }
 
-extension SyncTempDirectory {
-    /// A folder in memory (/dev/shm) when there is one, for tests that write many small databases.
-    convenience init(inMemory: Bool) throws {
-        if inMemory, FileManager.default.isWritableFile(atPath: "/dev/shm") {
-            try self.init(base: "/dev/shm")
-        } else {
-            try self.init()
-        }
-    }
-}
-
 /// A server database with its service and users, in a temporary folder.
 final class ServerFixture {
-    let directory: SyncTempDirectory
+    let directory: TemporaryDirectory
     let store: ServerStore
     let service: SyncService
     private(set) var tokens: [String: String] = [:]
 
-    init(users: [String] = ["anna", "bo"], maxBody: Int = 1 << 20, directory: SyncTempDirectory? = nil,
+    init(users: [String] = ["anna", "bo"], maxBody: Int = 1 << 20, directory: TemporaryDirectory? = nil,
          writerWait: Duration = .seconds(20)) throws {
-        self.directory = try directory ?? SyncTempDirectory()
+        self.directory = try directory ?? TemporaryDirectory()
         store = try ServerStore(path: self.directory.file("server.sqlite"), readerCount: 1, writerWait: writerWait)
         service = SyncService(store: store, maxBody: maxBody)
         for user in users { tokens[user] = try store.addUser(user, role: .researcher) }
@@ -202,13 +176,13 @@ extension HTTPResponse {
 
 /// Two or three laptops and a server, in a temporary folder, with a clock the test moves.
 final class SyncGroup {
-    let directory: SyncTempDirectory
+    let directory: TemporaryDirectory
     var server: ServerFixture
     var stores: [String: NoteStore] = [:]
     var wallClock = RevisionFactory.baseMilliseconds
 
     init(_ authors: [String] = ["anna", "bo"]) throws {
-        directory = try SyncTempDirectory()
+        directory = try TemporaryDirectory()
         server = try ServerFixture(users: authors, directory: directory)
         for (index, author) in authors.enumerated() {
             let store = try TestStores.make(at: directory.file("\(author).sqlite"), author: author,
@@ -235,7 +209,7 @@ final class SyncGroup {
         let tokens = server.tokens
         let serverPath = directory.file("server.sqlite")
         // Close the running server's connections first (a fixture elsewhere takes its place).
-        server = try ServerFixture(users: [], directory: try SyncTempDirectory())
+        server = try ServerFixture(users: [], directory: try TemporaryDirectory())
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: serverPath + suffix) }
         try FileManager.default.copyItem(atPath: backup, toPath: serverPath)
         server = try ServerFixture(users: [], directory: directory)

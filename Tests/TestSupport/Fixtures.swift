@@ -8,10 +8,19 @@ import Testing
 public final class TemporaryDirectory {
     public let path: String
 
-    public init() throws {
-        let base = FileManager.default.temporaryDirectory.path
-        path = base + "/notescore-tests-\(UUID().uuidString.lowercased())"
+    /// A new folder under `base` (the system's temporary folder by default).
+    public init(base: String = FileManager.default.temporaryDirectory.path) throws {
+        path = base + "/fieldnotes-tests-\(UUID().uuidString.lowercased())"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    /// A folder in memory (/dev/shm) when there is one, for tests that write many small databases.
+    public convenience init(inMemory: Bool) throws {
+        if inMemory, FileManager.default.isWritableFile(atPath: "/dev/shm") {
+            try self.init(base: "/dev/shm")
+        } else {
+            try self.init()
+        }
     }
 
     deinit {
