@@ -45,8 +45,9 @@ struct MergeOnReceiptTests {
         let inserted = try store.write {
             let inserted = try store.insertReceived([scene.boEdit], pushed: true)
             // Inside the transaction: the edit and its merge are both there, nothing is pending…
-            #expect(try scene.fixture.count("revisions") == revisionsBefore + 2)
-            #expect(try scene.fixture.count("pending_merges") == 0)
+            // (Counted through the store's own connection: the fixture's sees committed rows only.)
+            #expect(try store.database.scalar("SELECT count(*) FROM revisions")?.integer == Int64(revisionsBefore + 2))
+            #expect(try store.database.scalar("SELECT count(*) FROM pending_merges")?.integer == 0)
             // …and nobody else sees any of it yet.
             #expect(try committedRevisions() == Int64(revisionsBefore))
             return inserted

@@ -1,8 +1,6 @@
 import Foundation
 import Testing
-// Testable: the fixture counts rows through the store's internal connection (debug builds,
-// where SwiftPM compiles modules for testing; only test targets use this library).
-@testable import NotesCore
+import NotesCore
 
 /// A temporary folder removed when the value goes away.
 public final class TemporaryDirectory {
@@ -82,8 +80,10 @@ public final class StoreFixture {
 
     /// Counts rows of a table straight from SQLite.
     public func count(_ table: String, where condition: String = "1") throws -> Int {
-        // Through the store's own connection, so a test inside a transaction sees its writes.
-        Int(try store.database.scalar("SELECT count(*) FROM \(table) WHERE \(condition)")?.integer ?? -1)
+        // A connection of its own (the store's is internal to it), so this sees committed rows:
+        // a test that counts inside a transaction reads through the store's connection itself.
+        let reader = try Database(path: path, mode: .init(create: false, readOnly: true))
+        return Int(try reader.scalar("SELECT count(*) FROM \(table) WHERE \(condition)")?.integer ?? -1)
     }
 }
 
