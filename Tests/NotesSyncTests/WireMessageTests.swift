@@ -132,6 +132,30 @@ struct WireMessageTests {
         guard case .unknownFormat = mixed.undecodable[1].error else { Issue.record("\(mixed.undecodable[1].error)"); return }
     }
 
+    @Test("pull response: revisions decoded from their bytes; bytes not in canonical form are taken by their canonical encoding; invalid JSON refuses the body")
+    func pullResponseVerifiesBytes() throws {
+        let revisions = twoRevisions()
+        let canonical = text(revisions[0].canonicalBytes)
+        // The same revision with a space after its first colon: the same content, but not the bytes its id hashes.
+        let spaced = canonical.replacingOccurrences(of: "\":", with: "\": ", options: [], range: canonical.range(of: "\":"))
+        let body = #"{"last":"","more":false,"next":2,"revisions":[{"id":""# + revisions[0].id + #"","revision":"# + spaced + "},"
+            + #"{"revision":"# + text(revisions[1].canonicalBytes) + #","id":""# + revisions[1].id + #""}]}"#
+        let decoded = try PullResponse(decoding: Array(body.utf8))
+        #expect(decoded.revisions.map(\.id) == revisions.map(\.id))
+        #expect(decoded.revisions.map(\.canonicalBytes) == revisions.map(\.canonicalBytes))
+        #expect(decoded.undecodable.isEmpty)
+        // Spaced bytes whose canonical encoding is not what the id names are set aside as before.
+        let wrongID = body.replacingOccurrences(of: #"{"id":""# + revisions[0].id, with: #"{"id":""# + revisions[1].id)
+        #expect(try PullResponse(decoding: Array(wrongID.utf8)).undecodable
+            == [PullResponse.UndecodableRevision(index: 0, claimedID: revisions[1].id,
+                                                 error: .idMismatch(claimed: revisions[1].id, actual: revisions[0].id))])
+        // Invalid JSON inside a revision refuses the whole body, as it always did.
+        let broken = #"{"last":"","more":false,"next":2,"revisions":[{"id":"x","revision":{"a":01}}]}"#
+        #expect(throws: SyncProtocolError.invalidJSON(message: "pull response", reason: "leading zero in number at byte 73")) {
+            try PullResponse(decoding: Array(broken.utf8))
+        }
+    }
+
     @Test("error bodies: exact bytes of a missing-parents and an admission refusal, round trips, unknown rules tolerated")
     func errorResponse() throws {
         let missing = ErrorResponse(code: ErrorResponse.Code.missingParents, message: "Push them first.", missing: ["a", "b"])

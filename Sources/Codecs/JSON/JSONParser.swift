@@ -19,11 +19,12 @@ public struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
     public static let maxDepth = 64
 
-    private let input: UnsafeBufferPointer<UInt8>
-    private var position = 0
-    private var depth = 0
+    // Internal, not private: the streaming walk with a raw member (`JSONParser+RawMember.swift`) reads them.
+    let input: UnsafeBufferPointer<UInt8>
+    var position = 0
+    var depth = 0
 
-    private init(_ input: UnsafeBufferPointer<UInt8>) {
+    init(_ input: UnsafeBufferPointer<UInt8>) {
         self.input = input
     }
 
@@ -45,11 +46,11 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    private func error(_ reason: String) -> Error {
+    func error(_ reason: String) -> Error {
         Error(reason: reason, offset: position)
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while position < input.count {
             switch input[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -58,7 +59,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(JSONParser.Error) -> JSONValue {
+    mutating func parseValue() throws(JSONParser.Error) -> JSONValue {
         guard position < input.count else { throw error("unexpected end of input") }
         switch input[position] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -82,7 +83,7 @@ public struct JSONParser {
         position += count
     }
 
-    private mutating func enter() throws(JSONParser.Error) {
+    mutating func enter() throws(JSONParser.Error) {
         depth += 1
         if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
     }
@@ -173,7 +174,7 @@ public struct JSONParser {
     @inline(__always)
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    private mutating func parseString() throws(JSONParser.Error) -> String {
+    mutating func parseString() throws(JSONParser.Error) -> String {
         position += 1
         let start = position
         // Fast path: no escapes, so the bytes can be validated and taken as they are.
@@ -313,7 +314,9 @@ extension JSONParser {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.Error) in
             var parser = JSONParser(buffer)
             parser.skipWhitespace()
-            try parser.walkObject(streaming: streaming, limit: limit, member: member, element: element)
+            try parser.walkObject(streaming: streaming, limit: limit, member: member) { (key, parser) throws(JSONParser.Error) in
+                element(key, try parser.parseValue())
+            }
             parser.skipWhitespace()
             if parser.position != buffer.count { throw parser.error("unexpected data after the JSON value") }
         }
@@ -332,14 +335,17 @@ extension JSONParser {
             parser.skipWhitespace()
             guard parser.position < buffer.count else { throw parser.error("unexpected end of input") }
             guard buffer[parser.position] == UInt8(ascii: "[") else { throw parser.error("expected a list") }
-            try parser.walkArray(limit: limit, element)
+            try parser.walkArray(limit: limit) { (parser) throws(JSONParser.Error) in element(try parser.parseValue()) }
             parser.skipWhitespace()
             if parser.position != buffer.count { throw parser.error("unexpected data after the JSON value") }
         }
     }
 
-    private mutating func walkObject(
-        streaming: Set<String>, limit: ElementLimit?, member: (String, JSONValue) -> Void, element: (String, JSONValue) -> Void
+    /// Walks the top-level object; each element of a streamed list is read by `element`, which
+    /// is handed the parser positioned at the element and must leave it just past the element.
+    mutating func walkObject(
+        streaming: Set<String>, limit: ElementLimit?, member: (String, JSONValue) -> Void,
+        element: (String, inout JSONParser) throws(JSONParser.Error) -> Void
     ) throws(JSONParser.Error) {
         guard position < input.count else { throw error("unexpected end of input") }
         guard input[position] == UInt8(ascii: "{") else { throw error("expected an object") }
@@ -362,7 +368,7 @@ extension JSONParser {
             skipWhitespace()
             guard keys.insert(key).inserted else { throw error("duplicate key \"\(key)\"") }
             if streaming.contains(key), position < input.count, input[position] == UInt8(ascii: "[") {
-                try walkArray(limit: limit) { element(key, $0) }
+                try walkArray(limit: limit) { (parser) throws(JSONParser.Error) in try element(key, &parser) }
                 member(key, .array([]))
             } else {
                 try checkSize(limit)
@@ -377,7 +383,8 @@ extension JSONParser {
         depth -= 1
     }
 
-    private mutating func walkArray(limit: ElementLimit?, _ element: (JSONValue) -> Void) throws(JSONParser.Error) {
+    /// Walks a list; `element` reads each element from the parser (see `walkObject`).
+    mutating func walkArray(limit: ElementLimit?, _ element: (inout JSONParser) throws(JSONParser.Error) -> Void) throws(JSONParser.Error) {
         try enter()
         position += 1
         skipWhitespace()
@@ -389,7 +396,7 @@ extension JSONParser {
         while true {
             skipWhitespace()
             try checkSize(limit)
-            element(try parseValue())
+            try element(&self)
             skipWhitespace()
             guard position < input.count else { throw error("unexpected end of input") }
             if input[position] == UInt8(ascii: ",") { position += 1; continue }

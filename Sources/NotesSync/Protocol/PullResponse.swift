@@ -67,15 +67,19 @@ public struct PullResponse: Sendable {
         var undecodable: [UndecodableRevision] = []
         var count = 0
         do throws(JSONParser.Error) {
-            try JSONParser.parseObject(body, streaming: [WireKey.revisions], member: { key, value in
+            // Each revision's bytes go to the revision decoder as they are (verify once: parsed,
+            // checked canonical and hashed in one reading), not through a tree of their own.
+            try JSONParser.parseObject(body, streaming: [WireKey.revisions], rawMember: WireKey.revision, member: { key, value in
                 // Only the checkpoint members are kept; anything else a newer server adds is skipped.
                 if Self.keys.contains(key) { members[key] = value }
             }, element: { _, item in
                 defer { count += 1 }
                 do throws(SyncProtocolError) {
                     revisions.append(try SyncProtocol.decodeWireRevision(item))
+                    return true
                 } catch {
-                    undecodable.append(UndecodableRevision(index: count, claimedID: SyncProtocol.claimedID(item), error: error))
+                    undecodable.append(UndecodableRevision(index: count, claimedID: SyncProtocol.claimedID(item.value), error: error))
+                    return false
                 }
             })
         } catch {

@@ -96,7 +96,9 @@ public struct PushRequest: Sendable {
             throw .notAPushRequest
         }
         do throws(JSONParser.Error) {
-            try JSONParser.parseObject(body, streaming: [WireKey.revisions], limit: Self.elementLimit, member: { key, value in
+            // Each revision's bytes go to the revision decoder as they are (verify once), not through a tree.
+            try JSONParser.parseObject(body, streaming: [WireKey.revisions], rawMember: WireKey.revision, limit: Self.elementLimit,
+                                       member: { key, value in
                 switch key {
                 case WireKey.protocolVersion:
                     sawProtocol = true
@@ -110,19 +112,22 @@ public struct PushRequest: Sendable {
             }, element: { _, item in
                 let index = count
                 count += 1
-                // Nothing more to learn from decoding once the answer is certain.
-                if revisionError != nil || tooMany { return }
-                if sawProtocol && version != SyncProtocol.version { return }
+                // Nothing more to learn from decoding once the answer is certain (the walk still
+                // checks the bytes are JSON: returning false asks it to).
+                if revisionError != nil || tooMany { return false }
+                if sawProtocol && version != SyncProtocol.version { return false }
                 if count > SyncProtocol.maxRevisionsPerPush {
                     tooMany = true
                     revisions = []
-                    return
+                    return false
                 }
                 do throws(SyncProtocolError) {
                     revisions.append(try SyncProtocol.decodeWireRevision(item))
+                    return true
                 } catch {
-                    revisionError = "revision \(index) (\(SyncProtocol.claimedID(item))): \(error.description)"
+                    revisionError = "revision \(index) (\(SyncProtocol.claimedID(item.value))): \(error.description)"
                     revisions = []
+                    return false
                 }
             })
         } catch {

@@ -5,9 +5,9 @@ import Codecs
 /// their own (`HealthResponse`, `WhoamiResponse`, `PushRequest`, `PushResponse`, `PullRequest`,
 /// `PullResponse`, `ErrorResponse`), with their member names in `WireKey`.
 ///
-/// Revisions travel as `{"id": "...", "revision": {canonical revision}}`; the receiver
-/// re-encodes each revision, hashes it and refuses a mismatch, so what is stored is exactly
-/// what its id names.
+/// Revisions travel as `{"id": "...", "revision": {canonical revision}}`; the receiver checks
+/// each revision's bytes are canonical, hashes them and refuses a mismatch, so what is stored
+/// is exactly what its id names.
 public enum SyncProtocol {
     /// The protocol version both sides must speak.
     public static let version: Int64 = 1
@@ -45,6 +45,11 @@ public enum SyncProtocol {
         guard let id = item[WireKey.id]?.stringValue, let body = item[WireKey.revision], item.objectValue?.count == 2 else {
             throw .malformed("a revision must be {\"\(WireKey.id)\", \"\(WireKey.revision)\"}")
         }
+        return try decodeRevision(body, id: id)
+    }
+
+    /// Decodes a revision from its tree, re-encoding it canonically, and checks it against `id`.
+    private static func decodeRevision(_ body: JSONValue, id: String) throws(SyncProtocolError) -> Revision {
         let revision: Revision
         do {
             revision = try Revision(json: body)
@@ -54,6 +59,32 @@ public enum SyncProtocol {
         }
         guard revision.id == id else { throw .idMismatch(claimed: id, actual: revision.id) }
         return revision
+    }
+
+    /// Decodes one revision in wire form whose revision member the streaming walk kept as its
+    /// bytes (`JSONParser.parseObject(_:streaming:rawMember:…)`): verify once, on the bytes as
+    /// they came. They are parsed, checked to be canonical as they are read and hashed
+    /// (`Revision(canonicalBytes:expectedID:)`), never decoded into a tree, re-encoded and
+    /// hashed again; what is stored is then exactly what was received.
+    public static func decodeWireRevision(_ element: JSONParser.StreamedElement) throws(SyncProtocolError) -> Revision {
+        guard let id = element.value[WireKey.id]?.stringValue, let bytes = element.raw, element.value.objectValue?.count == 1 else {
+            throw .malformed("a revision must be {\"\(WireKey.id)\", \"\(WireKey.revision)\"}")
+        }
+        do {
+            return try Revision(canonicalBytes: bytes, expectedID: id)
+        } catch {
+            switch error {
+            case .unknownFormat: throw .unknownFormat(error.description)
+            case .idMismatch(let claimed, let actual): throw .idMismatch(claimed: claimed, actual: actual)
+            case .malformed: throw .malformed(error.description)
+            case .notCanonical:
+                // Valid JSON, but not the bytes the writer writes (another program's spacing or
+                // key order): accepted as it always was, by its canonical re-encoding, which
+                // must hash to `id`. Every fieldnotes peer sends canonical bytes and never gets here.
+                guard let body = try? JSONParser.parse(bytes) else { throw .malformed(error.description) }
+                return try decodeRevision(body, id: id)
+            }
+        }
     }
 
     /// The id a wire revision claims, for reporting one that could not be decoded.
