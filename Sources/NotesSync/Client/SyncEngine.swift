@@ -203,50 +203,92 @@ public final class SyncEngine {
     /// reported in `summary.refused` and never stored, and everything else still comes in.
     /// The store merges with the last batch, when every document's history has arrived; what
     /// it merged and could not merge goes into `summary.merged` and `summary.unmerged`.
+    ///
+    /// Pipelined: a second thread fetches and decodes page N+1 (`PullPipeline`) while this
+    /// thread, the store's, admits and stores page N, in order, each page with its checkpoint.
+    /// A failure on either side stops both: the fetcher's arrives here as an item and is
+    /// thrown; one here stops the fetcher and waits for it before it is thrown.
     private func pullAll(_ summary: inout SyncSummary) throws {
         var received = 0
         var resets = 0
         defer { summary.pulled += received }
-        while true {
+        pulling: while true {
             let checkpoint = try store.sync.pullCheckpoint()
-            let response = try send(pullRequest(since: checkpoint.seq, after: checkpoint.revision))
-            if response.status == 409, resets == 0, Self.isReset(response) {
-                // The server was restored from an older backup: offer it everything again and start over.
-                resets += 1
-                try startOver()
-                summary.pushed += try pushAll(&summary)
-                continue
-            }
-            guard response.status == 200 else { throw error(for: response) }
-            let page = try decode(response, PullResponse.init(decoding:))
-            for item in page.undecodable {
-                if case .unknownFormat(let detail) = item.error { throw SyncError.upgradeNeeded(detail) }
-            }
-            try store.write {
-                var batch = store.admissionBatch()
-                var admitted: [Revision] = []
-                admitted.reserveCapacity(page.revisions.count)
-                // A revision that does not decode or match its id breaks the rule's first part (`hash`): reported, never stored.
-                for item in page.undecodable {
-                    summary.refused.append(AdmissionRefusal(revision: item.claimedID, rule: .hash, detail: item.error.description))
-                }
-                for revision in page.revisions {
-                    if try store.hasRevision(revision.id) { continue }
-                    do {
-                        try batch.admit(revision)
-                        admitted.append(revision)
-                    } catch let refusal as AdmissionRefusal {
-                        summary.refused.append(refusal)
+            let pipeline = startPull(from: checkpoint)
+            defer { pipeline.stop() }
+            while true {
+                switch pipeline.take() {
+                case .failure(let error):
+                    throw error
+                case .response(let response):
+                    if response.status == 409, resets == 0, Self.isReset(response) {
+                        // The server was restored from an older backup: offer it everything again and start over.
+                        // The fetcher has ended (nothing follows a non-page); joined, the transport is ours again.
+                        pipeline.stop()
+                        resets += 1
+                        try startOver()
+                        summary.pushed += try pushAll(&summary)
+                        continue pulling
                     }
+                    throw error(for: response)
+                case .page(let page):
+                    try store(page, received: &received, summary: &summary)
+                    progress?("Pulling \(received)")
+                    if !page.more { return }
                 }
-                let report = try store.receive(admitted, pushed: true, moreToCome: page.more)
-                received += report.inserted
-                summary.merged += report.merges.merged
-                if !page.more { summary.unmerged = report.merges.unmerged }
-                try store.sync.setPullCheckpoint(seq: page.next, revision: page.last)
             }
-            progress?("Pulling \(received)")
-            if !page.more { break }
+        }
+    }
+
+    /// Admits and stores one pulled page with its checkpoint, in one transaction.
+    private func store(_ page: PullResponse, received: inout Int, summary: inout SyncSummary) throws {
+        for item in page.undecodable {
+            if case .unknownFormat(let detail) = item.error { throw SyncError.upgradeNeeded(detail) }
+        }
+        try store.write {
+            var batch = store.admissionBatch()
+            var admitted: [Revision] = []
+            admitted.reserveCapacity(page.revisions.count)
+            // A revision that does not decode or match its id breaks the rule's first part (`hash`): reported, never stored.
+            for item in page.undecodable {
+                summary.refused.append(AdmissionRefusal(revision: item.claimedID, rule: .hash, detail: item.error.description))
+            }
+            for revision in page.revisions {
+                if try store.hasRevision(revision.id) { continue }
+                do {
+                    try batch.admit(revision)
+                    admitted.append(revision)
+                } catch let refusal as AdmissionRefusal {
+                    summary.refused.append(refusal)
+                }
+            }
+            let report = try store.receive(admitted, pushed: true, moreToCome: page.more)
+            received += report.inserted
+            summary.merged += report.merges.merged
+            if !page.more { summary.unmerged = report.merges.unmerged }
+            try store.sync.setPullCheckpoint(seq: page.next, revision: page.last)
+        }
+    }
+
+    /// Starts fetching pull pages from `checkpoint` on the pipeline's thread.
+    private func startPull(from checkpoint: (seq: Int64, revision: String)) -> PullPipeline {
+        let transport = PipelineTransport(transport: transport)
+        let (url, limit, replica) = (url, pullLimit, store.replicaID)
+        return PullPipeline(from: checkpoint) { seq, revision in
+            let pull = PullRequest(since: seq, after: revision, limit: limit, excludeReplica: replica)
+            let request = TransportRequest(PullRequest.endpoint, query: pull.query)
+            let response: TransportResponse
+            do throws(TransportError) {
+                response = try transport.transport.send(request)
+            } catch {
+                return .failure(Self.syncError(error, sending: request, to: url))
+            }
+            guard response.status == 200 else { return .response(response) }
+            do throws(SyncProtocolError) {
+                return .page(try PullResponse(decoding: response.body))
+            } catch {
+                return .failure(SyncError(receiving: error))
+            }
         }
     }
 
@@ -304,12 +346,17 @@ public final class SyncEngine {
         do {
             return try transport.send(request)
         } catch {
-            switch error {
-            case .unreachable(let detail): throw SyncError.unreachable(url: url, detail: detail)
-            case .tls(let detail): throw SyncError.unreachable(url: url, detail: "TLS: \(detail)")
-            case .timeout: throw SyncError.unreachable(url: url, detail: "no answer in time to \(request.method) \(request.path)")
-            case .invalidURL(let text): throw SyncError.invalidURL(text)
-            }
+            throw Self.syncError(error, sending: request, to: url)
+        }
+    }
+
+    /// What a request that got no answer means to the user.
+    private static func syncError(_ error: TransportError, sending request: TransportRequest, to url: String) -> SyncError {
+        switch error {
+        case .unreachable(let detail): .unreachable(url: url, detail: detail)
+        case .tls(let detail): .unreachable(url: url, detail: "TLS: \(detail)")
+        case .timeout: .unreachable(url: url, detail: "no answer in time to \(request.method) \(request.path)")
+        case .invalidURL(let text): .invalidURL(text)
         }
     }
 
@@ -344,4 +391,17 @@ public final class SyncEngine {
         default: return .server(status: response.status, message: message)
         }
     }
+}
+
+/// The engine's transport, lent to the pull's fetching thread.
+///
+/// `@unchecked Sendable` because transports are not `Sendable` (`SocketTransport` keeps one
+/// connection). It is sound here because only one thread ever uses it at a time: the engine
+/// creates this just before starting a `PullPipeline` and sends nothing itself until that
+/// pipeline's `stop()` has returned, which waits for the fetching thread to end (`pullAll`
+/// stops it before a reset's push, and on every way out by `defer`); the fetching thread is
+/// the only other holder and sends only while it runs. The transport is never used by two
+/// threads at once, and the semaphores between them order each handover.
+private struct PipelineTransport: @unchecked Sendable {
+    let transport: SyncTransport
 }
