@@ -75,11 +75,14 @@ public struct AdmissionBatch<Context: AdmissionContext> {
     /// Admits one revision or throws the refusal (an `AdmissionRefusal`) or the store's error.
     ///
     /// An admitted revision counts as stored for the rest of the batch.
-    public mutating func admit(_ revision: Revision) throws {
+    ///
+    /// - Parameter contentChecked: `Admission.checkContent` already passed (on another thread,
+    ///   as the pull checks it beside decoding), so only the checks against the store run here.
+    public mutating func admit(_ revision: Revision, contentChecked: Bool = false) throws {
         func refuse(_ rule: AdmissionRule, _ detail: String) -> AdmissionRefusal {
             AdmissionRefusal(revision: revision.id, rule: rule, detail: detail)
         }
-        try Admission.checkContent(revision)
+        if !contentChecked { try Admission.checkContent(revision) }
         let isMerge = revision.parents.count == 2
         // Names compare by their bytes: Swift's `==` treats NFC and NFD spellings as equal, and
         // two spellings are two different users on the server.

@@ -73,13 +73,16 @@ extension NoteRow {
         }
     }
 
+    /// The statements of each member table, built once (statements are cached by their text).
+    private static let memberStatements: [String: (insert: String, delete: String)] = Dictionary(
+        uniqueKeysWithValues: NoteField.declarations.compactMap(\.members).map { table in
+            (table.table, ("INSERT OR IGNORE INTO \(table.table)(\(table.column), note) VALUES (?, ?)",
+                           "DELETE FROM \(table.table) WHERE \(table.column) = ? AND note = ?"))
+        })
+
     /// Removes one member of one note from a member table: (member, note rowid).
-    static func deleteMember(_ table: NoteField.MemberTable) -> String {
-        "DELETE FROM \(table.table) WHERE \(table.column) = ? AND note = ?"
-    }
+    static func deleteMember(_ table: NoteField.MemberTable) -> String { memberStatements[table.table]!.delete }
 
     /// Adds one member of one note to a member table: (member, note rowid).
-    static func insertMember(_ table: NoteField.MemberTable) -> String {
-        "INSERT OR IGNORE INTO \(table.table)(\(table.column), note) VALUES (?, ?)"
-    }
+    static func insertMember(_ table: NoteField.MemberTable) -> String { memberStatements[table.table]!.insert }
 }

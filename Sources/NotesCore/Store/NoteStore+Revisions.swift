@@ -156,27 +156,40 @@ extension NoteStore {
         // Documents this batch creates: they have no derived row yet, so projecting them only inserts.
         var created: Set<String> = []
         var known: [String: Revision] = [:]
+        // Documents whose only head is the revision that created them in this batch (most of a
+        // first sync): their heads need not be read back before projecting.
+        var soleHead: [String: Revision] = [:]
         var inserted = 0
         var maxClock: Int64 = 0
+        known.reserveCapacity(revisions.count)
         for revision in revisions {
             guard try insert(revision, pushed: pushed) else { continue }
             inserted += 1
-            known[revision.id] = revision
             maxClock = max(maxClock, revision.clock)
             let key = revision.kind.rawValue + "\u{0}" + revision.doc
             if revision.parents.isEmpty, try headIDs(kind: revision.kind, doc: revision.doc).isEmpty {
                 try database.run("INSERT INTO heads(kind, doc, rev) VALUES (?, ?, ?)",
                                  [.text(revision.kind.rawValue), .text(revision.doc), .text(revision.id)])
                 created.insert(key)
+                soleHead[key] = revision
             } else {
                 try moveHeads(for: revision)
+                // The document's heads are read back before projecting: from `known` when they came in this batch.
+                if let creation = soleHead.removeValue(forKey: key) { known[creation.id] = creation }
+                known[revision.id] = revision
             }
             touched[key] = (revision.kind, revision.doc)
         }
         if maxClock > 0 { try observeClock(maxClock) }
         for (key, (kind, doc)) in touched {
-            let headIDs = try headIDs(kind: kind, doc: doc)
-            let heads = try headIDs.map { id in try known[id] ?? revision(id: id) ?? { throw StoreError.revisionNotFound(id) }() }
+            let heads: [Revision]
+            if let only = soleHead[key] {
+                heads = [only]
+            } else {
+                heads = try headIDs(kind: kind, doc: doc).map { id in
+                    try known[id] ?? revision(id: id) ?? { throw StoreError.revisionNotFound(id) }()
+                }
+            }
             try project(kind: kind, doc: doc, heads: heads, isNew: created.contains(key))
         }
         return inserted
@@ -289,8 +302,13 @@ extension NoteStore {
         let row = SQLValue.integer(rowid)
         for declaration in NoteField.declarations {
             guard let members = declaration.members else { continue }
-            let old = Set(previous.map { NoteRow.memberValues(members, $0[declaration.field]) } ?? [])
-            let new = Set(NoteRow.memberValues(members, fields[declaration.field.rawValue]))
+            let values = NoteRow.memberValues(members, fields[declaration.field.rawValue])
+            guard let previous else {
+                // A new row: every member is new (a set's members are unique in canonical form).
+                for member in values { try database.run(NoteRow.insertMember(members), [member, row]) }
+                continue
+            }
+            let old = Set(NoteRow.memberValues(members, previous[declaration.field])), new = Set(values)
             for member in old.subtracting(new) {
                 try database.run(NoteRow.deleteMember(members), [member, row])
             }

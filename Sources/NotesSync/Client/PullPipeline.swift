@@ -1,10 +1,13 @@
 import Foundation
+import NotesCore
 import Synchronization
 
 /// One answer to a pull, as the fetching thread hands it to the storing thread.
 enum PulledPage: Sendable {
-    /// A 200 answer, decoded (each revision parsed, checked canonical and hashed).
-    case page(PullResponse)
+    /// A 200 answer, decoded (each revision parsed, checked canonical and hashed), with the
+    /// outcome of the part of the admission rule that needs no store (`Admission.checkContent`)
+    /// for each revision, in order: nil where it holds. Checked here, off the store's thread.
+    case page(PullResponse, contentRefusals: [AdmissionRefusal?])
     /// Any other status, for the engine to handle (a 409 reset, or an error).
     case response(TransportResponse)
     /// No answer, or an answer that does not decode.
@@ -38,7 +41,7 @@ final class PullPipeline: Sendable {
             var cursor = cursor
             while !isCancelled {
                 let item = fetch(cursor.seq, cursor.revision)
-                guard put(item), case .page(let page) = item, page.more else { break }
+                guard put(item), case .page(let page, _) = item, page.more else { break }
                 cursor = (page.next, page.last)
             }
             finished.signal()
