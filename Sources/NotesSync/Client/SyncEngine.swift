@@ -206,27 +206,29 @@ public final class SyncEngine {
     /// The store merges with the last batch, when every document's history has arrived; what
     /// it merged and could not merge goes into `summary.merged` and `summary.unmerged`.
     ///
-    /// Pipelined: a second thread fetches and decodes page N+1 (`PullPipeline`) while this
-    /// thread, the store's, admits and stores page N, in order, each page with its checkpoint.
-    /// A failure on either side stops both: the fetcher's arrives here as an item and is
-    /// thrown; one here stops the fetcher and waits for it before it is thrown.
+    /// Pipelined: the first page is fetched on this thread (a sync with one page, most of them,
+    /// starts no thread); when more follow, a second thread fetches and decodes page N+1
+    /// (`PullPipeline`) while this thread, the store's, admits and stores page N, in order, each
+    /// page with its checkpoint. A failure on either side stops both: the fetcher's arrives
+    /// here as an item and is thrown; one here stops the fetcher and waits for it before it is thrown.
     private func pullAll(_ summary: inout SyncSummary) throws {
         var received = 0
         var resets = 0
         defer { summary.pulled += received }
         pulling: while true {
             let checkpoint = try store.sync.pullCheckpoint()
-            let pipeline = startPull(from: checkpoint)
-            defer { pipeline.stop() }
+            var item = Self.fetchPage(transport, url: url, limit: pullLimit, replica: store.replicaID, from: checkpoint)
+            var pipeline: PullPipeline?
+            defer { pipeline?.stop() }
             while true {
-                switch pipeline.take() {
+                switch item {
                 case .failure(let error):
                     throw error
                 case .response(let response):
                     if response.status == 409, resets == 0, Self.isReset(response) {
                         // The server was restored from an older backup: offer it everything again and start over.
                         // The fetcher has ended (nothing follows a non-page); joined, the transport is ours again.
-                        pipeline.stop()
+                        pipeline?.stop()
                         resets += 1
                         try startOver()
                         summary.pushed += try pushAll(&summary)
@@ -234,10 +236,14 @@ public final class SyncEngine {
                     }
                     throw error(for: response)
                 case .page(let page, let contentRefusals):
+                    // More to come: start fetching the next page before this one is stored.
+                    if page.more && pipeline == nil { pipeline = startPull(from: (page.next, page.last)) }
                     try store(page, contentRefusals: contentRefusals, received: &received, summary: &summary)
                     progress?("Pulling \(received)")
                     if !page.more { return }
                 }
+                guard let pipeline else { return }
+                item = pipeline.take()
             }
         }
     }
@@ -280,34 +286,41 @@ public final class SyncEngine {
         }
     }
 
-    /// Starts fetching pull pages from `checkpoint` on the pipeline's thread.
-    private func startPull(from checkpoint: (seq: Int64, revision: String)) -> PullPipeline {
+    /// Starts fetching pull pages from `cursor` on the pipeline's thread.
+    private func startPull(from cursor: (seq: Int64, revision: String)) -> PullPipeline {
         let transport = PipelineTransport(transport: transport)
         let (url, limit, replica) = (url, pullLimit, store.replicaID)
-        return PullPipeline(from: checkpoint) { seq, revision in
-            let pull = PullRequest(since: seq, after: revision, limit: limit, excludeReplica: replica)
-            let request = TransportRequest(PullRequest.endpoint, query: pull.query)
-            let response: TransportResponse
-            do throws(TransportError) {
-                response = try transport.transport.send(request)
-            } catch {
-                return .failure(Self.syncError(error, sending: request, to: url))
-            }
-            guard response.status == 200 else { return .response(response) }
-            do throws(SyncProtocolError) {
-                let page = try PullResponse(decoding: response.body)
-                let refusals = page.revisions.map { revision -> AdmissionRefusal? in
-                    do throws(AdmissionRefusal) {
-                        try Admission.checkContent(revision)
-                        return nil
-                    } catch {
-                        return error
-                    }
+        return PullPipeline(from: cursor) { seq, revision in
+            Self.fetchPage(transport.transport, url: url, limit: limit, replica: replica, from: (seq, revision))
+        }
+    }
+
+    /// Sends one pull from `cursor` and decodes its answer, with the store-free part of the
+    /// admission rule checked for each revision; runs on whichever thread holds the transport.
+    private static func fetchPage(_ transport: SyncTransport, url: String, limit: Int, replica: String,
+                                  from cursor: (seq: Int64, revision: String)) -> PulledPage {
+        let pull = PullRequest(since: cursor.seq, after: cursor.revision, limit: limit, excludeReplica: replica)
+        let request = TransportRequest(PullRequest.endpoint, query: pull.query)
+        let response: TransportResponse
+        do throws(TransportError) {
+            response = try transport.send(request)
+        } catch {
+            return .failure(Self.syncError(error, sending: request, to: url))
+        }
+        guard response.status == 200 else { return .response(response) }
+        do throws(SyncProtocolError) {
+            let page = try PullResponse(decoding: response.body)
+            let refusals = page.revisions.map { revision -> AdmissionRefusal? in
+                do throws(AdmissionRefusal) {
+                    try Admission.checkContent(revision)
+                    return nil
+                } catch {
+                    return error
                 }
-                return .page(page, contentRefusals: refusals)
-            } catch {
-                return .failure(SyncError(receiving: error))
             }
+            return .page(page, contentRefusals: refusals)
+        } catch {
+            return .failure(SyncError(receiving: error))
         }
     }
 
