@@ -18,10 +18,11 @@ public final class SyncEngine {
     private let progress: ((String) -> Void)?
     private var maxBody = 1 << 20
 
-    /// Revisions per pull request. Pages of 1,000 (about 1.5 MB of notes) let the pipelined pull
+    /// Revisions per pull request. Pages of 2,000 (about 3 MB of notes) let the pipelined pull
     /// overlap fetching and storing from early on: with pages of 5,000 (or 8 MiB), a first sync
     /// of 10,000 notes came in two pages and half of it was decoded before any was stored.
-    public var pullLimit = 1_000
+    /// Pages of 1,000 overlapped no better and cost 20 concurrent clients about 15 % more requests' time.
+    public var pullLimit = SyncProtocol.defaultPullLimit
     /// Revisions per push request (also bounded by the server's body limit).
     public var pushBatch = 1_000
     /// The size a push request is filled to, at most (see `pushAll`).
