@@ -189,6 +189,7 @@ public struct SyncService: Sendable {
         do {
             pull = try PullRequest(query: request.query)
         } catch {
+            // Worded for the client that sent the query: "'since' must be a whole number of 0 or more."
             let message = if case .invalidMember(_, let key, let expected) = error { "'\(key)' must be \(expected)." } else { error.description }
             return ErrorResponse(code: ErrorResponse.Code.invalidRequest, message: message).response(status: 400)
         }
