@@ -104,7 +104,7 @@ struct ArgumentParsingTests {
         let lines = option.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(lines[0] == "Error: Unknown option '--levl'. Did you mean '--level'?")
-        #expect(lines[1].hasPrefix("Usage: fieldnotes add (--kommune <kommune> | --place <place>)"))
+        #expect(lines[1].hasPrefix("Usage: fieldnotes add (--kommune <kommune> | --place <place> | --visit <id>)"))
         #expect(lines[2] == "  See 'fieldnotes add --help' for more information.")
         let sub = try cli.run("visit", "ad")
         #expect(sub.status == 64 && sub.stderr.hasPrefix("Error: Unknown command 'ad'. Did you mean 'add'?\nUsage: fieldnotes visit"))
@@ -129,7 +129,7 @@ struct ArgumentParsingTests {
         (["list", "--limit", "-1"], "Error: '--limit' needs a whole number of 0 or more, not '-1'."),
         (["list", "--json=yes"], "Error: The flag '--json' does not take a value."),
         (["list", "--from", "2025-01-01", "--from", "2025-01-02"], "Error: The option '--from' was given more than once."),
-        (["add"], "Error: A note needs --kommune K (one of Denmark's 98 municipalities) or --place NAME."),
+        (["add"], "Error: A note needs --kommune K (one of Denmark's 98 municipalities), --place NAME, or --visit V (it takes the visit's kommune)."),
         (["add", "--kommune", "Odense", "--place", "Bristol"], "Error: Give either --kommune or --place, not both."),
         (["codebook", "rename", "a"], "Error: Missing expected argument '<new>'."),
         (["demo", "extra"], "Error: Unexpected argument 'extra'."),

@@ -59,7 +59,8 @@ struct VisitCommandTests {
         let byVisit = try cli.run("list", "--visit", short, "--json")
         #expect((try byVisit.json() as? [[String: Any]])?.compactMap { $0["id"] as? String } == [note])
 
-        let other = try cli.add("--kommune", "Odense", "--visit", id)
+        // (A note of a visit is in the visit's kommune: another one is refused, see VisitContextTests.)
+        let other = try cli.add("--kommune", "Hørsholm", "--visit", id)
         let detach = try cli.run("edit", other, "--visit", "none")
         #expect(detach.status == 0, "\(detach)")
         #expect((try cli.run("show", other, "--json").json() as? [String: Any])?["visit"] is NSNull)

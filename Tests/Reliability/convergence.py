@@ -121,7 +121,13 @@ class Script:
     def op_add(self, replica: Replica) -> None:
         rng = self.rng
         args = ["add"]
-        if rng.random() < 0.85:
+        # A note of a visit is in the visit's kommune: given (in its own spelling) or taken from the visit.
+        visits = replica.visits() if rng.random() < 0.3 else []
+        visit = self.pick(visits) if visits else None
+        if visit is not None:
+            if rng.random() < 0.5:
+                args.append(f"--kommune={visit['kommune']}")
+        elif rng.random() < 0.85:
             args.append(f"--kommune={rng.choice(fnrel.KOMMUNER)}")
         else:
             args.append(f"--place={rng.choice(fnrel.PLACES)}")
@@ -131,10 +137,8 @@ class Script:
         args += [f"--sdg={n}" for n in rng.sample(range(1, 18), rng.randint(0, 3))]
         args += [f"--theme={theme}" for theme in rng.sample(replica.themes(), rng.randint(0, 2))]
         args += [f"--title={fnrel.words(rng, rng.randint(2, 5)).capitalize()}", f"--date={fnrel.random_date(rng)}"]
-        if rng.random() < 0.3:
-            visits = replica.visits()
-            if visits:
-                args.append(f"--visit={self.pick(visits)['id'][:8]}")
+        if visit is not None:
+            args.append(f"--visit={visit['id'][:8]}")
         body = fnrel.random_body(rng, rng.randint(1, 6), 12)
         args += ["--body-file", self.body_file(body)] if rng.random() < 0.5 else [f"--body={body}"]
         result = self.run(replica, "add", *args)

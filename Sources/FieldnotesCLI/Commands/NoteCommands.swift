@@ -40,29 +40,35 @@ enum AddCommand {
           template; leaving it empty aborts. Without a terminal the body is empty (stdin is read only
           with --body-file -).
           """,
-        usage: "(--kommune <kommune> | --place <place>) [--visit <id>] [--model <model>] [--level <level> ...] [--sdg <n> ...] [--theme <theme> ...] [--new-theme] [--title <text>] [--date <date>] [--body <text> | --body-file <file>]",
+        usage: "(--kommune <kommune> | --place <place> | --visit <id>) [--model <model>] [--level <level> ...] [--sdg <n> ...] [--theme <theme> ...] [--new-theme] [--title <text>] [--date <date>] [--body <text> | --body-file <file>]",
         options: [
             .option("kommune", value: "kommune", help: "The municipality, e.g. 'Hørsholm' (case, 'Kommune' and aa/oe/ae spellings are forgiven)."),
             .option("place", value: "place", help: "A place outside the 98 municipalities (e.g. Bristol)."),
-            .option("visit", value: "id", help: "The visit the note belongs to."),
+            .option("visit", value: "id", help: "The visit the note belongs to; the note takes its kommune and date unless given."),
             .option("model", value: "model", help: "Organisation model: top-down, bottom-up or mixed."),
             .option("level", value: "level", help: "virksomhed (organisation), forsyning (utilities) or hele-kommunen (municipality).", repeating: true),
             .option("sdg", value: "n", help: "An SDG goal, 1-17.", repeating: true),
             .option("theme", value: "theme", help: "A theme from the codebook.", repeating: true),
             .flag("new-theme", help: "Add themes that are not yet in the codebook."),
             .option("title", value: "text", help: "The title (default: the body's first line)."),
-            .option("date", value: "date", help: "The day of the observation, YYYY-MM-DD (default: today)."),
+            .option("date", value: "date", help: "The day of the observation, YYYY-MM-DD (default: the visit's day, else today)."),
         ] + BodyInput.options + [CommonOptions.store],
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
-        var draft = NoteDraft(date: try arguments.value("date").map { try NoteInput.date($0) } ?? NoteDate.today().text)
+        let givenDate = try arguments.value("date").map { try NoteInput.date($0) }
+        var draft = NoteDraft(date: givenDate ?? NoteDate.today().text)
         switch (arguments.value("kommune"), arguments.value("place")) {
         case (let kommune?, nil): draft.kommune = try NoteInput.kommune(kommune)
         case (nil, let place?):
             draft.place = try NoteInput.shortText(place, field: "place")
             if draft.place!.isEmpty { throw InputError.emptyPlace }
-        case (nil, nil): throw UsageError(message: InputError.kommuneOrPlaceRequired.message, commandPath: arguments.commandPath)
+        case (nil, nil):
+            // A note of a visit takes the visit's kommune once the store is open (below).
+            if arguments.value("visit") == nil {
+                throw UsageError(message: "A note needs --kommune K (one of Denmark's 98 municipalities), --place NAME, "
+                                     + "or --visit V (it takes the visit's kommune).", commandPath: arguments.commandPath)
+            }
         case (.some, .some): throw UsageError(message: InputError.kommuneAndPlace.message, commandPath: arguments.commandPath)
         }
         draft.model = try arguments.value("model").map { try NoteInput.model($0) }
@@ -90,7 +96,10 @@ enum AddCommand {
             throw RecoveredError(underlying: error, saved: RecoveryFile.save(draft, pendingVisit: fullVisit == nil ? visit : nil,
                                                                              environment: context.environment))
         }
-        draft.visit = try arguments.value("visit").map { try store.visits.resolveID($0) }
+        if let prefix = arguments.value("visit") {
+            let visit = try store.visits.visit(id: prefix)
+            try VisitContext.apply(visit, to: &draft, dateGiven: givenDate != nil, commandPath: arguments.commandPath)
+        }
         if let givenBody {
             draft.body = givenBody
         } else if context.stdinIsTerminal {

@@ -1,10 +1,11 @@
+import Codecs
 import NotesCore
 
 /// `fieldnotes visit …`.
 enum VisitCommand {
     static let spec = CommandSpec(
         name: "visit", abstract: "Record and list visits to municipalities.",
-        subcommands: [add, list, edit, delete])
+        subcommands: [add, list, show, edit, delete])
 
     static let add = CommandSpec(
         name: "add", abstract: "Record a visit and print its id.",
@@ -43,6 +44,40 @@ enum VisitCommand {
                                   visit.participants.isEmpty ? "-" : visit.participants.joined(separator: ", "), visit.purpose ?? "-"])
                 }
                 context.out.write(table.render())
+            }
+            return ExitCode.ok
+        })
+
+    static let show = CommandSpec(
+        name: "show", abstract: "Show a visit and the notes taken on it.",
+        arguments: [ArgumentSpec(name: "id", help: "The visit id or a unique prefix.")],
+        options: [CommonOptions.json, CommonOptions.store],
+        run: { arguments, context in
+            let store = try context.openStore(arguments)
+            let visit = try store.visits.visit(id: arguments.argument("id")!)
+            var filter = NoteFilter()
+            filter.visits = [visit.id]
+            let notes = try store.notes(matching: filter)
+            if arguments.flag("json") {
+                var object = visit.json.objectValue ?? [:]
+                object["notes"] = .array(notes.map(\.json))
+                context.out.write(bytes: NoteFormatting.terminalSafe(JSONWriter.canonical(.object(object))))
+                context.out.write("\n")
+                return ExitCode.ok
+            }
+            context.out.line("Visit \(visit.id)\(visit.deleted ? " (deleted)" : "")\(visit.conflicted ? " (has conflicts)" : "")")
+            context.out.line("Kommune: \(UntrustedText.line(visit.kommune))")
+            context.out.line("Date: \(UntrustedText.line(visit.date))")
+            if let purpose = visit.purpose { context.out.line("Purpose: \(UntrustedText.line(purpose))") }
+            if !visit.participants.isEmpty {
+                context.out.line("Participants: \(visit.participants.map { UntrustedText.line($0) }.joined(separator: ", "))")
+            }
+            context.out.line("Notes: \(notes.count)")
+            if !notes.isEmpty {
+                context.out.line("")
+                try NoteFormatting.stream(json: false, to: context.out) { emit in
+                    for note in notes { try emit(note) }
+                }
             }
             return ExitCode.ok
         })
