@@ -85,6 +85,7 @@ struct ArgumentParserTests {
         (["add", "a", "b"], "Unexpected argument 'b'.", ["tool", "add"]),
         (["group", "lst"], "Unknown command 'lst'. Did you mean 'list'?", ["tool", "group"]),
         (["help", "nope"], "Unknown command 'nope'.", ["tool"]),
+        (["lsit"], "Unknown command 'lsit'.", ["tool"]),
         (["rest"], "Missing expected argument '<words>'.", ["tool", "rest"]),
     ])
     func usageErrors(words: [String], message: String, path: [String]) throws {
@@ -96,6 +97,16 @@ struct ArgumentParserTests {
             #expect(error.commandPath == path)
             #expect(error.exitCode == 64)
         }
+    }
+
+    @Test("help help is the overview; a swapped pair of letters gets a suggestion")
+    func helpHelpAndSwaps() throws {
+        guard case .help(let path) = try ArgumentParser.parse(["help", "help"], root: Self.root) else {
+            Issue.record("help help did not give help"); return
+        }
+        #expect(path.map(\.name) == ["tool"])
+        #expect(usageError("dad", "t")?.message == "Unknown command 'dad'. Did you mean 'add'?")
+        #expect(usageError("gruop")?.message == "Unknown command 'gruop'. Did you mean 'group'?")
     }
 
     @Test("a hidden command runs but is never suggested")

@@ -24,3 +24,22 @@ struct EditDistanceTests {
         #expect(EditDistance.suggestions(for: "", among: commands).isEmpty)
     }
 }
+
+@Suite("Edit distance with transpositions")
+struct TransposingDistanceTests {
+    @Test("a swap of neighbours is one edit; otherwise it agrees with Levenshtein", arguments: [
+        ("lsit", "list", 1), ("list", "list", 0), ("", "abc", 3), ("ab", "ba", 1), ("abc", "ca", 3), ("kitten", "sitting", 3),
+        ("seach", "search", 1), ("hsitory", "history", 1),
+    ])
+    func distances(a: String, b: String, expected: Int) {
+        #expect(EditDistance.transposing(a, b) == expected)
+        #expect(EditDistance.transposing(b, a) == expected)
+        #expect(EditDistance.transposing(a, b) <= EditDistance.levenshtein(a, b))
+    }
+
+    @Test("suggestions find a mistyped command with two letters swapped")
+    func suggestions() {
+        #expect(EditDistance.suggestions(for: "lsit", among: ["list", "add", "edit"]) == ["list"])
+        #expect(EditDistance.suggestions(for: "sycn", among: ["sync", "show", "search"]).first == "sync")
+    }
+}

@@ -98,4 +98,11 @@ struct KommuneRegisterTests {
             #expect(Date().timeIntervalSince(start) < 5, "the lookup of a long name took too long")
         }
     }
+
+    @Test("English and German names of Copenhagen and Elsinore find the municipality")
+    func exonyms() {
+        #expect(KommuneRegister.lookup("Copenhagen") == .found(KommuneRegister.named("København")!))
+        #expect(KommuneRegister.lookup("Kopenhagen Kommune") == .found(KommuneRegister.named("København")!))
+        #expect(KommuneRegister.lookup("elsinore") == .found(KommuneRegister.named("Helsingør")!))
+    }
 }

@@ -143,6 +143,8 @@ enum ArgumentParser {
     private static func helpPath(_ words: [String], root: CommandSpec) throws(UsageError) -> [CommandSpec] {
         var path = [root]
         for word in words {
+            // `fieldnotes help help`: help about help is the overview, which explains it.
+            if word == "help" && path.count == 1 { continue }
             guard let sub = path.last!.subcommands.first(where: { $0.name == word }) else {
                 let names = path.last!.subcommands.map(\.name)
                 throw UsageError(message: "Unknown command '\(word)'." + didYouMean(word, names), commandPath: path.map(\.name))

@@ -18,7 +18,7 @@ public enum KommuneRegister {
     public static func lookup(_ input: String) -> Lookup {
         let candidates = keys(for: input)
         for key in candidates {
-            if let kommune = byKey[key] { return .found(kommune) }
+            if let kommune = byKey[key] ?? exonyms[key].flatMap({ byName[$0] }) { return .found(kommune) }
         }
         let key = candidates.first ?? ""
         // A suggestion is at most 3 edits away or a prefix, so a much longer input has none;
@@ -83,6 +83,11 @@ public enum KommuneRegister {
         if out.hasSuffix(" ") { out.removeLast() }
         return out
     }
+
+    /// Names a researcher writing in English or German may use, folded, to the short official name.
+    private static let exonyms: [String: String] = [
+        "copenhagen": "København", "kopenhagen": "København", "elsinore": "Helsingør",
+    ]
 
     private static let names = [
         "Albertslund", "Allerød", "Assens", "Ballerup", "Billund", "Bornholm", "Brøndby", "Brønderslev",
