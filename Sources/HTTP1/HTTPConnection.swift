@@ -25,6 +25,8 @@ struct HTTPConnection: Sendable {
     let preflight: @Sendable (HTTPRequestHead) -> HTTPResponse?
     let handler: @Sendable (consuming HTTPRequest) -> HTTPResponse
     let onLog: @Sendable (HTTPRequestLog) -> Void
+    /// Whether `X-Forwarded-For` names the client (a trusted reverse proxy sets it).
+    let trustProxy: Bool
 
     /// The interim response sent to clients that wait for it before sending a body.
     static let continueBytes = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
@@ -150,7 +152,8 @@ struct HTTPConnection: Sendable {
     private func refuse(_ head: HTTPRequestHead, with response: HTTPResponse, startedAt: ContinuousClock.Instant) {
         _ = registry.enter(.closing, id: id)
         let sent = socket.send(response.serializedHead(keepAlive: false), response.body, deadline: .now + limits.writeTimeout)
-        log(method: head.method, path: head.path, response: response, sent: sent, startedAt: startedAt)
+        log(method: head.method, path: head.path, response: response, sent: sent, startedAt: startedAt,
+            headers: head.headers)
         // Lingering discards (never buffers) what the client still sends, so the answer is read.
         if sent { socket.lingerBeforeClose() }
     }
@@ -168,11 +171,12 @@ struct HTTPConnection: Sendable {
         let method = request.method
         let path = request.path
         let wantsKeepAlive = request.wantsKeepAlive
+        let forwardedFor = trustProxy ? ForwardedFor.client(in: request.headers) : nil
         let response = handler(consume request)
         let keepAlive = wantsKeepAlive && !response.requestsClose && !registry.isStopping
         let sent = socket.send(response.serializedHead(keepAlive: keepAlive), response.body,
                                deadline: .now + limits.writeTimeout)
-        log(method: method, path: path, response: response, sent: sent, startedAt: startedAt)
+        log(method: method, path: path, response: response, sent: sent, startedAt: startedAt, forwardedFor: forwardedFor)
         guard sent else { return false }
         if !keepAlive {
             _ = registry.enter(.closing, id: id)
@@ -196,7 +200,15 @@ struct HTTPConnection: Sendable {
     }
 
     /// Reports one request to the log callback; `sent` says whether the whole response was written.
-    private func log(method: String, path: String, response: HTTPResponse, sent: Bool, startedAt: ContinuousClock.Instant) {
+    private func log(method: String, path: String, response: HTTPResponse, sent: Bool, startedAt: ContinuousClock.Instant,
+                     headers: HTTPHeaders) {
+        log(method: method, path: path, response: response, sent: sent, startedAt: startedAt,
+            forwardedFor: trustProxy ? ForwardedFor.client(in: headers) : nil)
+    }
+
+    /// Reports one request to the log callback; `sent` says whether the whole response was written.
+    private func log(method: String, path: String, response: HTTPResponse, sent: Bool, startedAt: ContinuousClock.Instant,
+                     forwardedFor: String? = nil) {
         onLog(HTTPRequestLog(
             time: Date(),
             remoteAddress: remoteAddress,
@@ -206,7 +218,8 @@ struct HTTPConnection: Sendable {
             durationMilliseconds: startedAt.duration(to: .now).milliseconds,
             bodyBytes: response.body.count,
             user: response.user,
-            sent: sent
+            sent: sent,
+            forwardedFor: forwardedFor
         ))
     }
 }

@@ -7,6 +7,9 @@ public struct HTTPRequestLog: Sendable, Equatable {
     public var time: Date
     /// The peer's IPv4 address.
     public var remoteAddress: String
+    /// The client's address as the trusted reverse proxy reported it (`X-Forwarded-For`), when the
+    /// server was told to trust one and the header held a valid address; nil otherwise.
+    public var forwardedFor: String?
     /// The request method, or `-` when the request line could not be read.
     public var method: String
     /// The decoded request path, or `-` when unknown.
@@ -26,10 +29,11 @@ public struct HTTPRequestLog: Sendable, Equatable {
     /// Creates a log entry.
     public init(
         time: Date, remoteAddress: String, method: String, path: String, status: Int,
-        durationMilliseconds: Double, bodyBytes: Int, user: String?, sent: Bool = true
+        durationMilliseconds: Double, bodyBytes: Int, user: String?, sent: Bool = true, forwardedFor: String? = nil
     ) {
         self.time = time
         self.remoteAddress = remoteAddress
+        self.forwardedFor = forwardedFor
         self.method = method
         self.path = path
         self.status = status
@@ -42,12 +46,16 @@ public struct HTTPRequestLog: Sendable, Equatable {
 
 extension HTTPRequestLog {
     /// The entry as one line of the server's log, with its line ending:
-    /// `TIME USER METHOD PATH STATUS MSms BYTESB`, and ` sent=failed` at the end when the
-    /// response could not be written in full. The time is UTC with milliseconds; the path is
-    /// `escapedPath`, so the line stays one line whatever the request said.
+    /// `TIME CLIENT USER METHOD PATH STATUS MSms BYTESB`; behind a trusted proxy CLIENT is the
+    /// forwarded address and ` via=PROXY` follows; ` sent=failed` ends the line when the response
+    /// could not be written in full. The time is UTC with milliseconds; the path is `escapedPath`,
+    /// so the line stays one line whatever the request said. The forwarded address was validated
+    /// as an IP literal (`ForwardedFor`), so a header cannot write into the line either.
     public var line: String {
-        var line = "\(Self.utcTimestamp(time)) \(user ?? "-") \(method) \(escapedPath) \(status) "
+        let client = forwardedFor ?? remoteAddress
+        var line = "\(Self.utcTimestamp(time)) \(client) \(user ?? "-") \(method) \(escapedPath) \(status) "
         line += String(format: "%.1f", durationMilliseconds) + "ms \(bodyBytes)B"
+        if forwardedFor != nil { line += " via=\(remoteAddress)" }
         if !sent { line += " sent=failed" }
         return line + "\n"
     }

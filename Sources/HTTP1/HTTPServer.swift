@@ -30,6 +30,7 @@ public final class HTTPServer: Sendable {
     private let preflight: @Sendable (HTTPRequestHead) -> HTTPResponse?
     private let handler: @Sendable (consuming HTTPRequest) -> HTTPResponse
     private let onLog: @Sendable (HTTPRequestLog) -> Void
+    private let trustProxy: Bool
     private let registry: ConnectionRegistry
     private let lifecycle = Mutex(Lifecycle.idle)
     private let acceptLoopFinished = Atomic<Bool>(false)
@@ -64,14 +65,19 @@ public final class HTTPServer: Sendable {
     ///   - handler: answers a request; called on the connection's own thread and may block.
     ///     It owns the request, so it can free the body as soon as it has decoded it.
     ///   - onLog: receives one entry after each response, on the connection's thread.
+    ///   - trustProxy: whether a reverse proxy in front sets `X-Forwarded-For`, so the log names
+    ///     the client it reports (`ForwardedFor`). Off by default: without a proxy the header is
+    ///     whatever the client wrote.
     public init(
         host: String,
         port: Int,
         limits: HTTPLimits = HTTPLimits(),
         preflight: @escaping @Sendable (HTTPRequestHead) -> HTTPResponse? = { _ in nil },
         handler: @escaping @Sendable (consuming HTTPRequest) -> HTTPResponse,
-        onLog: @escaping @Sendable (HTTPRequestLog) -> Void
+        onLog: @escaping @Sendable (HTTPRequestLog) -> Void,
+        trustProxy: Bool = false
     ) {
+        self.trustProxy = trustProxy
         self.host = host
         self.port = port
         self.limits = limits
@@ -211,7 +217,8 @@ public final class HTTPServer: Sendable {
         case .admitted(let id):
             let connection = HTTPConnection(
                 socket: socket, id: id, remoteAddress: address, acceptedAt: acceptedAt,
-                limits: limits, registry: registry, budget: budget, preflight: preflight, handler: handler, onLog: onLog
+                limits: limits, registry: registry, budget: budget, preflight: preflight, handler: handler, onLog: onLog,
+                trustProxy: trustProxy
             )
             if !ThreadSpawner.spawn({ connection.run() }) {
                 registry.finish(id: id)

@@ -18,10 +18,10 @@ final class SyncServerProcess {
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(maxBody: Int? = nil) throws {
+    init(maxBody: Int? = nil, extraArguments: [String] = []) throws {
         cli = try CLI()
         database = cli.root + "/server.sqlite"
-        var arguments = ["serve", "--db", database, "--port", "0"]
+        var arguments = ["serve", "--db", database, "--port", "0"] + extraArguments
         if let maxBody { arguments += ["--max-body", String(maxBody)] }
         running = try cli.start(arguments)
         // The first line on stdout is `listening on http://HOST:PORT`, flushed at once.

@@ -26,17 +26,41 @@ struct HTTPRequestLogTests {
         #expect(entry(path: "/v1/hørsholm/æblé").escapedPath == "/v1/hørsholm/æblé")
     }
 
-    @Test("a log line names time, user, method, path, status, duration and size; a response that was not delivered says sent=failed")
+    @Test("a log line names time, client, user, method, path, status, duration and size; a response that was not delivered says sent=failed")
     func lineFormat() {
         var log = HTTPRequestLog(time: Date(timeIntervalSince1970: 1_790_000_000.5), remoteAddress: "127.0.0.1", method: "GET",
                                  path: "/v1/pull", status: 200, durationMilliseconds: 30001.25, bodyBytes: 8_388_608, user: "anna")
         #expect(log.sent)
-        #expect(log.line == "2026-09-21T14:13:20.500Z anna GET /v1/pull 200 30001.2ms 8388608B\n")
+        #expect(log.line == "2026-09-21T14:13:20.500Z 127.0.0.1 anna GET /v1/pull 200 30001.2ms 8388608B\n")
         log.sent = false
-        #expect(log.line == "2026-09-21T14:13:20.500Z anna GET /v1/pull 200 30001.2ms 8388608B sent=failed\n")
+        #expect(log.line == "2026-09-21T14:13:20.500Z 127.0.0.1 anna GET /v1/pull 200 30001.2ms 8388608B sent=failed\n")
+        log.forwardedFor = "203.0.113.9"
+        #expect(log.line == "2026-09-21T14:13:20.500Z 203.0.113.9 anna GET /v1/pull 200 30001.2ms 8388608B via=127.0.0.1 sent=failed\n")
+        log.forwardedFor = nil
         log.user = nil
         log.path = "/x\ny"
-        #expect(log.line.hasPrefix("2026-09-21T14:13:20.500Z - GET /x%0Ay 200 "))
+        #expect(log.line.hasPrefix("2026-09-21T14:13:20.500Z 127.0.0.1 - GET /x%0Ay 200 "))
+    }
+
+    @Test("X-Forwarded-For: only the last entry, and only an IPv4 or IPv6 literal")
+    func forwardedFor() {
+        func client(_ values: String...) -> String? {
+            var headers = HTTPHeaders()
+            for value in values { headers.add(name: "X-Forwarded-For", value: value) }
+            return ForwardedFor.client(in: headers)
+        }
+        #expect(client() == nil)
+        #expect(client("203.0.113.9") == "203.0.113.9")
+        #expect(client("10.0.0.1, 203.0.113.9") == "203.0.113.9")
+        #expect(client("10.0.0.1,203.0.113.9 ") == "203.0.113.9")
+        #expect(client("1.1.1.1", "2001:db8::7") == "2001:db8::7")
+        #expect(client("2001:db8::7, ") == nil)
+        #expect(client("203.0.113.9:443") == nil)
+        #expect(client("host.example") == nil)
+        #expect(client("1.2.3.4 evil") == nil)
+        #expect(client("1.2.3.4\u{1B}[2J") == nil)
+        #expect(client(String(repeating: "1", count: 10_000)) == nil)
+        #expect(client("256.1.1.1") == nil)
     }
 
     @Test("the log's timestamps are what ISO8601DateFormatter writes, milliseconds included")

@@ -11,8 +11,10 @@ enum ServeCommand {
         discussion: """
           Serves the sync API (HTTP/1.1, JSON, /v1/...) on its own SQLite file. The first line on stdout is
           'listening on http://HOST:PORT'; one log line per request goes to stderr. Put it behind a
-          TLS-terminating reverse proxy (nginx, Caddy) to serve it beyond this machine. SIGINT/SIGTERM
-          stop it cleanly.
+          TLS-terminating reverse proxy (nginx, Caddy) to serve it beyond this machine; with
+          --trust-proxy the log names the client the proxy reports in X-Forwarded-For. It warns on stderr
+          when it listens beyond this machine without one, and when the database has no users yet.
+          SIGINT/SIGTERM stop it cleanly.
           """,
         options: [
             .option("db", value: "path", help: "The server database (created if missing)."),
@@ -22,6 +24,8 @@ enum ServeCommand {
             .option("max-connections", value: "n", help: "The most concurrent connections (default: 256)."),
             .option("memory-budget", value: "bytes",
                     help: "The most bytes request bodies, decoded pushes and pull responses hold at once, over all connections; beyond it requests get 503 busy (default: the larger of 67108864 and 4 × --max-body; at least 4 × --max-body)."),
+            .flag("trust-proxy",
+                  help: "A reverse proxy in front sets X-Forwarded-For: log the client address it reports (the last entry) instead of the proxy's."),
         ],
         run: run)
 
@@ -50,7 +54,7 @@ enum ServeCommand {
         let store = try ServerStore(path: path)
         let service = SyncService(store: store, maxBody: limits.maxBodyBytes)
         let server = HTTPServer(host: host, port: port, limits: limits, preflight: service.preflight, handler: service.handle,
-                                onLog: RequestLogLine.write)
+                                onLog: RequestLogLine.write, trustProxy: arguments.flag("trust-proxy"))
         let bound: Int
         do {
             bound = try server.start()
@@ -59,6 +63,9 @@ enum ServeCommand {
         }
         context.out.line("listening on http://\(host):\(bound)")
         context.out.flush()
+        for warning in try ServeWarning.all(host: host, store: store) {
+            context.err.line("Warning: \(warning.message)")
+        }
         let stop = DispatchSemaphore(value: 0)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
