@@ -24,6 +24,7 @@ public enum Fieldnotes {
                 VisitCommand.spec, CodebookCommand.spec, ImportCommand.spec,
                 RemoteCommand.spec, SyncCommand.spec, ConflictsCommand.spec, ResolveCommand.spec,
                 ExportCommand.spec, CheckCommand.spec, ServeCommand.spec, ServerCommand.spec, DemoCommand.spec,
+                CompletionCommand.spec, CompleteValuesCommand.spec,
             ]
         )
     }
@@ -42,6 +43,9 @@ public enum Fieldnotes {
                 return ExitCode.ok
             case .help(let path):
                 out.write(HelpFormatter.help(for: path))
+                return ExitCode.ok
+            case .manual:
+                out.write(ManPage.render(root: tree, version: version))
                 return ExitCode.ok
             case .run(let command, let parsed):
                 return try command.run!(parsed, context)

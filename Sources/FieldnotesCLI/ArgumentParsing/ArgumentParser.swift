@@ -9,6 +9,8 @@ enum ArgumentParser {
     enum Outcome {
         case run(CommandSpec, ParsedArguments)
         case help([CommandSpec])
+        /// `fieldnotes help --man`: the manual page.
+        case manual
         case version
     }
 
@@ -23,6 +25,7 @@ enum ArgumentParser {
             if word == "-h" || word == "--help" { return .help(path) }
             if word == "--version", path.count == 1 { return .version }
             if word == "help", path.count == 1 {
+                if arguments[(index + 1)...].first == "--man" && arguments.count == index + 2 { return .manual }
                 return .help(try helpPath(Array(arguments[(index + 1)...]), root: root))
             }
             if word.hasPrefix("-") { break }

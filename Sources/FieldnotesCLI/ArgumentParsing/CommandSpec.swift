@@ -36,6 +36,8 @@ struct ArgumentSpec: Sendable {
     var optional = false
     /// Whether it takes all remaining positional values.
     var repeating = false
+    /// What a shell offers for it, when its name does not say (`ValueCompletion.forArgument`).
+    var completion: ValueCompletion?
 }
 
 /// An option (`--title <title>`) or a flag (`--json`).
@@ -50,6 +52,8 @@ struct OptionSpec: Sendable {
     var help: String
     /// Whether it may be given several times (values collect into a list).
     var repeating = false
+    /// What a shell offers for its value, when its names do not say (`ValueCompletion.forOption`).
+    var completion: ValueCompletion?
 
     /// A flag: present or not.
     static func flag(_ name: String, short: Character? = nil, help: String) -> OptionSpec {
@@ -57,8 +61,9 @@ struct OptionSpec: Sendable {
     }
 
     /// An option taking a value.
-    static func option(_ name: String, short: Character? = nil, value: String, help: String, repeating: Bool = false) -> OptionSpec {
-        OptionSpec(name: name, short: short, valueName: value, help: help, repeating: repeating)
+    static func option(_ name: String, short: Character? = nil, value: String, help: String, repeating: Bool = false,
+                       completion: ValueCompletion? = nil) -> OptionSpec {
+        OptionSpec(name: name, short: short, valueName: value, help: help, repeating: repeating, completion: completion)
     }
 
     /// Whether it takes a value.

@@ -50,7 +50,7 @@ enum VisitCommand {
 
     static let show = CommandSpec(
         name: "show", abstract: "Show a visit and the notes taken on it.",
-        arguments: [ArgumentSpec(name: "id", help: "The visit id or a unique prefix.")],
+        arguments: [ArgumentSpec(name: "id", help: "The visit id or a unique prefix.", completion: .dynamic(.visit))],
         options: [CommonOptions.json, CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStore(arguments)
@@ -84,7 +84,7 @@ enum VisitCommand {
 
     static let edit = CommandSpec(
         name: "edit", abstract: "Change a visit.",
-        arguments: [ArgumentSpec(name: "id", help: "The visit id or a unique prefix.")],
+        arguments: [ArgumentSpec(name: "id", help: "The visit id or a unique prefix.", completion: .dynamic(.visit))],
         options: [
             .option("kommune", value: "kommune", help: "A new municipality."),
             .option("date", value: "date", help: "A new date."),
@@ -107,7 +107,7 @@ enum VisitCommand {
 
     static let delete = CommandSpec(
         name: "delete", abstract: "Delete a visit (its notes are kept).",
-        arguments: [ArgumentSpec(name: "id", help: "The visit id or a unique prefix.")],
+        arguments: [ArgumentSpec(name: "id", help: "The visit id or a unique prefix.", completion: .dynamic(.visit))],
         options: [CommonOptions.store],
         run: { arguments, context in
             let store = try context.openStoreForChanges(arguments)
