@@ -99,6 +99,24 @@ struct ConflictEditTests {
         #expect(nothing.status == 64 && nothing.output.contains("Say how to resolve"), "\(nothing.output)")
     }
 
+    @Test("edit in $EDITOR (and edit --body) with the markers removed resolves the body's conflict")
+    func editInEditorResolvesBody() throws {
+        let (server, anna, bo, id) = try conflicted()
+        defer { server.stop() }
+        anna.cli.environment["EDITOR"] = try editor(anna.cli, "pick.sh", """
+            grep -q '^>>>>>>> ' "$1" || exit 5
+            printf 'Linje et.\\nValgt i editoren.\\nLinje tre.\\n' > "$1"
+            """)
+        let edited = try Pseudoterminal.run(anna.cli, ["edit", String(id.prefix(8))])
+        #expect(edited.status == 0 && edited.output.hasPrefix("Updated \(id.prefix(8))"), "\(edited.output)")
+        #expect(try fields(anna, id) == ["title"])
+        #expect(try anna.show(id)["body"] as? String == "Linje et.\nValgt i editoren.\nLinje tre.")
+
+        let direct = try bo.cli.run("edit", id, "--body", "Linje et.\nDirekte.\n")
+        #expect(direct.status == 0, "\(direct)")
+        #expect(try fields(bo, id) == ["title"])
+    }
+
     @Test("resolve ID without a terminal asks how to resolve (exit 64) and changes nothing")
     func resolveWithoutTerminal() throws {
         let (server, _, bo, id) = try conflicted()

@@ -24,6 +24,18 @@ enum Terminal {
     /// is one), two for wide East Asian characters and emoji. Control characters are expected to
     /// be escaped already (`UntrustedText`).
     static func displayWidth<S: StringProtocol>(_ text: S) -> Int {
+        // Fast path for the common case (Danish and other Latin text): below U+0300 there are no
+        // combining marks and no wide characters, so every scalar is one column.
+        var scalars = 0
+        var simple = true
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x300 {
+                simple = false
+                break
+            }
+            scalars += 1
+        }
+        if simple { return scalars }
         var width = 0
         for character in text {
             width += character.unicodeScalars.first.map(isWide) == true ? 2 : 1
@@ -35,6 +47,12 @@ enum Terminal {
     static func clip(_ text: String, to width: Int) -> String {
         guard displayWidth(text) > width else { return text }
         guard width > 0 else { return "" }
+        if text.unicodeScalars.allSatisfy({ $0.value < 0x300 }) {
+            // One column per scalar (see `displayWidth`): cut by scalars.
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: text.unicodeScalars.prefix(width - 1))
+            return String(view) + "…"
+        }
         var result = ""
         var used = 0
         for character in text {
