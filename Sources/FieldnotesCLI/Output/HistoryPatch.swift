@@ -33,7 +33,7 @@ enum HistoryPatch {
             }
             text += "Author: " + (revision.author.isEmpty ? "(merge)" : UntrustedText.line(revision.author)) + "\n"
             text += "Date:   " + NoteFormatting.time(revision.clock) + "\n"
-            text += "Change: " + NoteFormatting.change(revision, parent: parent.map { $0 }) + "\n"
+            text += "Change: " + NoteFormatting.change(revision, parent: parent) + "\n"
             let lines = changeLines(RevisionChanges(from: parent, to: revision), style: style)
             if !lines.isEmpty {
                 text += "\n" + lines.map { "    " + $0 + "\n" }.joined()
