@@ -5,6 +5,9 @@ enum CommonOptions {
     static let store = OptionSpec.option("store", value: "path",
                                          help: "The store file (default: $FIELDNOTES_STORE, else $FIELDNOTES_HOME/notes.sqlite).")
     static let json = OptionSpec.flag("json", help: "Print JSON instead of text.")
+    /// Read by `Presentation.standardOutput`.
+    static let color = OptionSpec.option("color", value: "when",
+                                         help: "Colour: auto (on a terminal, unless $NO_COLOR is set), always or never.")
 
     /// The order the filter options are listed in help.
     static let filterOrder: [NoteField] = [.kommune, .place, .model, .levels, .sdgs, .themes, .author, .visit]

@@ -14,17 +14,19 @@ enum SearchCommand {
         arguments: [ArgumentSpec(name: "query", help: "What to look for, e.g. 'forsyning*' or '\"grøn omstilling\"'.")],
         options: CommonOptions.filters + [
             .option("limit", value: "n", help: "Show at most this many notes."),
-            CommonOptions.json, CommonOptions.store,
+            CommonOptions.json, CommonOptions.color, CommonOptions.store,
         ],
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
+        let presentation = try Presentation.standardOutput(arguments, environment: context.environment)
         let store = try context.openStore(arguments)
         let filter = try CommonOptions.filter(arguments, store: store)
         let limit = try CommonOptions.count(arguments, "limit")
-        try NoteFormatting.stream(json: arguments.flag("json"), to: context.out) { emit in
+        let count = try NoteFormatting.stream(json: arguments.flag("json"), to: context.out, presentation: presentation) { emit in
             try store.search(arguments.argument("query")!, matching: filter, limit: limit, emit)
         }
+        if count == 0 && !arguments.flag("json") { context.err.line(NoteFormatting.noMatch) }
         return ExitCode.ok
     }
 }

@@ -119,14 +119,23 @@ enum SyncCommand {
 enum ConflictsCommand {
     static let spec = CommandSpec(
         name: "conflicts", abstract: "List notes (and visits, themes) whose concurrent edits could not be merged, with both values.",
-        options: [CommonOptions.json, CommonOptions.store],
+        discussion: """
+          The list shortens long values to one line; 'fieldnotes conflicts ID' shows one document's
+          conflicts with every value in full, a body line by line.
+          """,
+        arguments: [ArgumentSpec(name: "id", help: "Show this note's (or visit's, theme's) conflicts in full.", optional: true)],
+        options: [CommonOptions.json, CommonOptions.color, CommonOptions.store],
         run: { arguments, context in
+            let presentation = try Presentation.standardOutput(arguments, environment: context.environment)
             let store = try context.openStore(arguments)
             do {
                 // Merges left pending are completed first, so only what truly cannot merge is listed as such.
                 try store.mergePending()
             } catch StoreError.readOnly {
                 // A store that cannot be written is listed as it is.
+            }
+            if let input = arguments.argument("id") {
+                return try showOne(input, store: store, json: arguments.flag("json"), presentation: presentation, context: context)
             }
             let conflicted = try store.conflictedDocuments()
             if arguments.flag("json") {
@@ -137,34 +146,94 @@ enum ConflictsCommand {
                 context.out.line("No conflicts.")
                 return ExitCode.ok
             }
+            let style = presentation.style
             for entry in conflicted {
-                let label = entry.kind == .note ? "" : entry.kind.rawValue + " "
-                context.out.line("\(label)\(UntrustedText.line(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8))))  \(UntrustedText.line(entry.title))\(entry.unmerged ? "  (\(UnmergedText.note(entry.unmergedReason)))" : "")")
+                context.out.line(ConflictFormatting.headline(entry, presentation: presentation))
                 for conflict in entry.conflicts {
-                    context.out.line("  \(UntrustedText.line(conflict.field)):")
+                    context.out.line("  " + style.heading(UntrustedText.line(conflict.field) + ":"))
                     for value in conflict.values {
                         let who = value.author.isEmpty ? "(merge)" : UntrustedText.line(value.author)
-                        context.out.line("    \(value.revision.prefix(8)) \(who): \(ConflictFormatting.preview(value.value))")
+                        let lead = "    \(value.revision.prefix(8)) \(who): "
+                        let room = presentation.width.map { max(12, $0 - Terminal.displayWidth(lead)) }
+                        context.out.line("    " + style.id(String(value.revision.prefix(8))) + " \(who): "
+                                         + ConflictFormatting.preview(value.value, width: room))
                     }
                 }
             }
             context.out.line("")
-            context.out.line("Resolve with: fieldnotes resolve ID --take mine|theirs|REV, or with field options such as --title or --body-file.")
+            context.out.line("See one in full with: fieldnotes conflicts ID")
+            context.out.line("Resolve with: fieldnotes resolve ID (opens $EDITOR on the body), --take mine|theirs|REV, or field options such as --title or --body-file.")
             return ExitCode.ok
         })
+
+    /// `conflicts ID`: one document's conflicts with every value whole (`--json`: its object).
+    private static func showOne(_ input: String, store: NoteStore, json: Bool, presentation: Presentation, context: Context) throws -> Int32 {
+        let target = try store.resolveConflictTarget(input)
+        guard let entry = try store.conflictedDocuments().first(where: { $0.kind == target.kind && $0.id == target.id }) else {
+            throw StoreError.notConflicted(id: target.kind == .codebook ? target.id : String(target.id.prefix(8)))
+        }
+        if json {
+            context.out.write(bytes: NoteFormatting.terminalSafe(JSONWriter.canonical(entry.json)))
+            context.out.line()
+            return ExitCode.ok
+        }
+        let style = presentation.style
+        // The headline fits the width; the values are shown whole, however long.
+        context.out.line(ConflictFormatting.headline(entry, presentation: presentation))
+        for conflict in entry.conflicts {
+            context.out.line("")
+            context.out.line(style.heading(UntrustedText.line(conflict.field) + ":"))
+            for value in conflict.values {
+                let who = value.author.isEmpty ? "(merge)" : UntrustedText.line(value.author)
+                context.out.line("  " + style.id(String(value.revision.prefix(8))) + " \(who):")
+                for line in ConflictFormatting.full(value.value) {
+                    context.out.line("    " + line)
+                }
+            }
+        }
+        return ExitCode.ok
+    }
 }
 
-/// Short previews of conflicting values.
+/// How conflicting values are shown.
 enum ConflictFormatting {
-    static func preview(_ value: JSONValue) -> String {
+    /// `1a2b3c4d  Title  (remark)`: the id (with the kind for a visit or theme), the title shortened to fit.
+    static func headline(_ entry: NoteStore.DocumentConflicts, presentation: Presentation) -> String {
+        let style = presentation.style
+        let label = entry.kind == .note ? "" : entry.kind.rawValue + " "
+        let id = UntrustedText.line(entry.kind == .codebook ? entry.id : String(entry.id.prefix(8)))
+        let remark = entry.unmerged ? "  (\(UnmergedText.note(entry.unmergedReason)))" : ""
+        var title = UntrustedText.line(entry.title)
+        if let width = presentation.width {
+            let room = width - Terminal.displayWidth(label + id + "  ") - Terminal.displayWidth(remark)
+            title = Terminal.clip(title, to: max(8, room))
+        }
+        return label + style.id(id) + "  " + title + (remark.isEmpty ? "" : style.conflict(remark))
+    }
+
+    /// A value on one line, cut to about 100 characters, or to `width` columns when given.
+    static func preview(_ value: JSONValue, width: Int? = nil) -> String {
+        let room = min(width ?? 100, 100)
         switch value {
         case .string(let text):
             // One line, and a colleague's control characters shown escaped rather than sent to the terminal.
             let flat = UntrustedText.line(text.replacingOccurrences(of: "\n", with: " ⏎ "))
-            return "\"" + (flat.count > 100 ? String(flat.prefix(99)) + "…" : flat) + "\""
+            return "\"" + Terminal.clip(flat, to: max(1, room - 2)) + "\""
         case .null: return "(none)"
         case .bool(let flag): return flag ? "deleted" : "kept"
-        default: return JSONWriter.string(value)
+        default: return Terminal.clip(UntrustedText.line(JSONWriter.string(value)), to: room)
+        }
+    }
+
+    /// A value whole, as lines: a text line by line (`| ` before each, so blank and indented
+    /// lines show), anything else on one line.
+    static func full(_ value: JSONValue) -> [String] {
+        switch value {
+        case .string(let text):
+            return text.split(separator: "\n", omittingEmptySubsequences: false).map { "| " + UntrustedText.line($0) }
+        case .null: return ["(none)"]
+        case .bool(let flag): return [flag ? "deleted" : "kept"]
+        default: return [UntrustedText.line(JSONWriter.string(value))]
         }
     }
 }
@@ -174,6 +243,10 @@ enum ResolveCommand {
     static let spec = CommandSpec(
         name: "resolve", abstract: "Resolve a conflicted note and clear its conflict.",
         discussion: """
+          With no option, on a terminal, $VISUAL or $EDITOR opens on the body with its conflict markers: remove
+          every <<<<<<< ======= >>>>>>> block, keeping the text you want, and save. While markers remain nothing
+          is saved (exit 1; the text is kept in a recovery file). Saving a body without markers with
+          'fieldnotes edit' resolves the body's conflict too.
           --take picks one side's values for every conflicting field ('mine' is the side this store wrote,
           'theirs' the other, REV a side by revision id as shown by 'fieldnotes conflicts'); field options set
           values by hand. The result is an ordinary revision that syncs like any other.
@@ -200,6 +273,9 @@ enum ResolveCommand {
                 try store.resolveOther(kind: target.kind, id: target.id, take: take)
                 context.out.line("Resolved \(target.kind.rawValue) \(target.kind == .codebook ? target.id : String(target.id.prefix(8))).")
                 return ExitCode.ok
+            }
+            if take == nil && changes.isEmpty {
+                return try ResolveInEditor.run(noteID: target.id, store: store, arguments: arguments, context: context)
             }
             let note = try store.resolveNote(id: target.id, take: take, changes: changes, allowNewThemes: arguments.flag("new-theme"))
             context.out.line("Resolved \(note.id.prefix(8)): \(UntrustedText.line(note.title))")

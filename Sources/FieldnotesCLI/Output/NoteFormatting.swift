@@ -4,50 +4,35 @@ import Codecs
 
 /// How notes, histories and lists look on the terminal and as `--json`.
 enum NoteFormatting {
-    /// Streams notes as plain rows or as one JSON list, without collecting them first.
-    static func stream(json: Bool, to out: BufferedOutput, _ produce: ((Note) throws -> Void) throws -> Void) throws {
+    /// Streams notes as plain rows or as one JSON list, without collecting them first, and
+    /// returns how many there were.
+    ///
+    /// - Parameter presentation: the width the rows are fitted to and their colours (text only).
+    @discardableResult
+    static func stream(json: Bool, to out: BufferedOutput, presentation: Presentation = .plain,
+                       _ produce: ((Note) throws -> Void) throws -> Void) throws -> Int {
+        var count = 0
         if json {
-            var first = true
             out.write("[")
             try produce { note in
-                out.write(first ? "\n" : ",\n")
-                first = false
+                out.write(count == 0 ? "\n" : ",\n")
+                count += 1
                 out.write(bytes: terminalSafe(JSONWriter.canonical(note.json)))
             }
-            out.write(first ? "]\n" : "\n]\n")
-            return
+            out.write(count == 0 ? "]\n" : "\n]\n")
+            return count
         }
-        // Plain rows stream too: column widths are fixed per column instead of measured.
-        var header = false
+        let table = NoteTable(columns: NoteTable.noteColumns, presentation: presentation)
         try produce { note in
-            if !header {
-                out.line(row(["ID", "DATE", "KOMMUNE", "MODEL", "LEVELS", "THEMES", "TITLE"]))
-                header = true
-            }
-            out.line(row([
-                String(note.id.prefix(8)) + (note.conflicted ? "!" : ""), note.date, note.location,
-                note.model?.rawValue ?? "-", note.levels.isEmpty ? "-" : note.levels.map(\.rawValue).joined(separator: ","),
-                note.themes.isEmpty ? "-" : note.themes.joined(separator: ","), note.title.isEmpty ? "(no title)" : note.title,
-            ]))
+            if count == 0 { out.line(table.header()) }
+            count += 1
+            out.line(table.row(NoteTable.cells(note), title: NoteTable.title(note)))
         }
+        return count
     }
 
-    private static let widths = [9, 10, 16, 9, 22, 26]
-
-    /// One row; every cell is shown through `UntrustedText.line`, so a title with a line break or
-    /// an escape sequence stays on its row and cannot forge others or drive the terminal.
-    private static func row(_ cells: [String]) -> String {
-        var text = ""
-        for (index, cell) in cells.map(UntrustedText.line).enumerated() {
-            if index < widths.count {
-                let clipped = cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
-                text += clipped + String(repeating: " ", count: widths[index] - clipped.count + 2)
-            } else {
-                text += cell
-            }
-        }
-        return text
-    }
+    /// What `list` and `search` say on stderr when nothing matched (stdout stays empty, exit 0).
+    static let noMatch = "No notes match."
 
     /// A JSON list with one element per line.
     static func jsonList(_ values: [JSONValue], to out: BufferedOutput) {
@@ -89,7 +74,9 @@ enum NoteFormatting {
 
     /// The full view of one note: one-line fields through `UntrustedText.line`, the body through
     /// `UntrustedText.text` (line breaks and tabs kept, every other control character escaped).
-    static func detail(_ note: Note, visit: Visit?) -> String {
+    ///
+    /// - Parameter asOf: the old revision shown (`show --revision`), named in the view with its time and author.
+    static func detail(_ note: Note, visit: Visit?, asOf: Revision? = nil, style: Style = .plain) -> String {
         var lines: [(String, String)] = [
             ("Id", note.id),
             (note.kommune != nil ? "Kommune" : "Place", note.location),
@@ -104,11 +91,19 @@ enum NoteFormatting {
             lines.append(("Visit", visit.map { "\($0.id.prefix(8)) \($0.kommune) \($0.date)" + ($0.purpose.map { ": \($0)" } ?? "") } ?? String(id.prefix(8))))
         }
         lines.append(("Revision", String(note.revision.prefix(12))))
-        if note.deleted { lines.append(("Status", "deleted (restore with 'fieldnotes restore \(note.id.prefix(8))')")) }
-        if note.conflicted { lines.append(("Status", "conflicted (see 'fieldnotes conflicts')")) }
-        var text = "# " + (note.title.isEmpty ? "(no title)" : UntrustedText.line(note.title)) + "\n\n"
+        if let asOf {
+            lines.append(("As of", "\(time(asOf.clock)) by \(asOf.author.isEmpty ? "(merge)" : asOf.author); an earlier version"))
+            if note.deleted { lines.append(("Status", "deleted at this revision")) }
+            if note.conflicted { lines.append(("Status", "conflicted at this revision")) }
+        } else {
+            if note.deleted { lines.append(("Status", "deleted (restore with 'fieldnotes restore \(note.id.prefix(8))')")) }
+            if note.conflicted { lines.append(("Status", "conflicted (see 'fieldnotes conflicts \(note.id.prefix(8))')")) }
+        }
+        var text = style.heading("# " + (note.title.isEmpty ? "(no title)" : UntrustedText.line(note.title))) + "\n\n"
         for (label, value) in lines {
-            text += (label + ":").padding(toLength: 10, withPad: " ", startingAt: 0) + UntrustedText.line(value) + "\n"
+            let shown = UntrustedText.line(value)
+            let styled = label == "Id" || label == "Revision" ? style.id(shown) : label == "Status" && value.hasPrefix("conflicted") ? style.conflict(shown) : shown
+            text += style.heading((label + ":").padding(toLength: 10, withPad: " ", startingAt: 0)) + styled + "\n"
         }
         if !note.body.isEmpty {
             let body = UntrustedText.text(note.body)
@@ -143,7 +138,7 @@ enum NoteFormatting {
     }
 
     /// The plain history listing.
-    static func history(_ revisions: [Revision]) -> String {
+    static func history(_ revisions: [Revision], style: Style = .plain) -> String {
         let byID = Dictionary(revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var table = TextTable(["REVISION", "TIME", "AUTHOR", "CHANGE"])
         for revision in revisions {
@@ -153,7 +148,14 @@ enum NoteFormatting {
                 revision.author.isEmpty ? "(merge)" : revision.author, change(revision, parent: parent),
             ])
         }
-        return table.render()
+        return table.render(style: style)
+    }
+
+    /// A clock value as a UTC timestamp for JSON, e.g. `2026-05-04T09:30:00Z`.
+    static func utcTimestamp(_ clock: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(HybridClock.milliseconds(of: clock)) / 1000))
     }
 
     /// A clock value as local time, minutes precision.

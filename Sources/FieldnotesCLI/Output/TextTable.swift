@@ -15,26 +15,28 @@ struct TextTable {
         rows.append(row.map(UntrustedText.line))
     }
 
-    /// The table as text; the last column is never padded.
-    func render() -> String {
+    /// The table as text; the last column is never padded. With colour, the heading is bold and
+    /// the first column (an id) coloured; widths are measured on the plain text.
+    func render(style: Style = .plain) -> String {
         var widths = headers.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.count)
             }
         }
-        func line(_ cells: [String]) -> String {
+        func line(_ cells: [String], heading: Bool) -> String {
             var text = ""
             for (index, cell) in cells.enumerated() {
+                let styled = heading ? cell : index == 0 ? style.id(cell) : cell
                 if index == cells.count - 1 {
-                    text += cell
+                    text += styled
                 } else {
-                    text += cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+                    text += styled + String(repeating: " ", count: widths[index] - cell.count + 2)
                 }
             }
             while text.hasSuffix(" ") { text.removeLast() }
-            return text + "\n"
+            return (heading ? style.heading(text) : text) + "\n"
         }
-        return ([headers] + rows).map(line).joined()
+        return line(headers, heading: true) + rows.map { line($0, heading: false) }.joined()
     }
 }

@@ -14,6 +14,8 @@ public struct NoteFilter: Sendable, Equatable {
     public var conflictedOnly = false
     /// Include deleted notes.
     public var includeDeleted = false
+    /// Only deleted notes (the trash); wins over `includeDeleted`.
+    public var deletedOnly = false
 
     /// Selects every note that is not deleted.
     public init() {}
@@ -48,7 +50,11 @@ public struct NoteFilter: Sendable, Equatable {
         var conditions: [String] = []
         var arguments: [SQLValue] = []
         func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
-        if !includeDeleted { conditions.append("n.deleted = 0") }
+        if deletedOnly {
+            conditions.append("n.deleted = 1")
+        } else if !includeDeleted {
+            conditions.append("n.deleted = 0")
+        }
         if conflictedOnly { conditions.append("n.conflicted = 1") }
         // One condition per field, fields of a group joined by OR, groups and other fields by AND.
         // Arguments stay with their part, so placeholders and values line up in the final order.

@@ -35,8 +35,14 @@ extension NoteStore {
             if case .set(let visit) = changes.visit { try checkVisitIsLive(visit) }
             let updated = changes.applied(to: current)
             guard updated.fields != head.fields else { throw StoreError.noChanges }
+            // A new body without conflict-marker blocks settles the body's conflict, as saving a
+            // file with its markers removed does in git; other fields' conflicts stay open.
+            var conflicts = head.conflicts
+            if changes.body != nil && !ConflictMarkers.containsBlock(updated.body) {
+                conflicts.removeAll { $0.field == NoteField.body.rawValue }
+            }
             let revision = try commitLocal(kind: .note, doc: id, parent: head, fields: updated.fields, deleted: false,
-                                           conflicts: head.conflicts)
+                                           conflicts: conflicts)
             return try note(id: revision.doc)
         }
     }
@@ -61,13 +67,7 @@ extension NoteStore {
             let (current, head) = try noteAndHead(id: id)
             var fields = head.fields
             if let revisionPrefix {
-                let wanted = revisionPrefix.lowercased()
-                let matches = try revisions(kind: .note, doc: id).filter { $0.id.hasPrefix(wanted) }
-                guard wanted.count >= 4, !matches.isEmpty else { throw StoreError.revisionNotFound(revisionPrefix) }
-                guard matches.count == 1 else {
-                    throw StoreError.ambiguousID(kind: "revision", prefix: revisionPrefix, candidates: matches.map { String($0.id.prefix(12)) })
-                }
-                fields = matches[0].fields
+                fields = try Self.uniqueRevision(in: try revisions(kind: .note, doc: id), prefix: revisionPrefix).fields
                 if fields == head.fields && !current.deleted { throw StoreError.noChanges }
             } else if !current.deleted {
                 throw StoreError.notDeleted(id: id)
