@@ -15,9 +15,9 @@ enum CodebookCommand {
             if arguments.flag("json") {
                 NoteFormatting.jsonList(entries.map(\.json), to: context.out)
             } else {
-                var table = TextTable(["THEME", "LABEL", "NOTES", "DESCRIPTION"])
+                var table = TextTable(["THEME", "NOTES", "LABEL", "DESCRIPTION"])
                 for entry in entries {
-                    table.append([entry.slug + (entry.conflicted ? "!" : ""), entry.displayLabel(.da), String(entry.notes), entry.description])
+                    table.append([entry.slug + (entry.conflicted ? "!" : ""), String(entry.notes), entry.displayLabel(.da), entry.description])
                 }
                 context.out.write(table.render())
             }
@@ -35,7 +35,10 @@ enum CodebookCommand {
             let labelEN = try NoteInput.shortText(arguments.value("label-en") ?? "", field: "English label")
             let store = try context.openStoreForChanges(arguments)
             let entry = try store.codebook.add(arguments.argument("slug")!, description: description, label: label, labelEN: labelEN)
-            context.out.line("Added the theme '\(UntrustedText.line(entry.slug))' (\(UntrustedText.line(entry.displayLabel(.da)))).")
+            // The label only when it says more than the slug.
+            let shown = entry.displayLabel(.da)
+            let suffix = shown == entry.slug ? "." : " (" + UntrustedText.line(shown) + ")."
+            context.out.line("Added the theme '\(UntrustedText.line(entry.slug))'" + suffix)
             return ExitCode.ok
         })
 
