@@ -59,13 +59,13 @@ struct QDACase: Sendable {
     }
 
     /// Writes the `Case` element; `source` gives a note's source GUID.
-    func write(identity: String, visits: [String: Visit], language: Language, source: (String) -> QDAGUID,
-               to xml: inout QDAXMLWriter) {
+    func write(identity: String, variables: [QDAVariable: QDAGUID], visits: [String: Visit], language: Language,
+               source: (String) -> QDAGUID, to xml: inout QDAXMLWriter) {
         xml.open("Case")
         xml.attribute("guid", guid(in: identity))
         xml.attribute("name", name(visits: visits, language: language))
         xml.endStartTag()
-        QDAVariable.writeValues(values(visits: visits, language: language), identity: identity, to: &xml)
+        QDAVariable.writeValues(values(visits: visits, language: language), guids: variables, to: &xml)
         for id in noteIDs {
             xml.open("SourceRef")
             xml.attribute("targetGUID", source(id))

@@ -74,6 +74,8 @@ public struct QDAProject {
     private let codebookEntries: [CodebookEntry]
     /// The visits by id, for the visit cases' names and days.
     private let visits: [String: Visit]
+    /// The variables' GUIDs.
+    private let variableGUIDs: [QDAVariable: QDAGUID]
     private let eachNote: (_ body: (Note) throws -> Void) throws -> Void
 
     /// How much XML is gathered before it is written to the archive.
@@ -108,6 +110,7 @@ public struct QDAProject {
         self.eachNote = eachNote
         self.codebookEntries = codebook
         self.visits = Dictionary(visits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.variableGUIDs = QDAVariable.guids(in: storeIdentity)
         self.storeIdentity = storeIdentity
         self.name = name
         self.creationDate = creationDate
@@ -265,7 +268,8 @@ public struct QDAProject {
         xml.open("Cases")
         xml.endStartTag()
         for item in kommuner + visitCases {
-            item.write(identity: storeIdentity, visits: visits, language: language, source: { sourceGUID(id: $0) }, to: &xml)
+            item.write(identity: storeIdentity, variables: variableGUIDs, visits: visits, language: language,
+                       source: { sourceGUID(id: $0) }, to: &xml)
         }
         xml.close("Cases")
     }
@@ -317,7 +321,7 @@ public struct QDAProject {
             }
             xml.close("PlainTextSelection")
         }
-        QDAVariable.writeValues(variableValues(note), identity: storeIdentity, to: &xml)
+        QDAVariable.writeValues(variableValues(note), guids: variableGUIDs, to: &xml)
         xml.close("TextSource")
     }
 

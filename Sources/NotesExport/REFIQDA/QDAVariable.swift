@@ -62,6 +62,12 @@ enum QDAVariable: String, CaseIterable, Sendable {
     /// The variable's GUID, named `variable/<key>` in the store's identity.
     func guid(in identity: String) -> QDAGUID { QDAGUID.named("variable", rawValue, in: identity) }
 
+    /// Every variable's GUID, computed once per export: each source refers to up to six, and
+    /// naming a GUID is a SHA-256.
+    static func guids(in identity: String) -> [QDAVariable: QDAGUID] {
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.guid(in: identity)) })
+    }
+
     /// The values of a set of notes' models, levels and goals, joined by `; ` in their natural order; "" for none.
     static func values(models: Set<OrganisationModel>, levels: Set<Level>, sdgs: Set<Int>, language: Language)
         -> [(QDAVariable, String)] {
@@ -89,12 +95,13 @@ enum QDAVariable: String, CaseIterable, Sendable {
     }
 
     /// Writes one `VariableValue` per non-empty value, in the given order.
-    static func writeValues(_ values: [(QDAVariable, String)], identity: String, to xml: inout QDAXMLWriter) {
+    static func writeValues(_ values: [(QDAVariable, String)], guids: [QDAVariable: QDAGUID], to xml: inout QDAXMLWriter) {
         for (variable, value) in values where !value.isEmpty {
+            guard let guid = guids[variable] else { continue }
             xml.open("VariableValue")
             xml.endStartTag()
             xml.open("VariableRef")
-            xml.attribute("targetGUID", variable.guid(in: identity))
+            xml.attribute("targetGUID", guid)
             xml.endEmpty()
             xml.textElement(variable.valueElement, value)
             xml.close("VariableValue")
