@@ -4,9 +4,10 @@ import NotesCore
 /// Taguette (the free QDA tool many groups use) takes a codebook CSV with a `tag` column (or
 /// `name`/`path`) and an optional `description`. `tag` is the theme's display label: Taguette
 /// shows tags by name, and a slug (`maaling-og-afrapportering`) is not what a coder should
-/// read. A child theme's tag is its parent's tag, `.` and its own label, the path form Taguette
-/// uses for nested tags. Comma-delimited, quoted per RFC 4180, CRLF lines, no byte-order mark
-/// (Python's csv module, which Taguette uses, would keep one as part of the first column name).
+/// read. Taguette's tags are flat names (their "path"), sorted by name, so a child theme's tag
+/// is its parent's tag, `.` and its own label: it keeps the hierarchy readable and sorts each
+/// child under its parent. Comma-delimited (Taguette reads with Python's default csv dialect),
+/// quoted per RFC 4180, CRLF lines, UTF-8 without a byte-order mark.
 public enum CodebookCSVWriter {
     /// The header.
     public static let columns = ["tag", "description"]
