@@ -114,6 +114,32 @@ struct CoordinatorExportTests {
         }
     }
 
+    @Test("Labels sync: a label set on one laptop and another label (and a description) set concurrently on the other both arrive")
+    func labelsSync() throws {
+        let (server, laptops) = try group(["anna", "bo"])
+        defer { server.stop() }
+        let (anna, bo) = (laptops[0], laptops[1])
+        #expect(try anna.cli.run("codebook", "add", "energi", "--description", "Energi").status == 0)
+        try anna.sync()
+        try bo.sync()
+        #expect(try anna.cli.run("codebook", "edit", "energi", "--label", "Energi og varme").status == 0)
+        #expect(try bo.cli.run("codebook", "edit", "energi", "--label-en", "Energy", "--description", "Energi og varme").status == 0)
+        #expect(try bo.cli.run("codebook", "edit", "baseline", "--label", "Udgangspunkt").status == 0)
+        try anna.sync()
+        try bo.sync()
+        try anna.sync()
+        for laptop in [anna, bo] {
+            let json = try #require(try laptop.cli.run("codebook", "--json").json() as? [[String: Any]])
+            let energi = try #require(json.first { $0["slug"] as? String == "energi" })
+            #expect(energi["label"] as? String == "Energi og varme" && energi["label_en"] as? String == "Energy", "\(laptop.author)")
+            #expect(energi["description"] as? String == "Energi og varme", "\(laptop.author)")
+            #expect(json.first { $0["slug"] as? String == "baseline" }?["label"] as? String == "Udgangspunkt", "\(laptop.author)")
+            #expect(try laptop.cli.run("check").status == 0)
+        }
+        #expect(try anna.cli.run("codebook", "--json").stdout == bo.cli.run("codebook", "--json").stdout)
+        #expect(try server.cli.run("server", "check", "--db", server.database).status == 0, "the server admitted and holds what it checks")
+    }
+
     // MARK: - CSV
 
     @Test("export --format csv without --by: one row per note with the documented columns and theme labels")
