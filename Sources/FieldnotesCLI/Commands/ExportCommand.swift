@@ -8,9 +8,10 @@ enum ExportCommand {
         name: "export", abstract: "Write a thematic summary (Markdown, CSV, JSON, HTML) or export notes (JSON Lines, REFI-QDA).",
         discussion: """
           --by groups notes by theme, sdg, model, level, kommune, visit or author; a second --by gives a
-          cross-tabulation (rows × columns). csv without --by writes one row per note. Themes show by
-          their labels (see 'codebook edit'); no export names the store's path, --group names the group. A note in several groups counts in each. Text formats go to
-          stdout unless -o is given; files are written atomically and replaced only with --force.
+          cross-tabulation (rows × columns). A note in several groups counts in each; csv without --by
+          writes one row per note. Themes show by their labels (see 'codebook edit'); no export names
+          the store's path, and --group names the group. Text formats go to stdout unless -o is given;
+          files are written atomically and replaced only with --force.
           jsonl writes every selected note (full) for 'fieldnotes import'; qdpx is a REFI-QDA project for
           NVivo, ATLAS.ti, MAXQDA and QualCoder; qdc its codebook alone.
           """,
