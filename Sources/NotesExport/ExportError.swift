@@ -23,4 +23,6 @@ public enum ExportError: Error, Sendable, Equatable {
     case tooManyDimensions
     /// The output path is the store itself.
     case targetIsStore(String)
+    /// The CSV delimiter given is not one of `,` `;` or tab.
+    case invalidDelimiter(String)
 }

@@ -22,7 +22,8 @@ struct CodebookCommandTests {
         let json = try cli.run("codebook", "--json")
         let entries = try #require(try json.json() as? [[String: Any]])
         #expect(entries.count == 12)
-        #expect(entries.allSatisfy { $0.keys.sorted() == ["description", "notes", "slug"] })
+        #expect(entries.allSatisfy { $0.keys.sorted() == ["description", "label", "label_en", "notes", "slug"] })
+        #expect(entries.first { $0["slug"] as? String == "maaling-og-afrapportering" }?["label"] as? String == "Måling og afrapportering")
         #expect(entries.compactMap { $0["slug"] as? String } == [
             "baseline", "brobyggere", "ejerskab", "forankring", "kernedrift", "maaling-og-afrapportering", "narrativer",
             "partnerskaber", "rekruttering", "samskabelse", "situeret-handling", "windows-of-opportunity",

@@ -246,7 +246,7 @@ private let projectSchema: String? = {
     return FileManager.default.fileExists(atPath: schema) ? schema : nil
 }()
 
-private let csvHeader = "group,author,body,conflicted,date,deleted,id,kommune,levels,model,place,revision,sdgs,themes,title,visit"
+private let csvHeader = "group,group_label,author,body,conflicted,date,deleted,id,kommune,levels,model,place,revision,sdgs,themes,title,visit,theme_labels"
 
 // MARK: - Tests
 
@@ -275,7 +275,7 @@ struct ExportCommandTests {
 
         let md = try known.export("--by", "theme", "--format", "md").stdout
         let headings = md.split(separator: "\n").filter { $0.hasPrefix("## ") }
-        #expect(headings == ["## Indhold", "## ejerskab (3 noter)", "## klima/skybrud (1 note)", "## partnerskaber (1 note)",
+        #expect(headings == ["## Indhold", "## Ejerskab (3 noter)", "## klima/skybrud (1 note)", "## Partnerskaber (1 note)",
                              "## (intet tema) (1 note)"])
         #expect(md.contains("- I alt: 5 noter, 4 grupper (6 placeringer i grupper; en note med flere værdier tæller i hver gruppe)\n"))
         #expect(md.contains("- **Forfattere:** anna, bo\n"))
@@ -283,13 +283,13 @@ struct ExportCommandTests {
         let csv = try #require(parseCSV(try known.export("--by", "theme", "--format", "csv").stdout))
         #expect(csv.first?.joined(separator: ",") == csvHeader)
         #expect(csv.dropFirst().map { $0[0] } == ["ejerskab", "ejerskab", "ejerskab", "klima/skybrud", "partnerskaber", ""])
-        #expect(csv.dropFirst().map { $0[6] } == [known.a, known.b, known.d, known.c, known.a, known.e])
-        let rowC = try #require(csv.first { $0[6] == known.c })
-        #expect(rowC[14] == KnownCLIStore.titleC)
-        #expect(rowC[2] == "Linje 1, med komma og \"citat\"\nLinje 2 <b>fed</b> & | æøå ÆØÅ 🌍", "first paragraph, exact")
+        #expect(csv.dropFirst().map { $0[7] } == [known.a, known.b, known.d, known.c, known.a, known.e])
+        let rowC = try #require(csv.first { $0[7] == known.c })
+        #expect(rowC[15] == KnownCLIStore.titleC)
+        #expect(rowC[3] == "Linje 1, med komma og \"citat\"\nLinje 2 <b>fed</b> & | æøå ÆØÅ 🌍", "first paragraph, exact")
 
         let json = try #require(try known.export("--by", "theme", "--format", "json").json() as? [String: Any])
-        #expect(json["store"] as? String == known.cli.storePath)
+        #expect(json["store"] == nil && json["group"] is NSNull, "no store path; no --group, no group")
         #expect(json["total_notes"] as? Int == 5)
         #expect(json["placements"] as? Int == 6)
         #expect(json["by"] as? [String] == ["theme"])
@@ -329,7 +329,7 @@ struct ExportCommandTests {
         let md = try known.export("--by", "model", "--by", "level", "--format", "md").stdout
         #expect(md.contains("| Top-down | 2 | 1 | 0 | 0 |\n| Bottom-up | 0 | 0 | 0 | 1 |\n| Blandet | 0 | 0 | 1 | 0 |\n| (ingen organisationsmodel) | 0 | 1 | 0 | 0 |\n"))
         let csv = try #require(parseCSV(try known.export("--by", "model", "--by", "level", "--format", "csv").stdout))
-        #expect(csv.first?.joined(separator: ",") == "group,column," + csvHeader.dropFirst(6))
+        #expect(csv.first?.joined(separator: ",") == "group,group_label,column,column_label," + csvHeader.dropFirst("group,group_label,".count))
         #expect(csv.count == 1 + 6)
         let html = try known.export("--by", "model", "--by", "level", "--format", "html")
         #expect(html.status == 0)
@@ -498,19 +498,20 @@ struct ExportCommandTests {
         #expect(danish.hasPrefix("# Tematisk opsummering: Niveau\n"))
     }
 
-    @Test("--excel adds a UTF-8 byte-order mark to csv, and only with the flag")
+    @Test("--excel adds a UTF-8 byte-order mark to csv and separates by ';', and only with the flag")
     func excel() throws {
         let known = try KnownCLIStore()
         let plain = try known.export("--by", "kommune", "--format", "csv")
+        let semicolon = try known.export("--by", "kommune", "--format", "csv", "--delimiter", ";")
         let excel = try known.export("--by", "kommune", "--format", "csv", "--excel")
         #expect(excel.status == 0)
         #expect(Array(excel.stdoutBytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        #expect(Array(excel.stdoutBytes.dropFirst(3)) == plain.stdoutBytes)
+        #expect(Array(excel.stdoutBytes.dropFirst(3)) == semicolon.stdoutBytes)
         #expect(plain.stdoutBytes.first == UInt8(ascii: "g"))
         let target = known.out + "/excel.csv"
         #expect(try known.export("--by", "kommune", "--format", "csv", "--excel", "-o", target).status == 0)
         #expect(known.cli.bytes(target) == excel.stdoutBytes)
-        let rows = try #require(parseCSV(String(decoding: excel.stdoutBytes.dropFirst(3), as: UTF8.self)))
+        let rows = try #require(parseCSV(plain.stdout))
         #expect(rows.dropFirst().map { $0[0] } == ["Hørsholm", "Hørsholm", "Malmö", "Middelfart", "Ærø"])
     }
 
@@ -602,7 +603,6 @@ struct ExportCommandTests {
             (["--by", "theme", "--by", "sdg", "--by", "level", "--format", "csv"],
              "Give --by once for groups or twice for a cross-tabulation, not more."),
             (["--format", "md"], "--format md needs --by (theme, sdg, model, level, kommune, visit or author)."),
-            (["--format", "csv"], "--format csv needs --by (theme, sdg, model, level, kommune, visit or author)."),
             (["--format", "json"], "--format json needs --by (theme, sdg, model, level, kommune, visit or author)."),
             (["--format", "html"], "--format html needs --by (theme, sdg, model, level, kommune, visit or author)."),
             (["--by", "theme", "--format", "md", "--lang", "fr"], "Unknown language 'fr': use da or en."),
@@ -639,7 +639,8 @@ struct ExportCommandTests {
         #expect(md.contains("- Filtre: kommune = Odense\n"))
 
         #expect(try export(["--by", "theme", "--format", "csv"]).stdout == csvHeader + "\r\n")
-        #expect(try export(["--by", "theme", "--by", "sdg", "--format", "csv"]).stdout == "group,column," + csvHeader.dropFirst(6) + "\r\n")
+        #expect(try export(["--by", "theme", "--by", "sdg", "--format", "csv"]).stdout
+                == "group,group_label,column,column_label," + csvHeader.dropFirst("group,group_label,".count) + "\r\n")
 
         let json = try #require(try export(["--by", "theme", "--by", "sdg", "--format", "json"]).json() as? [String: Any])
         #expect(json["total_notes"] as? Int == 0 && json["placements"] as? Int == 0)

@@ -138,15 +138,16 @@ struct SafeOutputTests {
         _ = try cli.add("--kommune", "Odense", "--title", title, "--body", "@SUM(1+1)", "--date", "2026-10-06")
         _ = try cli.add("--place", "+45 Bristol", "--title", "-2+3", "--body", "\tfane", "--date", "2026-10-06")
 
+        // --excel separates cells by ';' (Danish Excel's list separator).
         let excel = try cli.run("export", "--by", "kommune", "--format", "csv", "--excel")
         #expect(excel.status == 0, "\(excel)")
         #expect(excel.stdoutBytes.starts(with: [0xEF, 0xBB, 0xBF]))
-        #expect(excel.stdout.contains(",'@SUM(1+1),"), "\(excel)")
-        #expect(excel.stdout.contains(#","'=HYPERLINK(""http://evil"",""x"")","#), "\(excel)")
-        #expect(excel.stdout.contains(",anna,'\tfane,") && excel.stdout.contains(",'+45 Bristol,"), "\(excel)")
-        #expect(excel.stdout.contains(",'-2+3,"), "\(excel)")
+        #expect(excel.stdout.contains(";'@SUM(1+1);"), "\(excel)")
+        #expect(excel.stdout.contains(#";"'=HYPERLINK(""http://evil"",""x"")";"#), "\(excel)")
+        #expect(excel.stdout.contains(";anna;'\tfane;") && excel.stdout.contains(";'+45 Bristol;"), "\(excel)")
+        #expect(excel.stdout.contains(";'-2+3;"), "\(excel)")
         for line in excel.stdout.dropFirst().split(separator: "\r\n") {
-            for cell in line.split(separator: ",", omittingEmptySubsequences: false) {
+            for cell in line.split(separator: ";", omittingEmptySubsequences: false) {
                 #expect(!["=", "+", "-", "@", "\t", "\r"].contains(cell.first.map(String.init) ?? ""), "\(line)")
             }
         }

@@ -102,10 +102,11 @@ struct CodebookTests {
         #expect(CodebookEntry(slug: "a", description: "", notes: 0, revision: "", conflicted: false).parent == nil)
     }
 
-    @Test("The --json form of an entry has exactly slug, description and notes")
+    @Test("The --json form of an entry has exactly slug, description, notes and the display labels")
     func entryJSON() {
         let entry = CodebookEntry(slug: "a", description: "d", notes: 3, revision: "r", conflicted: false)
-        #expect(String(decoding: JSONWriter.canonical(entry.json), as: UTF8.self) == #"{"description":"d","notes":3,"slug":"a"}"#)
+        #expect(String(decoding: JSONWriter.canonical(entry.json), as: UTF8.self)
+                == #"{"description":"d","label":"a","label_en":"a","notes":3,"slug":"a"}"#, "no label: the slug")
     }
 
     @Test("isNormalizedSlug agrees with normalizedSlug(x) == x on every string of up to five characters from a-z, 0, -, /, space, A, æ, å")

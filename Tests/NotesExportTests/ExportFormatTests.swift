@@ -89,14 +89,14 @@ private func parseCSV(_ text: String) -> [[String]]? {
 }
 
 /// The same bytes read by Python's csv module (nil when python3 is missing).
-private func pythonCSV(_ bytes: [UInt8]) throws -> [[String]]? {
+private func pythonCSV(_ bytes: [UInt8], delimiter: String = ",") throws -> [[String]]? {
     guard let python = findProgram("python3") else { return nil }
     let script = """
         import csv, io, json, sys
         data = sys.stdin.buffer.read().decode('utf-8-sig')
-        json.dump(list(csv.reader(io.StringIO(data, newline=''), strict=True)), sys.stdout)
+        json.dump(list(csv.reader(io.StringIO(data, newline=''), delimiter=sys.argv[1], strict=True)), sys.stdout)
         """
-    let (status, out) = try runProgram(python, ["-c", script], stdin: bytes)
+    let (status, out) = try runProgram(python, ["-c", script, delimiter], stdin: bytes)
     #expect(status == 0)
     return try JSONSerialization.jsonObject(with: Data(out)) as? [[String]]
 }
@@ -125,7 +125,7 @@ private enum Awkward {
     }
 
     static func summary(by: [GroupDimension] = [.kommune], full: Bool = true) -> ThematicSummary {
-        ThematicSummary.make(notes: [note], by: by, full: full, language: .da, storePath: "/data/a,b \"c\" <d>.sqlite",
+        ThematicSummary.make(notes: [note], by: by, full: full, language: .da, group: "Gruppe a,b \"c\" <d>",
                              filterDescription: [("place", place)], visits: [:], themes: ["klima": "Skybrud & <hede>"],
                              now: Date(timeIntervalSince1970: 1_790_000_000))
     }
@@ -205,7 +205,7 @@ private func rawHTML(_ document: String) -> [Substring] {
 @Suite("Export formats: CSV, JSON, Markdown")
 struct ExportFormatTests {
     typealias K = SummaryFixture
-    static let header = "group,author,body,conflicted,date,deleted,id,kommune,levels,model,place,revision,sdgs,themes,title,visit"
+    static let header = "group,group_label,author,body,conflicted,date,deleted,id,kommune,levels,model,place,revision,sdgs,themes,title,visit,theme_labels"
 
     // MARK: CSV
 
@@ -220,14 +220,16 @@ struct ExportFormatTests {
         let records = try #require(parseCSV(text), "not RFC 4180")
         #expect(records.first?.joined(separator: ",") == Self.header)
         let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(records[0], $0)) }
-        #expect(records.allSatisfy { $0.count == 16 })
+        #expect(records.allSatisfy { $0.count == 18 })
         #expect(rows.count == 6, "placements, not notes")
+        #expect(rows.map { $0["group_label"]! } == ["Ejerskab", "Ejerskab", "Ejerskab", "Partnerskaber", "Samskabelse", "(intet tema)"],
+                "the built-in themes' Danish labels, the slug stays the key")
         #expect(rows.map { $0["group"]! } == ["ejerskab", "ejerskab", "ejerskab", "partnerskaber", "samskabelse", ""])
         #expect(rows.map { $0["id"]! } == [K.a, K.b, K.d, K.a, K.c, K.e])
 
         let a = rows[0]
         let noteA = try known.store.note(id: K.a)
-        #expect(a == ["group": "ejerskab", "author": "anna", "body": "Første afsnit, om forsyningen.\nStadig første afsnit.",
+        #expect(a == ["group": "ejerskab", "group_label": "Ejerskab", "theme_labels": "Ejerskab;Partnerskaber", "author": "anna", "body": "Første afsnit, om forsyningen.\nStadig første afsnit.",
                       "conflicted": "false", "date": "2026-10-21", "deleted": "false", "id": K.a, "kommune": "Middelfart",
                       "levels": "virksomhed;forsyning", "model": "top-down", "place": "", "revision": noteA.revision,
                       "sdgs": "11;17", "themes": "ejerskab;partnerskaber", "title": "Forsyningen som partner", "visit": K.visitM])
@@ -237,15 +239,16 @@ struct ExportFormatTests {
                 && e["sdgs"] == "6;17" && e["themes"] == "" && e["visit"] == "" && e["author"] == "bo")
         // With --full the whole body, CR and all.
         let full = try #require(parseCSV(render(try known.summary([.theme], full: true), .csv).text))
-        #expect(full.first { $0[6] == K.c }?[2] == "\n\nPanelet mødes.\r\nHver måned.\r\n\r\nSidste.")
+        #expect(full.first { $0[7] == K.c }?[3] == "\n\nPanelet mødes.\r\nHver måned.\r\n\r\nSidste.")
     }
 
     @Test("CSV cross-tab: a column after group; one row per (row, column, note), matching the cells")
     func csvCrossTab() throws {
         let summary = try SummaryFixture().summary([.model, .level])
         let records = try #require(parseCSV(render(summary, .csv).text))
-        #expect(records[0].joined(separator: ",") == "group,column," + Self.header.dropFirst("group,".count))
-        let pairs = records.dropFirst().map { [$0[0], $0[1], $0[7]] }
+        #expect(records[0].joined(separator: ",") == "group,group_label,column,column_label," + Self.header.dropFirst("group,group_label,".count))
+        let pairs = records.dropFirst().map { [$0[0], $0[2], $0[9]] }
+        #expect(records.dropFirst().map { [$0[1], $0[3]] }.first == ["Top-down", "virksomhed: Kommunen som virksomhed"])
         #expect(pairs == [["top-down", "virksomhed", K.a], ["top-down", "forsyning", K.a], ["top-down", "virksomhed", K.b],
                           ["bottom-up", "", K.c], ["mixed", "hele-kommunen", K.d], ["", "forsyning", K.e]])
         for cell in summary.cells {
@@ -254,14 +257,37 @@ struct ExportFormatTests {
         }
     }
 
-    @Test("CSV --excel starts with a UTF-8 byte-order mark and is otherwise the same")
+    @Test("CSV --excel starts with a UTF-8 byte-order mark and is otherwise CSV with ';' and CRLF")
     func csvExcel() throws {
         let summary = try SummaryFixture().summary([.kommune])
-        let plain = render(summary, .csv).bytes
+        let semicolon = MemorySink()
+        CSVSummaryWriter.write(summary, options: try CSVOptions(delimiter: ";", excel: false), to: semicolon)
         let excel = render(summary, .csv, excel: true).bytes
         #expect(Array(excel.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        #expect(Array(excel.dropFirst(3)) == plain)
-        #expect(plain.first == UInt8(ascii: "g"))
+        #expect(Array(excel.dropFirst(3)) == semicolon.bytes)
+        #expect(semicolon.text.hasPrefix("group;group_label;author;"))
+        let lines = semicolon.text.split(separator: "\r\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 1 + 5 + 1 && lines.last == "", "every line ends in CRLF")
+    }
+
+    @Test("CSV --delimiter takes ',', ';' or tab and refuses anything else")
+    func csvDelimiter() throws {
+        #expect(try CSVOptions(delimiter: "\t", excel: false).delimiter == 0x09)
+        #expect(try CSVOptions(delimiter: "\\t", excel: false).delimiter == 0x09)
+        #expect(try CSVOptions(delimiter: "tab", excel: true).delimiter == 0x09, "an explicit delimiter wins over --excel's ';'")
+        #expect(try CSVOptions(delimiter: ";", excel: false).delimiter == UInt8(ascii: ";"))
+        #expect(CSVOptions(excel: true).delimiter == UInt8(ascii: ";"))
+        #expect(CSVOptions().delimiter == UInt8(ascii: ","))
+        for bad in ["", "|", ";;", "ab", ":"] {
+            #expect(throws: ExportError.invalidDelimiter(bad)) { try CSVOptions(delimiter: bad, excel: false) }
+        }
+        let summary = try SummaryFixture().summary([.kommune])
+        let tabbed = MemorySink()
+        CSVSummaryWriter.write(summary, options: try CSVOptions(delimiter: "\t", excel: false), to: tabbed)
+        if let python = try pythonCSV(tabbed.bytes, delimiter: "\t") {
+            #expect(python.first?.prefix(3) == ["group", "group_label", "author"])
+            #expect(python.allSatisfy { $0.count == 18 })
+        }
     }
 
     @Test("CSV keeps quotes, commas, newlines, <, &, |, emoji and Danish letters exactly")
@@ -279,7 +305,8 @@ struct ExportFormatTests {
         if let python = try pythonCSV(sink.bytes) {
             #expect(python == records)
         }
-        if let python = try pythonCSV(render(Awkward.summary(), .csv, excel: true).bytes) {
+        // --excel: ';' and defused formulas (this text starts none).
+        if let python = try pythonCSV(render(Awkward.summary(), .csv, excel: true).bytes, delimiter: ";") {
             #expect(python == records)
         }
     }
@@ -291,12 +318,12 @@ struct ExportFormatTests {
         note.title = "komma,\u{301} citat\"\u{301} joiner,\u{200D}x"
         note.body = "linje\n\u{301}næste \"\u{FE0F}\tfane \u{1}"
         note.place = "a,\u{200D}b"
-        let summary = ThematicSummary.make(notes: [note], by: [.kommune], full: true, language: .da, storePath: "/x",
+        let summary = ThematicSummary.make(notes: [note], by: [.kommune], full: true, language: .da, group: nil,
                                            filterDescription: [], visits: [:], themes: [:], now: Date())
         let sink = render(summary, .csv)
         let records = try #require(parseCSV(sink.text), "not RFC 4180: \(sink.text)")
         #expect(records.count == 2)
-        #expect(records.allSatisfy { $0.count == 16 }, "\(records)")
+        #expect(records.allSatisfy { $0.count == 18 }, "\(records)")
         let row = Dictionary(uniqueKeysWithValues: zip(records[0], records.last!))
         #expect(row["title"] == note.title)
         #expect(row["body"] == note.body)
@@ -328,7 +355,8 @@ struct ExportFormatTests {
         filter.kommuner = ["Odense"]
         let known = try SummaryFixture()
         #expect(render(try known.summary([.theme], filter: filter), .csv).text == Self.header + "\r\n")
-        #expect(render(try known.summary([.theme, .level], filter: filter), .csv).text == "group,column," + Self.header.dropFirst(6) + "\r\n")
+        #expect(render(try known.summary([.theme, .level], filter: filter), .csv).text
+                == "group,group_label,column,column_label," + Self.header.dropFirst("group,group_label,".count) + "\r\n")
     }
 
     // MARK: JSON
@@ -346,20 +374,21 @@ struct ExportFormatTests {
         let known = try SummaryFixture()
         let summary = try known.summary([.theme])
         let doc = try parseJSON(render(summary, .json))
-        #expect(Set(doc.keys) == ["by", "filters", "full", "generated", "groups", "language", "placements", "store", "total_notes"])
+        #expect(Set(doc.keys) == ["by", "filters", "full", "generated", "groups", "language", "placements", "group", "total_notes"])
         #expect(doc["by"] as? [String] == ["theme"])
         #expect((doc["filters"] as? [String: String]) == [:])
         #expect(doc["full"] as? Bool == false)
         #expect(doc["generated"] as? String == "2026-09-21T14:13:20Z")
         #expect(doc["language"] as? String == "da")
-        #expect(doc["store"] as? String == known.fixture.path)
+        #expect(doc["group"] is NSNull, "no --group: null, and never the store's path")
+        #expect(!render(summary, .json).text.contains(known.fixture.path))
         #expect(doc["total_notes"] as? Int == 5)
         #expect(doc["placements"] as? Int == 6)
         let groups = try #require(doc["groups"] as? [[String: Any]])
         #expect(groups.count == 4)
         #expect(groups.map { $0["key"] as? String } == ["ejerskab", "partnerskaber", "samskabelse", nil])
         #expect(groups[3]["key"] is NSNull, "the group without a value has key null")
-        #expect(groups.map { $0["label"] as? String } == ["ejerskab", "partnerskaber", "samskabelse", "(intet tema)"])
+        #expect(groups.map { $0["label"] as? String } == ["Ejerskab", "Partnerskaber", "Samskabelse", "(intet tema)"])
         #expect(groups.map { $0["count"] as? Int } == [3, 1, 1, 1])
         let groupKeys: Set<String> = ["key", "label", "count", "kommuner", "date_range", "authors", "model_by_level", "sdgs", "notes"]
         for group in groups {
@@ -377,12 +406,13 @@ struct ExportFormatTests {
         #expect(ejerskab["sdgs"] as? [String: Int] == ["11": 1, "17": 2])
         let notes = try #require(ejerskab["notes"] as? [[String: Any]])
         #expect(notes.map { $0["id"] as? String } == [K.a, K.b, K.d])
-        for note in notes { #expect(Set(note.keys) == Self.noteKeys) }
+        for note in notes { #expect(Set(note.keys) == Self.noteKeys.union(["theme_labels"]), "--json's keys plus theme_labels") }
         let a = notes[0]
         #expect(a["body"] as? String == "Første afsnit, om forsyningen.\nStadig første afsnit.")
         #expect(a["levels"] as? [String] == ["virksomhed", "forsyning"])
         #expect(a["sdgs"] as? [Int] == [11, 17])
         #expect(a["themes"] as? [String] == ["ejerskab", "partnerskaber"])
+        #expect(a["theme_labels"] as? [String] == ["Ejerskab", "Partnerskaber"], "labels in the order of the slugs")
         #expect(a["visit"] as? String == K.visitM)
         #expect(a["place"] is NSNull)
         #expect(a["conflicted"] as? Bool == false && a["deleted"] as? Bool == false)
@@ -398,7 +428,7 @@ struct ExportFormatTests {
     @Test("JSON: top-level keys are written in sorted order, groups one per line")
     func jsonKeyOrder() throws {
         let text = render(try SummaryFixture().summary([.model, .level]), .json).text
-        let keys = ["by", "cells", "columns", "filters", "full", "generated", "groups", "language", "placements", "store", "total_notes"]
+        let keys = ["by", "cells", "columns", "filters", "full", "generated", "groups", "language", "placements", "group", "total_notes"].sorted()
         let positions = keys.map { text.range(of: "\"\($0)\":")?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil })
         #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
@@ -409,7 +439,7 @@ struct ExportFormatTests {
     func jsonCrossTab() throws {
         let summary = try SummaryFixture().summary([.model, .level])
         let doc = try parseJSON(render(summary, .json))
-        #expect(Set(doc.keys) == ["by", "cells", "columns", "filters", "full", "generated", "groups", "language", "placements", "store",
+        #expect(Set(doc.keys) == ["by", "cells", "columns", "filters", "full", "generated", "groups", "language", "placements", "group",
                                   "total_notes"])
         #expect(doc["by"] as? [String] == ["model", "level"])
         let columns = try #require(doc["columns"] as? [[String: Any]])
@@ -451,7 +481,7 @@ struct ExportFormatTests {
     @Test("JSON keeps quotes, commas, newlines, <, &, |, emoji and Danish letters exactly")
     func jsonAwkwardText() throws {
         let doc = try parseJSON(render(Awkward.summary(), .json))
-        #expect(doc["store"] as? String == "/data/a,b \"c\" <d>.sqlite")
+        #expect(doc["group"] as? String == "Gruppe a,b \"c\" <d>")
         #expect(doc["filters"] as? [String: String] == ["place": Awkward.place])
         let group = try #require((doc["groups"] as? [[String: Any]])?.first)
         #expect(group["key"] as? String == Awkward.place)
@@ -477,7 +507,8 @@ struct ExportFormatTests {
         #expect(lines.contains("- Filtre: ingen"))
         #expect(lines.contains("- Grupperet efter: Tema"))
         #expect(lines.contains("- I alt: 5 noter, 4 grupper (6 placeringer i grupper; en note med flere værdier tæller i hver gruppe)"))
-        #expect(lines.contains { $0.hasPrefix("- Genereret: ") && $0.hasSuffix("fra `\(known.fixture.path)`") })
+        #expect(lines.contains { $0.hasPrefix("- Genereret: ") })
+        #expect(!md.contains(known.fixture.path), "the store's path is never in a report")
 
         let contents = section(md, "## Indhold").filter { $0.hasPrefix("|") }
         #expect(contents.count == 2 + 4)
@@ -486,13 +517,13 @@ struct ExportFormatTests {
         let tocRows = contents.dropFirst(2).map { row in
             (label: row.split(separator: "]")[0].dropFirst(3), count: row.split(separator: "|").last!.trimmingCharacters(in: .whitespaces))
         }
-        #expect(tocRows.map { String($0.label) } == ["ejerskab", "partnerskaber", "samskabelse", "(intet tema)"])
+        #expect(tocRows.map { String($0.label) } == ["Ejerskab", "Partnerskaber", "Samskabelse", "(intet tema)"])
         #expect(tocRows.map(\.count) == ["3", "1", "1", "1"])
 
         let headings = lines.filter { $0.hasPrefix("## ") && $0 != "## Indhold" }
-        #expect(headings == ["## ejerskab (3 noter)", "## partnerskaber (1 note)", "## samskabelse (1 note)", "## (intet tema) (1 note)"])
+        #expect(headings == ["## Ejerskab (3 noter)", "## Partnerskaber (1 note)", "## Samskabelse (1 note)", "## (intet tema) (1 note)"])
 
-        let ejerskab = section(md, "## ejerskab (3 noter)")
+        let ejerskab = section(md, "## Ejerskab (3 noter)")
         #expect(ejerskab.contains { $0.hasPrefix("*Hvem der ejer arbejdet") })
         #expect(ejerskab.contains("- **Kommuner:** Hørsholm (1), Middelfart (1), Ærø (1)"))
         #expect(ejerskab.contains("- **Periode:** 2026-09-15 – 2026-10-21"))
@@ -505,12 +536,12 @@ struct ExportFormatTests {
             "| Verdensmål 11: Bæredygtige byer og lokalsamfund | 1 |", "| Verdensmål 17: Partnerskaber for handling | 2 |",
         ])
         #expect(ejerskab.filter { $0.hasPrefix("### ") } == ["### Forsyningen som partner", "### Direktionen ejer målene", "### Hele øen"])
-        #expect(ejerskab.contains("*Middelfart · 2026-10-21 · anna · Top-down · virksomhed, forsyning · ejerskab, partnerskaber*"))
+        #expect(ejerskab.contains("*Middelfart · 2026-10-21 · anna · Top-down · virksomhed, forsyning · Ejerskab, Partnerskaber*"))
         #expect(ejerskab.contains("> Første afsnit, om forsyningen."))
         #expect(ejerskab.contains("> Stadig første afsnit."))
         #expect(!md.contains("Andet afsnit"), "only the first paragraph without --full")
 
-        let samskabelse = section(md, "## samskabelse (1 note)").filter { $0.hasPrefix("|") }
+        let samskabelse = section(md, "## Samskabelse (1 note)").filter { $0.hasPrefix("|") }
         #expect(samskabelse == ["| Organisationsmodel × Niveau | (intet niveau) |", "|---|---:|", "| Bottom-up | 1 |",
                                 "| Verdensmål | Antal |", "|---|---:|", "| Verdensmål 6: Rent vand og sanitet | 1 |"])
         let none = section(md, "## (intet tema) (1 note)").filter { $0.hasPrefix("|") }
@@ -542,7 +573,7 @@ struct ExportFormatTests {
         child.id = "22222222-0000-4000-8000-000000000002"
         child.themes = ["maaling-og-afrapportering/indikatorer"]
         child.title = "Barn"
-        let summary = ThematicSummary.make(notes: [parent, child], by: [.theme], full: false, language: .da, storePath: "/x",
+        let summary = ThematicSummary.make(notes: [parent, child], by: [.theme], full: false, language: .da, group: nil,
                                            filterDescription: [], visits: [:], themes: [:], now: Date())
         let md = render(summary, .md).text
         let lines = md.split(separator: "\n")
@@ -565,8 +596,9 @@ struct ExportFormatTests {
         for by in [[GroupDimension.kommune], [.author], [.kommune, .author]] {
             let md = render(Awkward.summary(by: by), .md).text
             #expect(rawHTML(md).isEmpty, "raw HTML in \(by): \(rawHTML(md))")
-            // The store path is in a code span, where < is text; backticks in it could end the span.
-            #expect(md.contains("fra `/data/a,b \"c\" <d>.sqlite`\n"))
+            // The group's name is escaped text; the store's path is never written.
+            let groupLine = try #require(md.split(separator: "\n").first { $0.hasPrefix("- Gruppe: ") })
+            #expect(unescapeMarkdown(groupLine.dropFirst(10)) == "Gruppe a,b \"c\" <d>")
             let lines = md.split(separator: "\n", omittingEmptySubsequences: false)
             // The note's heading: the title, escaped, reads back exactly.
             let title = try #require(lines.first { $0.hasPrefix("### ") })

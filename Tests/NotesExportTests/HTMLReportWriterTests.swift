@@ -145,7 +145,7 @@ private let htmlKnownNotes: [Note] = [
 
 private func htmlSummary(_ notes: [Note] = htmlKnownNotes, by: [GroupDimension] = [.theme], language: Language = .da, full: Bool = true,
                      filters: [(name: String, value: String)] = []) -> ThematicSummary {
-    ThematicSummary.make(notes: notes, by: by, full: full, language: language, storePath: "/tmp/a&b/<notes>.sqlite",
+    ThematicSummary.make(notes: notes, by: by, full: full, language: language, group: "a&b <gruppen>",
                          filterDescription: filters, visits: [:], themes: ["klima": "Skybrud & hedebølger <varme>"],
                          now: Date(timeIntervalSince1970: 1_760_000_000))
 }
@@ -181,7 +181,7 @@ struct HTMLReportWriterTests {
         #expect(text.range(of: "<script", options: .caseInsensitive) == nil)
         #expect(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(!text.contains("<b>"))
-        #expect(text.contains("/tmp/a&amp;b/&lt;notes&gt;.sqlite"))
+        #expect(text.contains("a&amp;b &lt;gruppen&gt;"))
         #expect(!text.contains("\u{7}"))
         let root = try #require(parseXHTML(sink.bytes))
         let titles = root.all("article", class: "note").compactMap { $0.first("h3")?.textContent }
@@ -189,7 +189,7 @@ struct HTMLReportWriterTests {
         let bodies = root.all("div", class: "body").flatMap { $0.all("p") }.map(\.textContent)
         #expect(bodies.contains("Tekst med <b>tag</b> & \"citat\" 'enkelt' 🌍 æøå"))
         #expect(root.byID("g-2")?.first("p", class: "description")?.textContent == "Skybrud & hedebølger <varme>")
-        #expect(root.first("code", class: "store")?.textContent == "/tmp/a&b/<notes>.sqlite")
+        #expect(root.first("dd", class: "group")?.textContent == "a&b <gruppen>")
     }
 
     @Test("escaping drops control characters and replaces noncharacters, in text and attributes")
@@ -448,7 +448,8 @@ struct HTMLReportWriterTests {
                                               filterDescription: [])
         let sink = renderHTML(built)
         let root = try #require(parseXHTML(sink.bytes))
-        #expect(root.first("code", class: "store")?.textContent == fixture.path)
+        #expect(root.first("code", class: "store") == nil && !sink.text.contains(fixture.path), "the store's path is never in a report")
+        #expect(root.first("dd", class: "group") == nil, "no --group, no group line")
         #expect(root.byID("contents")?.all("a").map(\.textContent) == ["Vejle2 noter"])
         let cells = root.first("svg", class: "heat-map")?.all("g", class: "cell") ?? []
         #expect(cells.first { $0.attributes["data-row"] == "mixed" && $0.attributes["data-column"] == "forsyning" }?.attributes["data-count"] == "2")

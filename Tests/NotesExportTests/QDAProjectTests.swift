@@ -36,7 +36,8 @@ struct QDAProjectTests {
 
         // Codebook themes plus the one only a note uses, nested by slug, in Danish order.
         let themes = byName["Temaer"]!.children("Code")
-        #expect(themes.map { $0["name"] } == ["ad-hoc", "energi", "samskabelse", "ubrugt"])
+        // A built-in theme is named by its Danish label; the others by their slug segment.
+        #expect(themes.map { $0["name"] } == ["ad-hoc", "energi", "Samskabelse", "ubrugt"])
         let energi = themes[1]
         #expect(energi.child("Description")?.text == "Energiomstilling & varme <el>")
         #expect(energi.children("Code").map { $0["name"] } == ["sol"])
@@ -84,7 +85,7 @@ struct QDAProjectTests {
             #expect(source.text == expected, "\(note.id)")
             #expect(source.name == QDASample.expectedName(note))
             #expect(source.plainTextPath == nil)
-            #expect(source.creationDateTime == "2025-10-09T20:26:40Z")
+            #expect(source.creationDateTime == note.date + "T12:00:00Z", "the note's day at noon UTC, not the export time")
         }
         // The escaping survived: markup, entities, quotes, emoji, CR and Danish letters come back as written.
         let first = try #require(project.sources.first { $0.guid == QDASample.notes[0].id })
@@ -225,7 +226,7 @@ struct QDAProjectTests {
         }
         let themes = parsed.codePaths.values.filter { $0.hasPrefix("Temaer/") }
         #expect(themes.contains("Temaer/energi/sol"))
-        #expect(themes.contains("Temaer/samskabelse"), "the built-in themes are codes")
+        #expect(themes.contains("Temaer/Samskabelse"), "the built-in themes are codes, named by their labels")
         #expect(Set(parsed.codePaths.values.filter { $0.hasPrefix("Kommune/") }) == ["Kommune/Hørsholm", "Kommune/Odense"])
     }
 
@@ -431,7 +432,17 @@ private enum QDASample {
         for number in note.sdgs {
             if let goal = SDG(number) { paths.insert("Verdensmål/" + goal.label(.da)) }
         }
-        for theme in note.themes { paths.insert("Temaer/" + theme) }
+        for theme in note.themes {
+            // Each level of the path by its label (a built-in theme's), else by its segment.
+            var prefix = ""
+            var names: [String] = []
+            for segment in theme.split(separator: "/") {
+                prefix = prefix.isEmpty ? String(segment) : prefix + "/" + segment
+                let label = Codebook.displayLabel(slug: prefix, label: "", labelEN: "", language: .da)
+                names.append(label == prefix ? String(segment) : label)
+            }
+            paths.insert("Temaer/" + names.joined(separator: "/"))
+        }
         if !note.location.isEmpty { paths.insert("Kommune/" + note.location) }
         return paths
     }

@@ -47,7 +47,7 @@ struct UntrustedTextTests {
     }
 
     private func summary(_ note: Note) -> ThematicSummary {
-        ThematicSummary.make(notes: [note], by: [.kommune], full: true, language: .da, storePath: "/x",
+        ThematicSummary.make(notes: [note], by: [.kommune], full: true, language: .da, group: nil,
                              filterDescription: [], visits: [:], themes: [:], now: Date())
     }
 
@@ -69,9 +69,10 @@ struct UntrustedTextTests {
         CSVSummaryWriter.write(summary(note), excel: true, to: excel)
         let rows = excel.text.dropFirst().components(separatedBy: "\r\n")
         #expect(rows.count == 3 && rows[2].isEmpty, "\(rows)")
-        // group (place), author, body, conflicted, date, deleted, id, kommune, levels, model, place, revision, sdgs, themes, title, visit
-        #expect(rows[1] == "'+45 Bristol,'-anna,'@SUM(1+1),false,2026-10-06,false,\(note.id),,,,'+45 Bristol,1-0123abcd,,'\tfane,"
-                + #""'=HYPERLINK(""http://evil"",""x"")","#, "\(rows[1])")
+        // group (place), group_label, author, body, conflicted, date, deleted, id, kommune, levels, model, place, revision,
+        // sdgs, themes, title, visit, theme_labels; --excel separates them by ';'
+        #expect(rows[1] == "'+45 Bristol;'+45 Bristol;'-anna;'@SUM(1+1);false;2026-10-06;false;\(note.id);;;;'+45 Bristol;1-0123abcd;;'\tfane;"
+                + #""'=HYPERLINK(""http://evil"",""x"")";;'\#tfane"#, "\(rows[1])")
         #expect(CSVSummaryWriter.defused("\rx") == "'\rx")
         #expect(CSVSummaryWriter.defused("2026-10-06") == "2026-10-06")
         #expect(CSVSummaryWriter.defused("") == "")
@@ -79,8 +80,8 @@ struct UntrustedTextTests {
         let plain = BytesSink()
         CSVSummaryWriter.write(summary(note), excel: false, to: plain)
         let plainRows = plain.text.components(separatedBy: "\r\n")
-        #expect(plainRows[1] == "+45 Bristol,-anna,@SUM(1+1),false,2026-10-06,false,\(note.id),,,,+45 Bristol,1-0123abcd,,\tfane,"
-                + #""=HYPERLINK(""http://evil"",""x"")","#, "\(plainRows[1])")
+        #expect(plainRows[1] == "+45 Bristol,+45 Bristol,-anna,@SUM(1+1),false,2026-10-06,false,\(note.id),,,,+45 Bristol,1-0123abcd,,\tfane,"
+                + #""=HYPERLINK(""http://evil"",""x"")",,\#tfane"#, "\(plainRows[1])")
     }
 
     @Test("The Markdown export shows control characters in titles, places, authors and bodies escaped")

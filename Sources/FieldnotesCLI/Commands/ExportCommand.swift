@@ -8,19 +8,23 @@ enum ExportCommand {
         name: "export", abstract: "Write a thematic summary (Markdown, CSV, JSON, HTML) or export notes (JSON Lines, REFI-QDA).",
         discussion: """
           --by groups notes by theme, sdg, model, level, kommune, visit or author; a second --by gives a
-          cross-tabulation (rows × columns). A note in several groups counts in each. Text formats go to
-          stdout unless -o is given; files are written atomically and replaced only with --force.
+          cross-tabulation (rows × columns). A note in several groups counts in each; csv without --by
+          writes one row per note. Themes show by their labels (see 'codebook edit'); no export names
+          the store's path, and --group names the group. Text formats go to stdout unless -o is given;
+          files are written atomically and replaced only with --force.
           jsonl writes every selected note (full) for 'fieldnotes import'; qdpx is a REFI-QDA project for
           NVivo, ATLAS.ti, MAXQDA and QualCoder; qdc its codebook alone.
           """,
-        usage: "--by <key> [--by <key>] --format md|csv|json|jsonl|html|qdpx|qdc [filters] [-o <file>] [--force] [--full] [--excel] [--backup] [--lang da|en]",
+        usage: "--by <key> [--by <key>] --format md|csv|json|jsonl|html|qdpx|qdc [filters] [-o <file>] [--force] [--full] [--excel] [--delimiter ,|;|tab] [--group <name>] [--backup] [--lang da|en]",
         options: [
             .option("by", value: "key", help: "Group by theme, sdg, model, level, kommune, visit or author (twice for a cross-tab).", repeating: true),
             .option("format", value: "format", help: "md, csv, json, jsonl, html, qdpx or qdc."),
             .option("output", short: "o", value: "file", help: "Write to this file (atomically) instead of stdout."),
             .flag("force", help: "Replace the output file if it exists."),
             .flag("full", help: "Include whole bodies, not only the first paragraph."),
-            .flag("excel", help: "CSV: add a byte-order mark so Excel reads Danish letters correctly."),
+            .flag("excel", help: "CSV for Excel and LibreOffice: UTF-8 with a byte-order mark, ';' and CRLF, formulas defused."),
+            .option("delimiter", value: "char", help: "CSV: the delimiter, ',' (default), ';' or tab ('\\t')."),
+            .option("group", value: "name", help: "The research group's name, shown in the report header and as the QDA project's name."),
             .flag("backup", help: "JSON Lines: also write the codebook and the notes' visits first, so an import recreates them."),
             .option("lang", value: "da|en", help: "The language of labels (default: da)."),
         ] + CommonOptions.filters + [CommonOptions.store],
@@ -60,6 +64,9 @@ enum ExportCommand {
         let store = try context.openStore(arguments)
         let filter = try CommonOptions.filter(arguments, store: store)
         let description = filterDescription(arguments)
+        let group = try arguments.value("group").map { try NoteInput.shortText($0, field: "group") }.flatMap { $0.isEmpty ? nil : $0 }
+        let csv = try arguments.value("delimiter").map { try CSVOptions(delimiter: $0, excel: arguments.flag("excel")) }
+            ?? CSVOptions(excel: arguments.flag("excel"))
 
         if let output, Self.isSameFile(output, asAnyOf: [store.path, store.path + "-wal", store.path + "-shm"]) {
             throw ExportError.targetIsStore(output)
@@ -73,19 +80,22 @@ enum ExportCommand {
             switch format {
             case .jsonl:
                 try JSONLinesWriter.write(store: store, filter: filter, backup: arguments.flag("backup"), to: sink)
+            case .csv where dimensions.isEmpty:
+                try CSVNoteWriter.write(store: store, filter: filter, language: language, full: arguments.flag("full"), options: csv, to: sink)
             case .md, .csv, .json, .html:
                 let summary = try ThematicSummary.build(store: store, filter: filter, by: dimensions, full: arguments.flag("full"),
-                                                        language: language, filterDescription: description)
+                                                        language: language, filterDescription: description, group: group)
                 switch format {
                 case .md: MarkdownSummaryWriter.write(summary, to: sink)
-                case .csv: CSVSummaryWriter.write(summary, excel: arguments.flag("excel"), to: sink)
+                case .csv: CSVSummaryWriter.write(summary, options: csv, to: sink)
                 case .json: JSONSummaryWriter.write(summary, to: sink)
                 default: HTMLReportWriter.write(summary, to: sink)
                 }
             case .qdpx, .qdc:
                 // The notes are read two or three times; one read transaction keeps them identical across passes.
                 try store.read {
-                    try QDAExportCommand.write(format: format, store: store, filter: filter, language: language, sink: sink, file: file)
+                    try QDAExportCommand.write(format: format, store: store, filter: filter, language: language, group: group,
+                                           sink: sink, file: file)
                 }
             }
             try file?.commit()

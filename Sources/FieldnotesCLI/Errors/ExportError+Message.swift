@@ -1,3 +1,4 @@
+import NotesCore
 import NotesExport
 
 /// How the CLI words an export that could not be written, naming the options that fix it.
@@ -14,13 +15,15 @@ extension ExportError: UserFacingError {
         case .byRequired(let format): "--format \(format) needs --by (theme, sdg, model, level, kommune, visit or author)."
         case .tooManyDimensions: "Give --by once for groups or twice for a cross-tabulation, not more."
         case .targetIsStore(let path): "\(path) is the store itself; write the export to another file."
+        case .invalidDelimiter(let text):
+            "--delimiter '\(UntrustedText.line(text))' is not a CSV delimiter; use ',', ';' or tab ('\\t')."
         }
     }
 
     /// Usage mistakes exit 64, write failures 1.
     var exitCode: Int32 {
         switch self {
-        case .binaryToTerminal, .outputRequired, .byRequired, .tooManyDimensions: ExitCode.usage
+        case .binaryToTerminal, .outputRequired, .byRequired, .tooManyDimensions, .invalidDelimiter: ExitCode.usage
         default: ExitCode.failure
         }
     }

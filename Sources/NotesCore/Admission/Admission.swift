@@ -199,6 +199,8 @@ public enum Admission {
             }
         case .codebook:
             try line("description")
+            // The labels are omittable: checked as single lines when present.
+            for name in ["label", "label_en"] where fields[name] != nil { try line(name) }
         }
     }
 

@@ -163,7 +163,8 @@ public struct AdmissionBatch<Context: AdmissionContext> {
         if !Set(revision.conflicts).isSubset(of: Set(parent.conflicts)) {
             return "it carries a conflict its parent does not have"
         }
-        for (name, type) in revision.kind.schema.fields where type.isStamped {
+        // An omittable field absent from both has no stamp to inherit (see `FieldSchema.omittable`).
+        for (name, type) in revision.kind.schema.fields where type.isStamped && (revision.fields[name] != nil || parent.fields[name] != nil) {
             if revision.fields[name] == parent.fields[name] {
                 if revision.stamp(for: name) != parent.stamp(for: name) { return "the stamp of the unchanged field \(name) is not its parent's" }
             } else if revision.stamps[name] != nil {

@@ -3,20 +3,49 @@ import Foundation
 /// The group's research themes and the rules for theme slugs.
 public enum Codebook {
     /// The themes every store starts with, with a one-line Danish description.
-    public static let builtIn: [(slug: String, description: String)] = [
-        ("baseline", "Udgangspunktet: hvad der måles og vides, før en indsats går i gang."),
-        ("brobyggere", "Personer og enheder, der bygger bro mellem forvaltninger, forsyning, borgere og virksomheder."),
-        ("ejerskab", "Hvem der ejer arbejdet med verdensmålene, og hvordan ejerskabet deles på tværs af forvaltninger."),
-        ("forankring", "Hvordan arbejdet forankres politisk, i ledelsen og i den daglige drift."),
-        ("kernedrift", "Verdensmålene som en del af kommunens kernedrift frem for særskilte projekter."),
-        ("maaling-og-afrapportering", "Indikatorer, måling og afrapportering af fremdrift på målene."),
-        ("narrativer", "De fortællinger, kommunen bruger om verdensmålene, internt og udadtil."),
-        ("partnerskaber", "Samarbejde med virksomheder, forsyninger, foreninger, uddannelser og andre myndigheder."),
-        ("rekruttering", "Hvordan medarbejdere, partnere og borgere bliver rekrutteret til arbejdet."),
-        ("samskabelse", "Løsninger, der skabes sammen med borgere, virksomheder og civilsamfund."),
-        ("situeret-handling", "Handling, der tager udgangspunkt i den konkrete, lokale situation."),
-        ("windows-of-opportunity", "Begivenheder og situationer, der åbner et vindue for handling."),
+    public static let builtIn: [(slug: String, description: String)] = builtInThemes.map { ($0.slug, $0.description) }
+
+    /// The built-in themes with their display labels in Danish and English.
+    ///
+    /// The labels are not in the genesis revisions: those must keep the ids every existing
+    /// store and server already holds. A built-in theme without a stored label shows these.
+    public static let builtInThemes: [(slug: String, description: String, label: String, labelEN: String)] = [
+        ("baseline", "Udgangspunktet: hvad der måles og vides, før en indsats går i gang.", "Baseline", "Baseline"),
+        ("brobyggere", "Personer og enheder, der bygger bro mellem forvaltninger, forsyning, borgere og virksomheder.",
+         "Brobyggere", "Bridge builders"),
+        ("ejerskab", "Hvem der ejer arbejdet med verdensmålene, og hvordan ejerskabet deles på tværs af forvaltninger.",
+         "Ejerskab", "Ownership"),
+        ("forankring", "Hvordan arbejdet forankres politisk, i ledelsen og i den daglige drift.", "Forankring", "Embedding"),
+        ("kernedrift", "Verdensmålene som en del af kommunens kernedrift frem for særskilte projekter.", "Kernedrift", "Core operations"),
+        ("maaling-og-afrapportering", "Indikatorer, måling og afrapportering af fremdrift på målene.",
+         "Måling og afrapportering", "Measurement and reporting"),
+        ("narrativer", "De fortællinger, kommunen bruger om verdensmålene, internt og udadtil.", "Narrativer", "Narratives"),
+        ("partnerskaber", "Samarbejde med virksomheder, forsyninger, foreninger, uddannelser og andre myndigheder.",
+         "Partnerskaber", "Partnerships"),
+        ("rekruttering", "Hvordan medarbejdere, partnere og borgere bliver rekrutteret til arbejdet.", "Rekruttering", "Recruitment"),
+        ("samskabelse", "Løsninger, der skabes sammen med borgere, virksomheder og civilsamfund.", "Samskabelse", "Co-creation"),
+        ("situeret-handling", "Handling, der tager udgangspunkt i den konkrete, lokale situation.", "Situeret handling", "Situated action"),
+        ("windows-of-opportunity", "Begivenheder og situationer, der åbner et vindue for handling.",
+         "Windows of opportunity", "Windows of opportunity"),
     ]
+
+    private static let builtInLabels: [String: (da: String, en: String)] =
+        Dictionary(uniqueKeysWithValues: builtInThemes.map { ($0.slug, ($0.label, $0.labelEN)) })
+
+    /// A theme's display label: the stored label for the language, else (for English) the
+    /// stored Danish one, else the built-in label, else the slug.
+    public static func displayLabel(slug: String, label: String, labelEN: String, language: Language) -> String {
+        let builtIn = builtInLabels[slug]
+        switch language {
+        case .da:
+            if !label.isEmpty { return label }
+            return builtIn?.da ?? slug
+        case .en:
+            if !labelEN.isEmpty { return labelEN }
+            if let builtIn { return builtIn.en }
+            return label.isEmpty ? slug : label
+        }
+    }
 
     /// The built-in themes as creation revisions that every replica and the server compute identically.
     ///

@@ -40,6 +40,36 @@ public struct FieldSchema: Sendable {
     /// Field names and types, in a fixed order.
     public let fields: [(name: String, type: FieldType)]
 
+    /// Fields added after their kind's first release (a theme's labels): absent means the
+    /// field's empty value, and a revision carries them only when they hold something (and then
+    /// their stamp). Revisions and merges written before the field existed thus keep their
+    /// bytes and ids, so old and new replicas compute the same merge and the built-in themes
+    /// stay the same genesis revisions everywhere.
+    public let omittable: Set<String>
+
+    /// A schema; `omittable` names fields that may be absent (see `omittable`).
+    public init(fields: [(name: String, type: FieldType)], omittable: Set<String> = []) {
+        self.fields = fields
+        self.omittable = omittable
+    }
+
+    /// Fields in canonical form: an omittable field that holds its empty value is left out.
+    public func canonicalFields(_ fields: [String: JSONValue]) -> [String: JSONValue] {
+        guard !omittable.isEmpty else { return fields }
+        var result = fields
+        for name in omittable {
+            if let value = result[name], let type = type(of: name), value == Self.emptyValue(type) { result[name] = nil }
+        }
+        return result
+    }
+
+    /// A field's value, with an absent omittable field read as its empty value.
+    public func value(of name: String, in fields: [String: JSONValue]) -> JSONValue? {
+        if let value = fields[name] { return value }
+        guard omittable.contains(name), let type = type(of: name) else { return nil }
+        return Self.emptyValue(type)
+    }
+
     /// The type of a named field.
     public func type(of name: String) -> FieldType? {
         fields.first { $0.name == name }?.type
@@ -92,8 +122,10 @@ public struct FieldSchema: Sendable {
         ("date", .string), ("kommune", .string), ("participants", .stringSet(.bytes)), ("purpose", .optionalString),
     ])
 
-    /// A codebook entry; its slug is the document id.
+    /// A codebook entry; its slug is the document id. `label` (Danish) and `label_en` (English)
+    /// are the theme's display names in reports; they came after the first release, so they are
+    /// omittable and a theme without one shows its built-in label or its slug.
     public static let codebook = FieldSchema(fields: [
-        ("description", .string),
-    ])
+        ("description", .string), ("label", .string), ("label_en", .string),
+    ], omittable: ["label", "label_en"])
 }

@@ -75,6 +75,12 @@ extension Revision {
         /// checked sorted and unique when decoded.
         var isCanonical: Bool {
             let own = Stamp(clock: clock, replica: replica, author: author)
+            let schema = kind.schema
+            // An omittable field is left out when empty, and has no stamp while it is absent.
+            for name in schema.omittable {
+                if let value = fields[name], let type = schema.type(of: name), value == FieldSchema.emptyValue(type) { return false }
+                if fields[name] == nil && stamps[name] != nil { return false }
+            }
             return !stamps.values.contains(own) && FieldConflict.canonicalOrder(conflicts) == conflicts
         }
 
@@ -145,9 +151,12 @@ extension Revision {
     /// Checks that a snapshot has exactly the fields of its kind, each of the right type and in canonical form.
     static func validate(fields: [String: JSONValue], kind: DocumentKind) throws(RevisionDecodingError) {
         let schema = kind.schema
-        guard fields.count == schema.fields.count else { throw .malformed("wrong set of fields for \(kind.rawValue)") }
+        guard fields.keys.allSatisfy({ schema.type(of: $0) != nil }) else { throw .malformed("wrong set of fields for \(kind.rawValue)") }
         for (name, type) in schema.fields {
-            guard let value = fields[name] else { throw .malformed("missing field \(name)") }
+            guard let value = fields[name] else {
+                if schema.omittable.contains(name) { continue }
+                throw .malformed("missing field \(name)")
+            }
             switch type {
             case .string, .text:
                 guard value.stringValue != nil else { throw .malformed("field \(name) must be a string") }

@@ -47,12 +47,16 @@ public struct Revision: Sendable, Hashable {
         self.replica = replica
         self.author = author
         self.deleted = deleted
+        let schema = kind.schema
+        let fields = schema.canonicalFields(fields)
         self.fields = fields
         self.conflicts = FieldConflict.canonicalOrder(conflicts)
         let own = Stamp(clock: clock, replica: replica, author: author)
-        let schema = kind.schema
         // A stamp equal to the revision's own is implied; dropping it keeps one canonical form.
-        let explicit = stamps.filter { $0.value != own && schema.type(of: $0.key)?.isStamped == true }
+        // An absent omittable field has no stamp, as before the field existed.
+        let explicit = stamps.filter {
+            $0.value != own && schema.type(of: $0.key)?.isStamped == true && (fields[$0.key] != nil || !schema.omittable.contains($0.key))
+        }
         self.stamps = explicit
         self.canonicalBytes = JSONWriter.canonical(Self.encode(
             format: format, kind: kind, doc: doc, parents: self.parents, clock: clock, replica: replica,

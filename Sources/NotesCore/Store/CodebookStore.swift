@@ -1,3 +1,4 @@
+import Codecs
 /// The codebook of research themes: one of the store's parts behind `NoteStore` (`store.codebook`).
 public struct CodebookStore {
     /// The store this is part of.
@@ -18,26 +19,73 @@ public struct CodebookStore {
             result.append(CodebookEntry(slug: statement.text(0), description: statement.text(1), notes: Int(statement.int(4)),
                                         revision: statement.text(2), conflicted: statement.int(3) != 0))
         }
+        for index in result.indices {
+            (result[index].label, result[index].labelEN) = try storedLabels(revision: result[index].revision)
+        }
         return result
     }
 
-    /// Adds a theme to the codebook (or brings back a deleted one).
+    /// The labels a theme's head revision holds ("" for none).
+    ///
+    /// Read from the revision rather than a projected column: a codebook holds dozens of
+    /// themes, and the `codebook` table then needs no migration for fields that are omittable.
+    private func storedLabels(revision id: String) throws -> (String, String) {
+        guard let head = try store.revision(id: id) else { return ("", "") }
+        return (head.string("label") ?? "", head.string("label_en") ?? "")
+    }
+
+    /// Every theme's display label in `language` by slug (stored, built-in or the slug; see `CodebookEntry.displayLabel`).
+    public func labels(_ language: Language) throws -> [String: String] {
+        let statement = try database.statement("SELECT slug, revision FROM codebook WHERE deleted = 0")
+        defer { statement.reset() }
+        var rows: [(String, String)] = []
+        while try statement.step() { rows.append((statement.text(0), statement.text(1))) }
+        var result: [String: String] = [:]
+        for (slug, revision) in rows {
+            let (label, labelEN) = try storedLabels(revision: revision)
+            result[slug] = Codebook.displayLabel(slug: slug, label: label, labelEN: labelEN, language: language)
+        }
+        return result
+    }
+
+    /// Changes a theme's description and labels; nil leaves a value as it is, "" clears a label.
+    ///
+    /// - Throws: `StoreError.themeMissing` for an unknown slug, `StoreError.noChanges` when nothing changes.
     @discardableResult
-    public func add(_ input: String, description: String) throws -> CodebookEntry {
-        try store.write {
-            guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
-            try addThemeInTransaction(slug, description: description)
+    public func edit(_ input: String, description: String?, label: String?, labelEN: String?) throws -> CodebookEntry {
+        guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
+        return try store.write {
+            guard let head = NoteStore.displayHead(try store.heads(kind: .codebook, doc: slug)), !head.deleted else {
+                throw StoreError.themeMissing(slug)
+            }
+            var fields = head.fields
+            if let description { fields["description"] = .string(description) }
+            if let label { fields["label"] = .string(label) }
+            if let labelEN { fields["label_en"] = .string(labelEN) }
+            guard FieldSchema.codebook.canonicalFields(fields) != head.fields else { throw StoreError.noChanges }
+            try store.commitLocal(kind: .codebook, doc: slug, parent: head, fields: fields, deleted: false, conflicts: head.conflicts)
             return try entries().first { $0.slug == slug }!
         }
     }
 
-    private func addThemeInTransaction(_ slug: String, description: String) throws {
+    /// Adds a theme to the codebook (or brings back a deleted one).
+    @discardableResult
+    public func add(_ input: String, description: String, label: String = "", labelEN: String = "") throws -> CodebookEntry {
+        try store.write {
+            guard let slug = Codebook.normalizedSlug(input) else { throw InputError.invalidSlug(input) }
+            try addThemeInTransaction(slug, description: description, label: label, labelEN: labelEN)
+            return try entries().first { $0.slug == slug }!
+        }
+    }
+
+    private func addThemeInTransaction(_ slug: String, description: String, label: String = "", labelEN: String = "") throws {
         let heads = try store.heads(kind: .codebook, doc: slug)
+        let fields: [String: JSONValue] = ["description": .string(description), "label": .string(label), "label_en": .string(labelEN)]
         if let head = NoteStore.displayHead(heads) {
             if !head.deleted { throw StoreError.themeExists(slug) }
-            try store.commitLocal(kind: .codebook, doc: slug, parent: head, fields: ["description": .string(description)], deleted: false)
+            try store.commitLocal(kind: .codebook, doc: slug, parent: head, fields: fields, deleted: false)
         } else {
-            try store.commitLocal(kind: .codebook, doc: slug, parent: nil, fields: ["description": .string(description)], deleted: false)
+            try store.commitLocal(kind: .codebook, doc: slug, parent: nil, fields: fields, deleted: false)
         }
     }
 
@@ -61,7 +109,7 @@ public struct CodebookStore {
             for entry in moving {
                 let head = try store.head(named: entry.revision, kind: "theme", doc: entry.slug)
                 try store.commitLocal(kind: .codebook, doc: entry.slug, parent: head, fields: head.fields, deleted: true, conflicts: head.conflicts)
-                try addThemeInTransaction(renamed(entry.slug), description: entry.description)
+                try addThemeInTransaction(renamed(entry.slug), description: entry.description, label: entry.label, labelEN: entry.labelEN)
             }
             var filter = NoteFilter()
             filter.themes = [old]

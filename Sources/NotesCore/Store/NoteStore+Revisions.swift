@@ -75,6 +75,8 @@ extension NoteStore {
     func commitLocal(kind: DocumentKind, doc: String, parent: Revision?, fields: [String: JSONValue], deleted: Bool,
                      conflicts: [FieldConflict] = [], extraParents: [String] = []) throws -> Revision {
         let clock = try tickClock()
+        // Compared in canonical form: an omittable field given empty equals one left out.
+        let fields = kind.schema.canonicalFields(fields)
         var stamps: [String: Stamp] = [:]
         if let parent {
             for (name, type) in kind.schema.fields where type.isStamped && parent.fields[name] == fields[name] {

@@ -2,11 +2,12 @@ import Codecs
 import NotesCore
 /// Writes a thematic summary as CSV (RFC 4180): one row per (group, note).
 ///
-/// The header holds stable English keys: `group` (and `column` for a cross-tab), then the
-/// keys of `--json`. Lists are joined by `;`. Fields are quoted when they contain a comma,
-/// quote, CR or LF, and lines end in CRLF as the RFC says. `excel` adds a UTF-8 byte-order
-/// mark so Excel reads Danish letters correctly, and defuses formulas: a cell that begins with
-/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` (OWASP's advice against CSV
+/// The header holds stable English keys: `group` and `group_label` (and `column` and
+/// `column_label` for a cross-tab), then the keys of `--json`, then `theme_labels`. Keys stay
+/// the identifiers a script filters on; the labels are what a reader sees. Lists are joined by
+/// `;`. Fields are quoted when they contain the delimiter, a quote, CR or LF, and lines end in
+/// CRLF as the RFC says. With `excel` (see `CSVOptions`) a cell that begins with `=`, `+`,
+/// `-`, `@`, tab or carriage return gets a leading `'` (OWASP's advice against CSV
 /// injection), so a colleague's title `=HYPERLINK(…)` is shown as text, not run. Without
 /// `excel` every cell is written exactly.
 public enum CSVSummaryWriter {
@@ -14,23 +15,30 @@ public enum CSVSummaryWriter {
     public static let noteColumns = (NoteField.declarations.map(\.key) + NoteState.allCases.map(\.rawValue))
         .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 
-    /// Writes the summary.
+    /// Writes the summary with `,` (or, for `excel`, `;` and a byte-order mark).
     public static func write(_ summary: ThematicSummary, excel: Bool, to sink: ExportSink) {
-        if excel { sink.write(bytes: [0xEF, 0xBB, 0xBF]) }
+        write(summary, options: CSVOptions(excel: excel), to: sink)
+    }
+
+    /// Writes the summary.
+    public static func write(_ summary: ThematicSummary, options: CSVOptions, to sink: ExportSink) {
+        options.begin(sink)
         let crossTab = summary.by.count > 1
-        var header = ["group"]
-        if crossTab { header.append("column") }
-        header += noteColumns
-        sink.write(header.joined(separator: ",") + "\r\n")
+        var header = ["group", "group_label"]
+        if crossTab { header += ["column", "column_label"] }
+        header += noteColumns + ["theme_labels"]
+        sink.write(options.row(header))
+        let columnLabels = Dictionary(summary.columns.map { ($0.key ?? "", $0.label) }, uniquingKeysWith: { a, _ in a })
         for group in summary.groups {
             for index in group.noteIndexes {
                 let note = summary.notes[index]
                 let columns: [String?] = crossTab ? summary.by[1].keys(of: note) : [nil]
                 for column in columns {
-                    var row = [group.key ?? ""]
-                    if crossTab { row.append(column ?? "") }
+                    var row = [group.key ?? "", group.label]
+                    if crossTab { row += [column ?? "", columnLabels[column ?? ""] ?? ""] }
                     row += values(note)
-                    sink.write(row.map { field(excel ? defused($0) : $0) }.joined(separator: ",") + "\r\n")
+                    row.append(note.themes.map(summary.themeLabel).joined(separator: ";"))
+                    sink.write(options.row(row))
                 }
             }
         }
@@ -42,7 +50,7 @@ public enum CSVSummaryWriter {
         return noteColumns.map { cell(object[$0]) }
     }
 
-    private static func cell(_ value: JSONValue?) -> String {
+    static func cell(_ value: JSONValue?) -> String {
         guard let value else { return "" }
         if let text = value.stringValue { return text }
         if let flag = value.boolValue { return flag ? "true" : "false" }
@@ -61,20 +69,8 @@ public enum CSVSummaryWriter {
         }
     }
 
-    /// One RFC 4180 field.
-    ///
-    /// Looks at UTF-8 bytes, not Characters: a comma or quote followed by a combining mark or a
-    /// joiner is one Character that is neither `,` nor `"`, yet a CSV reader still sees the byte.
+    /// One RFC 4180 field with `,` as the delimiter.
     static func field(_ value: String) -> String {
-        let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
-        guard value.utf8.contains(where: { $0 == comma || $0 == quote || $0 == 0x0A || $0 == 0x0D }) else { return value }
-        var out: [UInt8] = [quote]
-        out.reserveCapacity(value.utf8.count + 8)
-        for byte in value.utf8 {
-            out.append(byte)
-            if byte == quote { out.append(quote) }
-        }
-        out.append(quote)
-        return String(decoding: out, as: UTF8.self)
+        CSVOptions().field(value)
     }
 }

@@ -8,8 +8,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case qdpx
     case qdc
 
-    /// Whether the format needs `--by`.
-    public var needsGrouping: Bool { self != .jsonl && self != .qdc && self != .qdpx }
+    /// Whether the format needs `--by` (csv without it writes one row per note).
+    public var needsGrouping: Bool { self == .md || self == .json || self == .html }
 
     /// Whether it is binary (never written to a terminal).
     public var isBinary: Bool { self == .qdpx }

@@ -98,9 +98,13 @@ private struct HTMLReport {
         out.text(title)
         out.raw("</h1>\n<dl class=\"meta\">\n<dt>\(l.generated)</dt><dd><time datetime=\"\(ExportDates.iso(summary.generated))\">")
         out.text(ExportDates.timestamp(summary.generated))
-        out.raw("</time> \(l.fromStore) <code class=\"store\">")
-        out.text(summary.storePath)
-        out.raw("</code></dd>\n<dt>\(l.filters)</dt><dd>")
+        out.raw("</time></dd>\n")
+        if let group = summary.group {
+            out.raw("<dt>\(l.group)</dt><dd class=\"group\">")
+            out.text(group)
+            out.raw("</dd>\n")
+        }
+        out.raw("<dt>\(l.filters)</dt><dd>")
         if summary.filterDescription.isEmpty {
             out.raw(l.noFilters)
         } else {
@@ -405,8 +409,10 @@ private struct HTMLReport {
             if let model = note.model { out.raw(modelChips[model] ?? "") }
             for level in note.levels { out.raw(levelChips[level] ?? "") }
             for theme in note.themes {
-                out.raw("<span class=\"chip theme\">#")
+                out.raw("<span class=\"chip theme\" title=\"")
                 out.text(theme)
+                out.raw("\">")
+                out.text(summary.themeLabel(theme))
                 out.raw("</span>")
             }
             for goal in note.sdgs { out.raw(sdgBadges[goal] ?? "") }

@@ -1,7 +1,8 @@
 import Codecs
+import NotesCore
 /// Writes a thematic summary as one JSON document (documented in the README).
 ///
-/// `{"generated", "store", "filters", "by", "total_notes", "placements", "groups": [{"key", "label",
+/// `{"generated", "group" (the `--group` name or null; never the store's path), "filters", "by", "total_notes", "placements", "groups": [{"key", "label",
 /// "count", "kommuner", "date_range", "authors", "model_by_level", "sdgs", "notes"}]}`, and
 /// `"cells": [{"row", "column", "count"}]` with two `--by` keys. Keys are sorted. Groups are
 /// written one at a time, so only one group's JSON is in memory at once.
@@ -10,7 +11,7 @@ public enum JSONSummaryWriter {
     public static func write(_ summary: ThematicSummary, to sink: ExportSink) {
         var head: [String: JSONValue] = [
             "generated": .string(ExportDates.iso(summary.generated)),
-            "store": .string(summary.storePath),
+            "group": JSONValue(summary.group),
             "filters": .object(Dictionary(summary.filterDescription.map { ($0.name, $0.value) }, uniquingKeysWith: { a, b in a + ", " + b })
                 .mapValues { .string($0) }),
             "by": JSONValue(strings: summary.by.map(\.rawValue)),
@@ -49,6 +50,13 @@ public enum JSONSummaryWriter {
         sink.write("}\n")
     }
 
+    /// A note as in `--json`, plus `theme_labels`: the display label of each theme in `themes`, in the same order.
+    static func noteJSON(_ note: Note, summary: ThematicSummary) -> JSONValue {
+        var object = note.json.objectValue ?? [:]
+        object["theme_labels"] = JSONValue(strings: note.themes.map(summary.themeLabel))
+        return .object(object)
+    }
+
     /// One group as JSON.
     static func json(_ group: ThematicSummary.Group, summary: ThematicSummary) -> JSONValue {
         var object: [String: JSONValue] = [
@@ -60,7 +68,7 @@ public enum JSONSummaryWriter {
             "authors": JSONValue(strings: group.authors.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }),
             "model_by_level": .object(group.modelByLevel.mapValues { .object($0.mapValues { .int(Int64($0)) }) }),
             "sdgs": .object(Dictionary(uniqueKeysWithValues: group.sdgs.map { (String($0.key), JSONValue.int(Int64($0.value))) })),
-            "notes": .array(group.noteIndexes.map { summary.notes[$0].json }),
+            "notes": .array(group.noteIndexes.map { noteJSON(summary.notes[$0], summary: summary) }),
         ]
         if summary.by[0] == .theme, let key = group.key, let description = summary.themeDescriptions[key] {
             object["description"] = .string(description)

@@ -13,7 +13,8 @@ public enum MarkdownSummaryWriter {
         let lang = summary.language
         let dimension = summary.by[0]
         sink.write("# \(l.title): \(summary.by.map { $0.title(lang) }.joined(separator: " × "))\n\n")
-        sink.write("- \(l.generated): \(ExportDates.timestamp(summary.generated)) \(l.fromStore) `\(codeSpan(summary.storePath))`\n")
+        sink.write("- \(l.generated): \(ExportDates.timestamp(summary.generated))\n")
+        if let group = summary.group { sink.write("- \(l.group): \(escape(group))\n") }
         let filters = summary.filterDescription.isEmpty ? l.noFilters
             : summary.filterDescription.map { "\($0.name) = \(escape($0.value))" }.joined(separator: "; ")
         sink.write("- \(l.filters): \(filters)\n")
@@ -84,7 +85,7 @@ public enum MarkdownSummaryWriter {
             var meta = [escape(note.location), note.date, escape(note.author)]
             if let model = note.model { meta.append(model.label(lang)) }
             if !note.levels.isEmpty { meta.append(note.levels.map(\.rawValue).joined(separator: ", ")) }
-            if !note.themes.isEmpty { meta.append(note.themes.map(escape).joined(separator: ", ")) }
+            if !note.themes.isEmpty { meta.append(note.themes.map { escape(summary.themeLabel($0)) }.joined(separator: ", ")) }
             sink.write("*" + meta.joined(separator: " · ") + "*\n\n")
             sink.write(bytes: quotedBody(note.body))
         }

@@ -59,14 +59,18 @@ struct QDACodebook: Sendable {
         }
 
         var descriptions: [String: String] = [:]
+        var labels: [String: String] = [:]
         for entry in entries {
             let slug = Self.canonicalSlug(entry.slug)
             if !slug.isEmpty, !entry.description.isEmpty { descriptions[slug] = entry.description }
+            // A theme without a label of its own is named by its last segment, so a child sits under its parent.
+            let label = entry.displayLabel(language)
+            if !slug.isEmpty, label != entry.slug { labels[slug] = label }
         }
         var themeSlugs = Set(entries.map { Self.canonicalSlug($0.slug) })
         themeSlugs.formUnion(usedThemes.map(Self.canonicalSlug))
         themeSlugs.remove("")
-        let themeCodes = Self.themeTree(themeSlugs, descriptions: descriptions, guids: &themes) { guid(.theme, $0) }
+        let themeCodes = Self.themeTree(themeSlugs, descriptions: descriptions, labels: labels, guids: &themes) { guid(.theme, $0) }
 
         var locationCodes: [QDACode] = []
         for location in locations.sorted(by: DanishCollation.precedes) {
@@ -118,7 +122,7 @@ struct QDACodebook: Sendable {
     /// The theme codes: each slug's segments become nested codes, with parents
     /// that are not in the codebook themselves added so the hierarchy holds.
     /// `guids` receives each theme code's GUID by slug.
-    private static func themeTree(_ slugs: Set<String>, descriptions: [String: String],
+    private static func themeTree(_ slugs: Set<String>, descriptions: [String: String], labels: [String: String],
                                   guids: inout [String: QDAGUID], guid: (String) -> QDAGUID) -> [QDACode] {
         var all = Set<String>()
         for slug in slugs {
@@ -134,7 +138,7 @@ struct QDACodebook: Sendable {
             childrenOf[parent, default: []].append(slug)
         }
         func name(_ slug: String) -> String {
-            slug.lastIndex(of: "/").map { String(slug[slug.index(after: $0)...]) } ?? slug
+            labels[slug] ?? slug.lastIndex(of: "/").map { String(slug[slug.index(after: $0)...]) } ?? slug
         }
         var built: [String: QDAGUID] = [:]
         func build(_ slug: String) -> QDACode {
@@ -145,7 +149,7 @@ struct QDACodebook: Sendable {
             return QDACode(guid: id, name: name(slug), isCodable: true, colour: QDAFacet.paletteColour(for: root),
                            description: descriptions[slug], children: children.map(build))
         }
-        let codes = (childrenOf[""] ?? []).sorted(by: DanishCollation.precedes).map(build)
+        let codes = (childrenOf[""] ?? []).sorted { DanishCollation.precedes(name($0), name($1)) }.map(build)
         guids = built
         return codes
     }

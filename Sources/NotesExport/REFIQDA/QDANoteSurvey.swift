@@ -12,18 +12,25 @@ struct QDANoteSurvey: Sendable {
     private(set) var locations: Set<String> = []
     /// Distinct theme slugs used by the notes.
     private(set) var themes: Set<String> = []
+    /// The municipality (and place) cases by name.
+    private(set) var kommuneCases: [String: QDACase] = [:]
+    /// The visit cases by visit id.
+    private(set) var visitCases: [String: QDACase] = [:]
     /// An upper bound on the size of `project.qde` with inline texts, in bytes.
     private(set) var inlineSizeBound: UInt64 = 1 << 20
 
     /// Room for the markup of one note: the source, selection and coding
-    /// elements with their GUIDs and dates.
-    private static let perNoteMarkup: UInt64 = 2048
+    /// elements with their GUIDs and dates, its variable values and its
+    /// references from two cases.
+    private static let perNoteMarkup: UInt64 = 4096
     /// Room for one coding element.
     private static let perCodingMarkup: UInt64 = 400
 
     /// Takes one note into account.
     mutating func add(_ note: Note) {
         count += 1
+        if !note.location.isEmpty { kommuneCases[note.location, default: QDACase(kind: .kommune, key: note.location)].add(note) }
+        if let visit = note.visit { visitCases[visit, default: QDACase(kind: .visit, key: visit)].add(note) }
         if authors.insert(note.author).inserted { addCodebookRoom(for: note.author) }
         if !note.location.isEmpty, locations.insert(note.location).inserted { addCodebookRoom(for: note.location) }
         for theme in note.themes where themes.insert(theme).inserted {

@@ -14,6 +14,18 @@ import NotesCore
 ///   and the body (just the body when untitled), coded over its whole length
 ///   with one `Coding` per facet value.
 ///
+/// - `Variables` (municipality, organisation model, levels, goals, note
+///   date, visit date) with each source's values, and `Cases`: one per
+///   municipality or place and one per visit, each listing its sources
+///   with the values of its notes together, so a QDA tool can filter and
+///   compare by them.
+///
+/// A source's `creationDateTime` (and its selection's and codings') is the
+/// note's day at 12:00 UTC: the observation's day is what a researcher sorts
+/// and filters by, the note has no time of day, and noon UTC falls on the
+/// same calendar day in every time zone from UTC−11 to UTC+11, so a tool that
+/// shows local time (Denmark is UTC+1/+2) shows the right day.
+///
 /// Texts are inline (`PlainTextContent`) for up to `inlineSourceLimit` notes;
 /// beyond that each is a file `Sources/<guid>.txt` in the archive, referenced
 /// as `internal://<guid>.txt`, and the archive uses Zip64 for the entry count.
@@ -60,6 +72,10 @@ public struct QDAProject {
     public let language: Language
 
     private let codebookEntries: [CodebookEntry]
+    /// The visits by id, for the visit cases' names and days.
+    private let visits: [String: Visit]
+    /// The variables' GUIDs.
+    private let variableGUIDs: [QDAVariable: QDAGUID]
     private let eachNote: (_ body: (Note) throws -> Void) throws -> Void
 
     /// How much XML is gathered before it is written to the archive.
@@ -76,11 +92,11 @@ public struct QDAProject {
     ///   - name: The project's name.
     ///   - creationDate: When the project was made.
     ///   - language: The language of code names; Danish by default.
-    public init(notes: some Collection<Note>, codebook: [CodebookEntry], storeIdentity: String, name: String,
+    public init(notes: some Collection<Note>, codebook: [CodebookEntry], visits: [Visit] = [], storeIdentity: String, name: String,
                 creationDate: Date, language: Language = .da) {
         self.init(eachNote: { body in
             for note in notes { try body(note) }
-        }, codebook: codebook, storeIdentity: storeIdentity, name: name, creationDate: creationDate, language: language)
+        }, codebook: codebook, visits: visits, storeIdentity: storeIdentity, name: name, creationDate: creationDate, language: language)
     }
 
     /// An export of notes streamed by `eachNote`, which calls its argument once
@@ -89,10 +105,12 @@ public struct QDAProject {
     /// `eachNote` is called two or three times and must give the same notes
     /// in the same order each time; the other parameters are those of
     /// `init(notes:codebook:storeIdentity:name:creationDate:language:)`.
-    public init(eachNote: @escaping (_ body: (Note) throws -> Void) throws -> Void, codebook: [CodebookEntry],
+    public init(eachNote: @escaping (_ body: (Note) throws -> Void) throws -> Void, codebook: [CodebookEntry], visits: [Visit] = [],
                 storeIdentity: String, name: String, creationDate: Date, language: Language = .da) {
         self.eachNote = eachNote
         self.codebookEntries = codebook
+        self.visits = Dictionary(visits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.variableGUIDs = QDAVariable.guids(in: storeIdentity)
         self.storeIdentity = storeIdentity
         self.name = name
         self.creationDate = creationDate
@@ -164,6 +182,10 @@ public struct QDAProject {
         xml.endStartTag()
         write(codebook, to: &xml)
         xml.close("CodeBook")
+        if survey.count > 0 {
+            QDAVariable.writeDeclarations(identity: storeIdentity, language: language, to: &xml)
+            writeCases(survey, to: &xml)
+        }
 
         let zip = try ZipWriter(path: path, timestamp: ZipTimestamp(creationDate))
         let sizeBound = survey.inlineSizeBound &+ UInt64(xml.bytes.count)
@@ -178,7 +200,7 @@ public struct QDAProject {
                 guard seen <= survey.count, let codes = codebook.codes(for: note), let user = users[note.author] else {
                     throw QDAExportError.notesChangedDuringExport
                 }
-                writeSource(note, codes: codes, user: user, inline: inline, created: created,
+                writeSource(note, codes: codes, user: user, inline: inline, created: Self.observed(note) ?? created,
                             selectionSalt: selectionSalt, to: &xml)
                 if xml.bytes.count >= Self.flushSize {
                     try zip.write(xml.bytes)
@@ -224,8 +246,41 @@ public struct QDAProject {
     }
 
     /// The GUID of a note's source: its own id when that is a UUID, else one named by it.
-    private func sourceGUID(_ note: Note) -> QDAGUID {
-        QDAGUID(parsing: note.id) ?? QDAGUID.named("source", note.id, in: storeIdentity)
+    private func sourceGUID(_ note: Note) -> QDAGUID { sourceGUID(id: note.id) }
+
+    private func sourceGUID(id: String) -> QDAGUID {
+        QDAGUID(parsing: id) ?? QDAGUID.named("source", id, in: storeIdentity)
+    }
+
+    /// A note's day as an `xsd:dateTime` at 12:00 UTC (see the type's discussion), or nil if it is not a real day.
+    static func observed(_ note: Note) -> String? {
+        NoteDate(note.date) == nil ? nil : note.date + "T12:00:00Z"
+    }
+
+    /// Writes `Cases`: the municipalities in Danish order, then the visits by day.
+    private func writeCases(_ survey: QDANoteSurvey, to xml: inout QDAXMLWriter) {
+        let kommuner = survey.kommuneCases.values.sorted { DanishCollation.precedes($0.key, $1.key) }
+        let visitCases = survey.visitCases.values.sorted { a, b in
+            let da = visits[a.key]?.date ?? "", db = visits[b.key]?.date ?? ""
+            return da != db ? da < db : a.key < b.key
+        }
+        guard !kommuner.isEmpty || !visitCases.isEmpty else { return }
+        xml.open("Cases")
+        xml.endStartTag()
+        for item in kommuner + visitCases {
+            item.write(identity: storeIdentity, variables: variableGUIDs, visits: visits, language: language,
+                       source: { sourceGUID(id: $0) }, to: &xml)
+        }
+        xml.close("Cases")
+    }
+
+    /// A note's variable values: its municipality, day, visit day, model, levels and goals.
+    private func variableValues(_ note: Note) -> [(QDAVariable, String)] {
+        var result: [(QDAVariable, String)] = [(.kommune, note.location)]
+        if NoteDate(note.date) != nil { result.append((.noteDate, note.date)) }
+        if let visit = note.visit.flatMap({ visits[$0] }) { result.append((.visitDate, visit.date)) }
+        return result + QDAVariable.values(models: Set(note.model.map { [$0] } ?? []), levels: Set(note.levels),
+                                           sdgs: Set(note.sdgs.filter { SDG($0) != nil }), language: language)
     }
 
     /// Writes one `TextSource` with its whole-text selection and codings.
@@ -266,6 +321,7 @@ public struct QDAProject {
             }
             xml.close("PlainTextSelection")
         }
+        QDAVariable.writeValues(variableValues(note), guids: variableGUIDs, to: &xml)
         xml.close("TextSource")
     }
 

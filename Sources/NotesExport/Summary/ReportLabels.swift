@@ -12,7 +12,7 @@ public struct ReportLabels: Sendable {
     public let filters: String
     public let noFilters: String
     public let generated: String
-    public let fromStore: String
+    public let group: String
     public let contents: String
     public let total: String
     public let placementsExplanation: String
@@ -32,7 +32,7 @@ public struct ReportLabels: Sendable {
         case .da:
             ReportLabels(title: "Tematisk opsummering", groupedBy: "Grupperet efter", notes: "noter", note: "note", groups: "grupper",
                          kommuner: "Kommuner", period: "Periode", authors: "Forfattere", filters: "Filtre", noFilters: "ingen",
-                         generated: "Genereret", fromStore: "fra", contents: "Indhold", total: "I alt",
+                         generated: "Genereret", group: "Gruppe", contents: "Indhold", total: "I alt",
                          placementsExplanation: "en note med flere værdier tæller i hver gruppe",
                          emptySelection: "Ingen noter matcher udvalget.", crossTab: "Krydstabel", count: "Antal",
                          none: "ingen", goals: "Verdensmål", modelByLevel: "Organisationsmodel × niveau", untitled: "(uden titel)",
@@ -40,7 +40,7 @@ public struct ReportLabels: Sendable {
         case .en:
             ReportLabels(title: "Thematic summary", groupedBy: "Grouped by", notes: "notes", note: "note", groups: "groups",
                          kommuner: "Municipalities", period: "Period", authors: "Authors", filters: "Filters", noFilters: "none",
-                         generated: "Generated", fromStore: "from", contents: "Contents", total: "Total",
+                         generated: "Generated", group: "Group", contents: "Contents", total: "Total",
                          placementsExplanation: "a note with several values counts in each group",
                          emptySelection: "No notes match the selection.", crossTab: "Cross-tabulation", count: "Count",
                          none: "none", goals: "SDGs", modelByLevel: "Organisation model × level", untitled: "(untitled)",

@@ -40,8 +40,11 @@ public struct ThematicSummary: Sendable {
 
     /// When it was made.
     public let generated: Date
-    /// The store it was made from.
-    public let storePath: String
+    /// The research group's name for the report header (`--group`), or nil.
+    ///
+    /// Never the store's path: a report is handed on, and a path in it tells readers the
+    /// coordinator's user name and folders.
+    public let group: String?
     /// The filters used, as `name = value` lines for people and as JSON.
     public let filterDescription: [(name: String, value: String)]
     /// The grouping dimensions (one, or two for a cross-tab).
@@ -60,13 +63,19 @@ public struct ThematicSummary: Sendable {
     public let cells: [Cell]
     /// Theme descriptions, for labels.
     public let themeDescriptions: [String: String]
+    /// Theme display labels in the summary's language by slug; a slug missing here shows as itself.
+    public let themeLabels: [String: String]
+
+    /// A theme's display label (`CodebookEntry.displayLabel`), or the slug when the codebook has no such theme.
+    public func themeLabel(_ slug: String) -> String { themeLabels[slug] ?? slug }
 
     /// Notes in all groups together (a note in two groups counts twice).
     public var placements: Int { groups.reduce(0) { $0 + $1.count } }
 
     /// Builds the summary from a store.
     public static func build(store: NoteStore, filter: NoteFilter, by: [GroupDimension], full: Bool, language: Language,
-                             filterDescription: [(name: String, value: String)], now: Date = Date()) throws -> ThematicSummary {
+                             filterDescription: [(name: String, value: String)], group: String? = nil,
+                             now: Date = Date()) throws -> ThematicSummary {
         var notes: [Note] = []
         try store.forEachNote(matching: filter) { note in
             var kept = note
@@ -75,14 +84,15 @@ public struct ThematicSummary: Sendable {
         }
         let visits = Dictionary(try store.visits.all(includeDeleted: true).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let themes = try store.codebook.descriptions()
-        return make(notes: notes, by: by, full: full, language: language, storePath: store.path, filterDescription: filterDescription,
-                    visits: visits, themes: themes, now: now)
+        let labels = try store.codebook.labels(language)
+        return make(notes: notes, by: by, full: full, language: language, group: group, filterDescription: filterDescription,
+                    visits: visits, themes: themes, themeLabels: labels, now: now)
     }
 
     /// Builds the summary from notes already read (newest first).
-    static func make(notes: [Note], by: [GroupDimension], full: Bool, language: Language, storePath: String,
+    static func make(notes: [Note], by: [GroupDimension], full: Bool, language: Language, group: String?,
                      filterDescription: [(name: String, value: String)], visits: [String: Visit], themes: [String: String],
-                     now: Date) -> ThematicSummary {
+                     themeLabels: [String: String] = [:], now: Date) -> ThematicSummary {
         let first = by[0]
         var byKey: [String?: Group] = [:]
         var cellCounts: [String?: [String?: Int]] = [:]
@@ -91,7 +101,7 @@ public struct ThematicSummary: Sendable {
             for key in first.keys(of: note) {
                 // Mutated in place: a copy taken out of the dictionary would share the group's
                 // arrays and copy them whole on every append.
-                byKey[key, default: Group(key: key, label: label(key, dimension: first, language: language, visits: visits))]
+                byKey[key, default: Group(key: key, label: label(key, dimension: first, language: language, visits: visits, themes: themeLabels))]
                     .add(note, index: index)
                 if by.count > 1 {
                     for column in by[1].keys(of: note) {
@@ -106,19 +116,21 @@ public struct ThematicSummary: Sendable {
         var cells: [Cell] = []
         if by.count > 1 {
             let second = by[1]
-            columns = columnKeys.sorted { second.precedes($0, $1) }.map { ($0, label($0, dimension: second, language: language, visits: visits)) }
+            columns = columnKeys.sorted { second.precedes($0, $1) }.map { ($0, label($0, dimension: second, language: language, visits: visits, themes: themeLabels)) }
             for group in groups {
                 for (column, _) in columns {
                     cells.append(Cell(row: group.key, column: column, count: cellCounts[group.key]?[column] ?? 0))
                 }
             }
         }
-        return ThematicSummary(generated: now, storePath: storePath, filterDescription: filterDescription, by: by, language: language,
-                               full: full, notes: notes, groups: groups, columns: columns, cells: cells, themeDescriptions: themes)
+        return ThematicSummary(generated: now, group: group, filterDescription: filterDescription, by: by, language: language,
+                               full: full, notes: notes, groups: groups, columns: columns, cells: cells, themeDescriptions: themes,
+                               themeLabels: themeLabels)
     }
 
     /// The label of a group value.
-    static func label(_ key: String?, dimension: GroupDimension, language: Language, visits: [String: Visit]) -> String {
+    static func label(_ key: String?, dimension: GroupDimension, language: Language, visits: [String: Visit],
+                      themes: [String: String]) -> String {
         guard let key else { return dimension.noneLabel(language) }
         switch dimension {
         case .sdg: return Int(key).flatMap(SDG.init).map { $0.label(language) } ?? key
@@ -127,7 +139,8 @@ public struct ThematicSummary: Sendable {
         case .visit:
             guard let visit = visits[key] else { return String(key.prefix(8)) }
             return "\(visit.kommune) \(visit.date)" + (visit.purpose.map { ": \($0)" } ?? "")
-        case .theme, .kommune, .author: return key
+        case .theme: return themes[key] ?? key
+        case .kommune, .author: return key
         }
     }
 
