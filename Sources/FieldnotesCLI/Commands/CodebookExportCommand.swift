@@ -17,7 +17,7 @@ enum CodebookExportCommand {
           """,
         usage: "--format csv|qdc [-o <file>] [--force] [--lang da|en]",
         options: [
-            .option("format", value: "format", help: "csv (Taguette) or qdc (REFI-QDA); default csv."),
+            .option("format", value: "format", help: "csv (Taguette) or qdc (REFI-QDA); default csv.", completion: .words(["csv", "qdc"])),
             .option("output", short: "o", value: "file", help: "Write to this file (atomically) instead of stdout."),
             .flag("force", help: "Replace the output file if it exists."),
             .option("lang", value: "da|en", help: "The language of labels (default: da)."),
