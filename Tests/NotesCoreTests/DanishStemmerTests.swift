@@ -21,7 +21,7 @@ struct DanishStemmerTests {
 
     @Test(arguments: [
         ("verdensmålene", "verdensmål"), ("kommunernes", "kommun"), ("kommune", "kommun"), ("kommunerne", "kommun"),
-        ("bæredygtighed", "bæredygt"), ("løst", "løst"), ("", ""), ("å", "å"), ("udledningen", "udledning"),
+        ("bæredygtighed", "bæredyg"), ("løst", "løst"), ("", ""), ("å", "å"), ("udledningen", "udledning"),
     ])
     func handExamples(word: String, stem: String) {
         #expect(DanishStemmer.stem(word) == stem)

@@ -36,7 +36,7 @@ enum NoteFormatting {
 
     /// One row; every cell is shown through `UntrustedText.line`, so a title with a line break or
     /// an escape sequence stays on its row and cannot forge others or drive the terminal.
-    private static func row(_ cells: [String]) -> String {
+    static func row(_ cells: [String]) -> String {
         var text = ""
         for (index, cell) in cells.map(UntrustedText.line).enumerated() {
             if index < widths.count {

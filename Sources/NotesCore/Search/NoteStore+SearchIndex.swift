@@ -4,6 +4,11 @@ public struct SearchIndexProgress: Sendable, Equatable {
     public let done: Int
     /// Notes to index in all.
     public let total: Int
+
+    public init(done: Int, total: Int) {
+        self.done = done
+        self.total = total
+    }
 }
 
 /// Filling the search tables after the migration that (re)created them.

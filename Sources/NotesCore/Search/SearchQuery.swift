@@ -154,6 +154,24 @@ public struct SearchQuery: Sendable, Equatable {
             index += 1
         }
         guard phrases > 0 else { return .failure(.noWords) }
-        return .success(output.joined(separator: " ").replacingOccurrences(of: "NEAR( ", with: "NEAR(").replacingOccurrences(of: " ,", with: ","))
+        // FTS5 joins two phrases by an implied AND, but not a group and its neighbour: say it.
+        var joined: [String] = []
+        for piece in output {
+            let startsOperand = piece.hasPrefix("\"") || piece == "(" || piece == "NEAR("
+            if startsOperand, let previous = joined.last {
+                let endsOperand = previous == ")" || previous.hasPrefix("\"")
+                let bothPhrases = previous.hasPrefix("\"") && piece.hasPrefix("\"")
+                if endsOperand && !bothPhrases { joined.append("AND") }
+            }
+            joined.append(piece)
+        }
+        output = joined
+        // No space inside parentheses or before a comma: `NEAR("a" "b", 5)`, `("a" OR "b")`.
+        var expression = ""
+        for (position, piece) in output.enumerated() {
+            if position > 0, !(output[position - 1].hasSuffix("(")), piece != ")", piece != "," { expression += " " }
+            expression += piece
+        }
+        return .success(expression)
     }
 }

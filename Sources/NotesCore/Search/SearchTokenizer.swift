@@ -6,12 +6,13 @@ import CSQLite
 /// The callbacks are C function pointers without context; the tokenizer "instance" FTS5 keeps
 /// is not an allocation but the mode itself encoded as a non-null pointer value (1 stemmed,
 /// 2 exact), so there is nothing to free and nothing shared between threads.
-enum SearchTokenizer {
+public enum SearchTokenizer {
     static let name = "fieldnotes"
     private static let stemmed = 1, exact = 2
 
-    /// Registers the tokenizer on a connection.
-    static func register(on database: Database) throws(SQLiteError) {
+    /// Registers the tokenizer on a connection; any connection that writes `notes` or reads the
+    /// search tables of a store file needs it (the store registers it on its own).
+    public static func register(on database: Database) throws(SQLiteError) {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(database.handle, "SELECT fts5(?1)", -1, &statement, nil) == SQLITE_OK, let statement else {
             throw database.lastError(sql: "SELECT fts5(?1)")
