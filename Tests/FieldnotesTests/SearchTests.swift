@@ -98,5 +98,6 @@ struct SearchCommandTests {
         let limited = try cli.run("search", "budget", "--limit", "25", "--json")
         #expect(try titles(limited).count == 25)
         #expect(limited.stderr == "")
+        #expect(try search(cli, "budget", "--limit", "9223372036854775807").count == 25)
     }
 }

@@ -9,7 +9,7 @@ struct SearchTokenizerTests {
     private func table(exact: Bool = false) throws -> Database {
         let database = try Database(path: ":memory:")
         try SearchTokenizer.register(on: database)
-        try database.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='fieldnotes\(exact ? " exact" : "")')")
+        try database.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='fieldnotes\(exact ? "_exact" : "")')")
         try database.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'row')")
         return database
     }

@@ -40,7 +40,7 @@ enum SearchCommand {
         let bold = Color.isEnabled(for: context.out, environment: context.environment)
         let json = arguments.flag("json")
         try stream(json: json, bold: bold, to: context.out) { emit in
-            try store.search(query, exact: arguments.flag("exact"), matching: filter, limit: limit.map { $0 + 1 }) { hit in
+            try store.search(query, exact: arguments.flag("exact"), matching: filter, limit: limit.map { $0 == Int.max ? $0 : $0 + 1 }) { hit in
                 if let limit, shown >= limit {
                     more = true
                     return

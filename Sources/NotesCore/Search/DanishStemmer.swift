@@ -65,28 +65,53 @@ public enum DanishStemmer {
 
     // MARK: - Suffix lists (longest first, so the first match is the longest, as Snowball's `among`)
 
-    private static func scalars(_ list: [String]) -> [[UInt32]] {
-        list.map { $0.unicodeScalars.map(\.value) }.sorted { $0.count > $1.count }
+    /// A suffix packed into an integer, last letter in the lowest byte: every letter of the
+    /// suffixes (æ, ø and å too) is below U+0100, so one comparison matches a whole suffix,
+    /// and the lists are plain values that the hot loop reads without reference counting.
+    private struct Packed {
+        let letters: UInt64
+        let count: Int
+        var mask: UInt64 { count >= 8 ? ~0 : (1 << (8 * UInt64(count))) - 1 }
     }
 
-    private static let mainSuffixes = scalars([
+    private static func packed(_ list: [String]) -> [Packed] {
+        list.map { suffix in
+            var letters: UInt64 = 0
+            for (shift, scalar) in suffix.unicodeScalars.reversed().enumerated() { letters |= UInt64(scalar.value) << (8 * UInt64(shift)) }
+            return Packed(letters: letters, count: suffix.unicodeScalars.count)
+        }.sorted { $0.count > $1.count }
+    }
+
+    private static let mainSuffixes = packed([
         "hed", "ethed", "ered", "e", "erede", "ende", "erende", "ene", "erne", "ere", "en", "heden", "eren", "er",
         "heder", "erer", "heds", "es", "endes", "erendes", "enes", "ernes", "eres", "ens", "hedens", "erens", "ers",
         "ets", "erets", "et", "eret", "s",
     ])
-    private static let otherSuffixes = scalars(["ig", "lig", "elig", "els", "løst"])
+    private static let otherSuffixes = packed(["ig", "lig", "elig", "els", "løst"])
+    private static let løst = packed(["løst"])[0]
+
+    /// The word's last (up to 8) letters packed like `Packed`; a letter from U+0100 on packs as 0,
+    /// which no suffix contains.
+    @inline(__always)
+    private static func tail(_ w: UnsafeBufferPointer<UInt32>, end: Int) -> UInt64 {
+        var letters: UInt64 = 0
+        var index = end - 1
+        var shift: UInt64 = 0
+        while index >= 0 && shift < 64 {
+            let letter = w[index]
+            letters |= UInt64(letter < 0x100 ? letter : 0) << shift
+            shift += 8
+            index -= 1
+        }
+        return letters
+    }
 
     /// The longest suffix of the list that ends at `end` and lies in R1.
     @inline(__always)
-    private static func longestSuffix(_ w: UnsafeBufferPointer<UInt32>, end: Int, p1: Int, in list: [[UInt32]]) -> [UInt32]? {
-        for suffix in list where end - suffix.count >= p1 {
-            var matches = true
-            var offset = end - suffix.count
-            for letter in suffix {
-                if w[offset] != letter { matches = false; break }
-                offset += 1
-            }
-            if matches { return suffix }
+    private static func longestSuffix(_ w: UnsafeBufferPointer<UInt32>, end: Int, p1: Int, in list: [Packed]) -> Packed? {
+        let letters = tail(w, end: end)
+        for suffix in list where end - suffix.count >= p1 && letters & suffix.mask == suffix.letters {
+            return suffix
         }
         return nil
     }
@@ -96,7 +121,7 @@ public enum DanishStemmer {
     /// Step 1: the longest inflectional ending in R1 goes; a lone `s` only after a valid s-ending.
     private static func mainSuffix(_ w: UnsafeBufferPointer<UInt32>, end: Int, p1: Int) -> Int {
         guard let suffix = longestSuffix(w, end: end, p1: p1, in: mainSuffixes) else { return end }
-        if suffix.count == 1 && suffix[0] == s {
+        if suffix.count == 1 && suffix.letters == UInt64(s) {
             // The letter before the s may lie before R1.
             guard end >= 2, isSEnding(w[end - 2]) else { return end }
         }
@@ -117,7 +142,7 @@ public enum DanishStemmer {
         var end = end
         if end >= 4, w[end - 4] == 0x69, w[end - 3] == 0x67, w[end - 2] == s, w[end - 1] == t { end -= 2 }
         guard let suffix = longestSuffix(w, end: end, p1: p1, in: otherSuffixes) else { return end }
-        if suffix.count == 4 && suffix[1] == ø { return end - 1 }
+        if suffix.letters == løst.letters { return end - 1 }
         return consonantPair(w, end: end - suffix.count, p1: p1)
     }
 

@@ -1,14 +1,15 @@
 import CSQLite
 
-/// The FTS5 tokenizer `fieldnotes` (stemmed) / `fieldnotes exact` (as written), registered on
+/// The FTS5 tokenizers `fieldnotes` (stemmed) and `fieldnotes_exact` (as written), registered on
 /// every connection of a store before its schema is touched, since the search tables name it.
 ///
 /// The callbacks are C function pointers without context; the tokenizer "instance" FTS5 keeps
 /// is not an allocation but the mode itself encoded as a non-null pointer value (1 stemmed,
-/// 2 exact), so there is nothing to free and nothing shared between threads.
+/// 2 exact; registered as each name's user data), so there is nothing to free and nothing shared
+/// between threads.
 public enum SearchTokenizer {
-    static let name = "fieldnotes"
     private static let stemmed = 1, exact = 2
+    private static let names = [(name: "fieldnotes", mode: stemmed), (name: "fieldnotes_exact", mode: exact)]
 
     /// Registers the tokenizer on a connection; any connection that writes `notes` or reads the
     /// search tables of a store file needs it (the store registers it on its own).
@@ -31,20 +32,18 @@ public enum SearchTokenizer {
         }
         var tokenizer = fts5_tokenizer(xCreate: createTokenizer, xDelete: deleteTokenizer, xTokenize: tokenize)
         // FTS5 copies the struct, so a local is enough.
-        let rc = create(api, name, nil, &tokenizer, nil)
-        guard rc == SQLITE_OK else { throw database.lastError(sql: nil) }
+        for (name, mode) in names {
+            guard create(api, name, UnsafeMutableRawPointer(bitPattern: mode), &tokenizer, nil) == SQLITE_OK else {
+                throw database.lastError(sql: nil)
+            }
+        }
     }
 
-    /// `tokenize='fieldnotes'` stems; `tokenize='fieldnotes exact'` does not; other arguments are refused.
+    /// The mode is the registered name's user data; arguments are refused.
     private static let createTokenizer: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<UnsafePointer<CChar>?>?, Int32,
-                                                       UnsafeMutablePointer<OpaquePointer?>?) -> Int32 = { _, arguments, count, out in
-        var mode = SearchTokenizer.stemmed
-        if count == 1, let argument = arguments?[0], String(cString: argument) == "exact" {
-            mode = SearchTokenizer.exact
-        } else if count != 0 {
-            return SQLITE_ERROR
-        }
-        out?.pointee = OpaquePointer(bitPattern: mode)
+                                                       UnsafeMutablePointer<OpaquePointer?>?) -> Int32 = { mode, _, count, out in
+        guard count == 0, let mode else { return SQLITE_ERROR }
+        out?.pointee = OpaquePointer(mode)
         return SQLITE_OK
     }
 

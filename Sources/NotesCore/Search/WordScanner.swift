@@ -17,35 +17,47 @@ enum WordScanner {
         defer { letters.deallocate() }
         let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: maximumWordLength * 4 + 16)
         defer { bytes.deallocate() }
+        // Plain locals and no nested closures: captured variables would be boxed and every access
+        // checked for exclusivity at run time, which dominated indexing.
         var count = 0
         var wordStart = -1
         var wordEnd = 0
-
-        func finish() -> Int32 {
-            defer { count = 0; wordStart = -1 }
-            guard wordStart >= 0, count > 0 else { return 0 }
-            let length = stem ? DanishStemmer.stemmedLength(letters, count: count) : count
-            var written = 0
-            for index in 0..<length { written += encode(letters[index], into: bytes + written) }
-            return body(UnsafeBufferPointer(start: bytes, count: written), wordStart, wordEnd)
-        }
-
         var index = 0
         while index < text.count {
-            let (scalar, width) = decode(text, at: index)
+            let lead = text[index]
+            let scalar: UInt32?
+            let width: Int
+            if lead < 0x80 {
+                scalar = UInt32(lead)
+                width = 1
+            } else {
+                (scalar, width) = decode(text, at: index)
+            }
             if let scalar, isWordScalar(scalar) {
                 if wordStart < 0 { wordStart = index }
                 wordEnd = index + width
-                fold(scalar) { folded in
-                    if count < maximumWordLength { letters[count] = folded; count += 1 }
-                }
-            } else {
-                let result = finish()
+                count = fold(scalar, into: letters, count: count)
+            } else if wordStart >= 0 {
+                let result = emit(letters, count: count, stem: stem, bytes: bytes, start: wordStart, end: wordEnd, body)
                 if result != 0 { return result }
+                wordStart = -1
+                count = 0
             }
             index += width
         }
-        return finish()
+        if wordStart >= 0 { return emit(letters, count: count, stem: stem, bytes: bytes, start: wordStart, end: wordEnd, body) }
+        return 0
+    }
+
+    /// Stems (if asked), encodes and hands one word to `body`.
+    @inline(__always)
+    private static func emit(_ letters: UnsafeMutablePointer<UInt32>, count: Int, stem: Bool, bytes: UnsafeMutablePointer<UInt8>,
+                             start: Int, end: Int, _ body: (UnsafeBufferPointer<UInt8>, Int, Int) -> Int32) -> Int32 {
+        guard count > 0 else { return 0 }
+        let length = stem ? DanishStemmer.stemmedLength(letters, count: count) : count
+        var written = 0
+        for index in 0..<length { written += encode(letters[index], into: bytes + written) }
+        return body(UnsafeBufferPointer(start: bytes, count: written), start, end)
     }
 
     /// The folded words of a Swift string, unstemmed (for building queries).
@@ -106,18 +118,29 @@ enum WordScanner {
         }
     }
 
-    /// Lower case, nothing else; a few letters lower to two scalars (İ → i̇).
+    /// Appends the lower case of a scalar (nothing else changes; a few letters lower to two
+    /// scalars, İ → i̇) while the word has room; returns the new count.
     @inline(__always)
-    static func fold(_ value: UInt32, _ emit: (UInt32) -> Void) {
+    static func fold(_ value: UInt32, into letters: UnsafeMutablePointer<UInt32>, count: Int) -> Int {
+        guard count < maximumWordLength else { return count }
         if value < 0x80 {
-            emit(value >= 0x41 && value <= 0x5A ? value + 0x20 : value)
-        } else if value <= 0xFF {
-            emit(value >= 0xC0 && value <= 0xDE && value != 0xD7 ? value + 0x20 : value)
-        } else if let scalar = Unicode.Scalar(value), scalar.properties.changesWhenLowercased {
-            for lower in scalar.properties.lowercaseMapping.unicodeScalars { emit(lower.value) }
-        } else {
-            emit(value)
+            letters[count] = value >= 0x41 && value <= 0x5A ? value + 0x20 : value
+            return count + 1
         }
+        if value <= 0xFF {
+            letters[count] = value >= 0xC0 && value <= 0xDE && value != 0xD7 ? value + 0x20 : value
+            return count + 1
+        }
+        guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenLowercased else {
+            letters[count] = value
+            return count + 1
+        }
+        var count = count
+        for lower in scalar.properties.lowercaseMapping.unicodeScalars where count < maximumWordLength {
+            letters[count] = lower.value
+            count += 1
+        }
+        return count
     }
 
     /// Writes a scalar as UTF-8; returns the number of bytes (at most 4).

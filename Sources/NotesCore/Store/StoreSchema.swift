@@ -155,7 +155,7 @@ enum StoreSchema {
                 title, body, content='notes', content_rowid='rowid', tokenize='fieldnotes'
             );
             CREATE VIRTUAL TABLE notes_fts_exact USING fts5(
-                title, body, content='notes', content_rowid='rowid', tokenize='fieldnotes exact'
+                title, body, content='notes', content_rowid='rowid', tokenize='fieldnotes_exact'
             );
             \(searchTriggers)
             CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN

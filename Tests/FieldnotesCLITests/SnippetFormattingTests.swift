@@ -1,0 +1,19 @@
+import Testing
+import NotesCore
+@testable import FieldnotesCLI
+
+/// Snippet lines: our bold around matches, the colleague's text escaped, one line.
+struct SnippetFormattingTests {
+    let snippet = Snippet(parts: [
+        Snippet.Part("Ondt \u{1B}[2J og\nnæste ", isMatch: false), Snippet.Part("kommunen", isMatch: true), Snippet.Part(" slut", isMatch: false),
+    ])
+
+    @Test func boldOnAColourTerminal() {
+        #expect(SnippetFormatting.line(snippet, bold: true) == "Ondt \\e[2J og næste \u{1B}[1mkommunen\u{1B}[22m slut")
+    }
+
+    @Test func bracketsOtherwise() {
+        #expect(SnippetFormatting.line(snippet, bold: false) == "Ondt \\e[2J og næste [kommunen] slut")
+        #expect(SnippetFormatting.plain(snippet) == "Ondt \u{1B}[2J og næste [kommunen] slut")
+    }
+}
