@@ -1,5 +1,17 @@
 import Foundation
 import Testing
+import NotesCore
+
+extension CLI {
+    /// Runs SQL on a store file with the search tokenizer registered, as the sqlite3 program cannot:
+    /// writing `notes` fires the triggers that index it, and checking the index tokenizes.
+    func sqliteWithSearch(_ path: String, _ sql: String) throws {
+        let database = try Database(path: path, mode: .init(create: false))
+        defer { database.close() }
+        try SearchTokenizer.register(on: database)
+        try database.execute(sql)
+    }
+}
 
 /// `fieldnotes search` end to end: Danish stems, --exact, words with hyphens and punctuation,
 /// operators, snippets and their safety, the default limit.

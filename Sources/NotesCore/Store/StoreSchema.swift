@@ -147,10 +147,11 @@ enum StoreSchema {
         // The tables are filled after the migration, in batches with progress, by
         // `buildPendingSearchIndex`; the meta mark makes that happen even after a crash.
         Migration(version: 4, name: "search with Danish stemming and as written", sql: """
-            DROP TRIGGER notes_fts_insert;
-            DROP TRIGGER notes_fts_update;
-            DROP TRIGGER notes_fts_delete;
-            DROP TABLE notes_fts;
+            DROP TRIGGER IF EXISTS notes_fts_insert;
+            DROP TRIGGER IF EXISTS notes_fts_update;
+            DROP TRIGGER IF EXISTS notes_fts_delete;
+            DROP TABLE IF EXISTS notes_fts;
+            DROP TABLE IF EXISTS notes_fts_exact;
             CREATE VIRTUAL TABLE notes_fts USING fts5(
                 title, body, content='notes', content_rowid='rowid', tokenize='fieldnotes'
             );
