@@ -42,7 +42,10 @@ struct Corpus {
             let kommune = kommuner.randomElement(using: &random)!
             let paragraphs = (0..<Int.random(in: 2...4, using: &random)).map { _ in Self.paragraph(&random, kommune: kommune) }
             items.append(Item(
-                id: id, title: Self.title(&random, kommune: kommune), body: paragraphs.joined(separator: "\n\n"), kommune: kommune,
+                id: id, title: Self.title(&random, kommune: kommune),
+                // Every second note: a word in half of the corpus, without drawing from `random`,
+                // so every other value stays as it was before this sentence existed.
+                body: paragraphs.joined(separator: "\n\n") + (index % 2 == 0 ? "\n\n" + Self.halfSentence : ""), kommune: kommune,
                 model: ["top-down", "bottom-up", "mixed"][Int.random(in: 0...9, using: &random) < 4 ? 0 : (Int.random(in: 0...1, using: &random) == 0 ? 1 : 2)],
                 levels: levels, sdgs: sdgs, themes: noteThemes, date: String(format: "%04d-%02d-%02d", year, month, day),
                 author: Self.authors[Int.random(in: 0..<Self.authors.count, using: &random)]))
@@ -138,6 +141,11 @@ struct Corpus {
 
     /// The word the benchmark searches for; it occurs only in a rare sentence.
     static let searchWord = "havvindmøllerne"
+
+    /// A sentence in every second note, and the word of it that the benchmark searches for
+    /// (its stem occurs nowhere else in the corpus).
+    static let halfSentence = "Kvartalsrapporten blev gennemgået på mødet."
+    static let halfWord = "kvartalsrapport"
 
     private static func paragraph(_ random: inout SplitMix64, kommune: String) -> String {
         var sentences = (0..<Int.random(in: 2...4, using: &random)).map { _ in

@@ -101,11 +101,19 @@ struct Scenarios {
         let searchTimes = try Stopwatch.measure(runs: runs) { try fn(["search", word, "--store", store]) }
         let gitGrep = try Stopwatch.measure(runs: runs) { _ = try shell.run("git", ["-C", "\(folder)/origin", "grep", "-l", "-i", word]) }
         let grep = try Stopwatch.measure(runs: runs) { _ = try shell.run("grep", ["-rli", word, "\(folder)/origin"]) }
-        let hits = try fn(["search", word, "--store", store, "--json"]).components(separatedBy: "\n{").count - 1
+        let hits = try fn(["search", word, "--store", store, "--all", "--json"]).components(separatedBy: "\n{").count - 1
         var search = Measurement(scenario: "search", size: size, samples: searchTimes, baselineName: "git grep -l", baselineSamples: gitGrep)
         search.extra["hits"] = Double(hits)
         results.append(search)
         results.append(Measurement(scenario: "search", size: size, samples: searchTimes, baselineName: "grep -rl", baselineSamples: grep))
+        // A word in half of the notes: default output (the best 20 by rank, with snippets).
+        let half = Corpus.halfWord
+        let halfTimes = try Stopwatch.measure(runs: runs) { try fn(["search", half, "--store", store]) }
+        let halfGrep = try Stopwatch.measure(runs: runs) { _ = try shell.run("grep", ["-rli", half, "\(folder)/origin"]) }
+        var halfSearch = Measurement(scenario: "search (word in half)", size: size, samples: halfTimes, baselineName: "grep -rl",
+                                     baselineSamples: halfGrep)
+        halfSearch.extra["hits"] = Double(try fn(["search", half, "--store", store, "--all", "--json"]).components(separatedBy: "\n{").count - 1)
+        results.append(halfSearch)
         let listTheme = try Stopwatch.measure(runs: runs) { try fn(["list", "--theme", "baseline", "--limit", "50", "--store", store]) }
         results.append(Measurement(scenario: "list --theme --limit 50", size: size, samples: listTheme))
         let listJSON = try Stopwatch.measure(runs: runs) {

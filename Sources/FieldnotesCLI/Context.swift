@@ -26,8 +26,16 @@ final class Context {
     }
 
     /// Opens the store the arguments point at.
+    /// A migration that builds the search index shows its progress on a terminal.
     func openStore(_ arguments: ParsedArguments) throws -> NoteStore {
-        try NoteStore(path: storePath(arguments))
+        let showProgress = err.isTerminal
+        var shown = false
+        defer { if shown { err.write("\r\u{1B}[K") } }
+        return try NoteStore(path: storePath(arguments)) { progress in
+            guard showProgress, progress.total > 0 else { return }
+            shown = true
+            self.err.write("\rBuilding the search index… \(progress.done * 100 / progress.total)%")
+        }
     }
 
     /// Opens the store for a command that changes documents, first completing, offline, any

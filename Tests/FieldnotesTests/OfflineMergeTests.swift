@@ -53,7 +53,7 @@ struct OfflineMergeTests {
         #expect(edit.stderr == "", "\(edit)")
         #expect(edit.stdout == "Updated \(legacy.shared.prefix(8)): Fælles, rettet\n")
 
-        #expect(try legacy.count("PRAGMA user_version") == 3)
+        #expect(try legacy.count("PRAGMA user_version") == 4)
         #expect(try legacy.count("SELECT count(*) FROM pending_merges") == 0)
         #expect(try legacy.count("SELECT count(*) FROM heads WHERE doc = '\(legacy.shared)'") == 1)
         // One merge, and the edit built on it; both wait, unpushed, for the next sync.

@@ -182,7 +182,10 @@ struct StoreFaultTests {
         #expect(notes == "0")
         #expect(try cli.sqlite(cli.storePath, "SELECT count(*) FROM revisions WHERE kind = 'note'") == notes)
         #expect(try cli.sqlite(cli.storePath, "SELECT count(*) FROM heads WHERE kind = 'note'") == notes)
-        #expect(try cli.sqlite(cli.storePath, "INSERT INTO notes_fts(notes_fts, rank) VALUES ('integrity-check', 1); SELECT 'fts ok';") == "fts ok")
+        try cli.sqliteWithSearch(cli.storePath, """
+            INSERT INTO notes_fts(notes_fts, rank) VALUES ('integrity-check', 1);
+            INSERT INTO notes_fts_exact(notes_fts_exact, rank) VALUES ('integrity-check', 1);
+            """)
 
         // The store works normally afterwards.
         let small = try cli.write("small.jsonl", text.split(separator: "\n").prefix(3).joined(separator: "\n"))

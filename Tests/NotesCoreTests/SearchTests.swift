@@ -124,8 +124,8 @@ struct SearchTests {
     @Test("Prefix queries match word beginnings")
     func prefixQueries() throws {
         let corpus = try Corpus()
-        #expect(try corpus.search("forsyning") == [])
-        #expect(try corpus.search("forsyning*") == ["n2"])
+        #expect(try corpus.search("forsyn") == [])
+        #expect(try corpus.search("forsyn*") == ["n2"])
         #expect(try corpus.search("verdensmål*") == ["n1"])
         #expect(try corpus.search("skol*") == ["n3"])
     }
@@ -140,7 +140,8 @@ struct SearchTests {
         #expect(try corpus.search("århus") == ["n5"])
         #expect(try corpus.search("arhus") == [])
         #expect(try corpus.search("æblerne") == ["n5"])
-        #expect(try corpus.search("aeblerne") == [])
+        #expect(try corpus.search("æblerne") == corpus.search("æble"))
+        #expect(try corpus.search("\"åbenrå\"") == [])
         #expect(try corpus.search("aeble") == ["n5"])
         #expect(try corpus.search("æble*") == ["n5"])
     }
@@ -174,7 +175,7 @@ struct SearchTests {
     }
 
     @Test("A malformed or empty query is an invalid-query input error with a readable message", arguments: [
-        "\"unterminated", "AND", "forsyning AND", "(", "a:b", "NEAR(", "*", "   ",
+        "\"unterminated", "AND", "forsyning AND", "(", "§ - ,", "NEAR(", "*", "   ",
     ])
     func malformedQuery(query: String) throws {
         let corpus = try Corpus()
@@ -190,9 +191,10 @@ struct SearchTests {
         #expect(try corpus.search("forsyningen") == ["n2"])
     }
 
-    @Test("A column-like query gets a hint to quote it")
-    func columnHint() {
-        #expect(NoteStore.readableFTSMessage("no such column: grøn") == "'grøn' is read as a column name; put words with ':' or '-' in double quotes")
-        #expect(NoteStore.readableFTSMessage("fts5: syntax error near \"AND\"") == "syntax error near \"AND\"")
+    @Test("A column-like query is read as words; SQLite's words never reach the user")
+    func columnLikeQuery() throws {
+        let corpus = try Corpus()
+        #expect(try corpus.search("forsyningen:rapporterer") == ["n2"])
+        #expect(!NoteStore.readableFTSMessage("fts5: syntax error near \"AND\"").contains("fts5"))
     }
 }

@@ -38,7 +38,7 @@ extension InputError: UserFacingError {
         case .tooLong(let field, let limit):
             return "The \(field) is longer than \(limit) characters."
         case .invalidQuery(let detail):
-            return "Invalid search query: \(UntrustedText.line(detail)). The query uses FTS5 syntax: words, \"exact phrases\", prefix*, AND, OR, NOT."
+            return "Invalid search query: \(UntrustedText.line(detail)). A query is words (all must occur), \"exact phrases\", prefix*, AND, OR, NOT, NEAR(a b, 5) and parentheses."
         case .controlCharacter(let field, let character):
             return "The \(field) must be one line of text without control characters, but it holds '\(UntrustedText.escape(character))'."
         case .resolutionUnspecified:

@@ -51,4 +51,9 @@ struct Style: Sendable {
     func removed(_ text: String) -> String { wrap(text, "31") }
     /// A diff's hunk header (cyan).
     func hunk(_ text: String) -> String { wrap(text, "36") }
+    /// A search snippet's matched words: bold with colour on (ended by 22, "normal intensity",
+    /// so the surrounding text keeps its own attributes), `[…]` brackets in plain text.
+    func match(_ text: String) -> String {
+        enabled ? "\u{1B}[1m" + text + "\u{1B}[22m" : "[" + text + "]"
+    }
 }

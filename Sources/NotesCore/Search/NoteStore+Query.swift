@@ -42,30 +42,52 @@ extension NoteStore {
         return Int(try database.scalar("SELECT count(*) FROM notes n WHERE \(condition)", arguments)?.integer ?? 0)
     }
 
-    /// Calls `body` for each note matching an FTS5 query and the filter, best match first.
+    /// Calls `body` for each note matching a query and the filter, best match first.
     ///
-    /// The query is FTS5 syntax over title and body; letters are compared without folding
-    /// diacritics (`å` is not `a`), case-insensitively, and `word*` matches prefixes.
-    /// - Throws: `InputError.invalidQuery` with SQLite's message made readable.
+    /// Kept for callers that want notes only; see `search(_:exact:matching:limit:_:)`.
     public func search(_ query: String, matching filter: NoteFilter, limit: Int? = nil, _ body: (Note) throws -> Void) throws {
-        let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw InputError.invalidQuery("the query is empty") }
+        try search(SearchQuery(NoteInput.normalize(query)), matching: filter, limit: limit) { try body($0.note) }
+    }
+
+    /// Calls `body` for each note matching a query and the filter, best match first (bm25, a
+    /// title match weighing double; then newest), with a snippet of its body.
+    ///
+    /// Words are compared by their Danish stems (`kommune` finds `kommunernes`), or with
+    /// `exact` as written; case is ignored and letters are never folded (`å` is not `a`).
+    /// With a limit, the best notes are chosen first and only they are read and given snippets,
+    /// so a word in half of 100,000 notes costs a ranking, not 50,000 snippets.
+    /// - Throws: `InputError.invalidQuery` when the query's operators do not combine.
+    public func search(_ query: SearchQuery, exact: Bool = false, matching filter: NoteFilter, limit: Int? = nil,
+                       _ body: (SearchHit) throws -> Void) throws {
+        let table = exact ? StoreSchema.searchTables[1] : StoreSchema.searchTables[0]
         let (condition, arguments) = filter.whereClause()
-        var sql = """
-            SELECT \(NoteRow.qualifiedColumns) FROM notes_fts f JOIN notes n ON n.rowid = f.rowid
-            WHERE notes_fts MATCH ? AND \(condition) ORDER BY f.rank, n.date DESC, n.id
-            """
-        var all: [SQLValue] = [.text(NoteInput.normalize(trimmed))] + arguments
-        if let limit {
-            sql += " LIMIT ?"
-            all.append(SQLValue(limit))
+        let match: SQLValue = .text(query.expression)
+        let from = "FROM \(table) JOIN notes n ON n.rowid = \(table).rowid WHERE \(table) MATCH ?"
+        let order = "ORDER BY bm25(\(table), 2.0, 1.0), n.date DESC, n.id"
+        let columns = "\(NoteRow.qualifiedColumns), snippet(\(table), 1, char(2), char(3), '…', 12)"
+        func hit(_ statement: Statement) -> SearchHit {
+            SearchHit(note: NoteRow.note(from: statement), snippet: Snippet(marked: statement.text(Int32(NoteRow.columnNames.count))))
         }
         do {
             try database.read {
-                let statement = try database.statement(sql)
-                try statement.bind(all)
-                defer { statement.reset() }
-                while try statement.step() { try body(NoteRow.note(from: statement)) }
+                guard let limit else {
+                    let statement = try database.statement("SELECT \(columns) \(from) AND \(condition) \(order)")
+                    try statement.bind([match] + arguments)
+                    defer { statement.reset() }
+                    while try statement.step() { try body(hit(statement)) }
+                    return
+                }
+                let best = try database.statement("SELECT n.rowid \(from) AND \(condition) \(order) LIMIT ?")
+                try best.bind([match] + arguments + [.integer(Int64(limit))])
+                var rowids: [Int64] = []
+                while try best.step() { rowids.append(best.int(0)) }
+                best.reset()
+                let one = try database.statement("SELECT \(columns) \(from) AND \(table).rowid = ?")
+                for rowid in rowids {
+                    try one.bind([match, .integer(rowid)])
+                    defer { one.reset() }
+                    if try one.step() { try body(hit(one)) }
+                }
             }
         } catch let error as SQLiteError where error.primaryCode == 1 {
             throw InputError.invalidQuery(Self.readableFTSMessage(error.message))
@@ -74,12 +96,9 @@ extension NoteStore {
         }
     }
 
+    /// SQLite's complaint about a query, said in the query's terms (never SQLite's own words).
     static func readableFTSMessage(_ message: String) -> String {
-        var text = message
-        if text.hasPrefix("fts5: ") { text.removeFirst(6) }
-        if text.hasPrefix("no such column: ") {
-            return "'\(text.dropFirst(16))' is read as a column name; put words with ':' or '-' in double quotes"
-        }
-        return text
+        if message.contains("unterminated string") { return SearchQuery.describe(.unclosedQuote) }
+        return "its operators do not combine (AND, OR and NOT stand between words; NEAR(…) and parentheses must be closed)"
     }
 }

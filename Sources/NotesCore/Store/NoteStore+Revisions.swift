@@ -291,10 +291,12 @@ extension NoteStore {
             // While the search index is deferred, an older row's text must leave the index by hand.
             let title = fields[NoteField.title.rawValue]?.stringValue ?? "", body = fields[NoteField.body.rawValue]?.stringValue ?? ""
             if let from = deferredSearchIndexFrom, rowid <= from, previous.title != title || previous.body != body {
-                try database.run("INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                                 [.integer(rowid), .text(previous.title), .text(previous.body)])
-                try database.run("INSERT INTO notes_fts(rowid, title, body) VALUES (?, ?, ?)",
-                                 [.integer(rowid), .text(title), .text(body)])
+                for table in StoreSchema.searchTables {
+                    try database.run("INSERT INTO \(table)(\(table), rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                                     [.integer(rowid), .text(previous.title), .text(previous.body)])
+                    try database.run("INSERT INTO \(table)(rowid, title, body) VALUES (?, ?, ?)",
+                                     [.integer(rowid), .text(title), .text(body)])
+                }
             }
         } else {
             try database.run(NoteRow.insert, [.text(head.doc)] + values)
@@ -365,7 +367,9 @@ extension NoteStore {
         deferredSearchIndexFrom = before
         defer { deferredSearchIndexFrom = nil }
         let result = try body()
-        try database.run("INSERT INTO notes_fts(rowid, title, body) SELECT rowid, title, body FROM notes WHERE rowid > ?", [.integer(before)])
+        for table in StoreSchema.searchTables {
+            try database.run("INSERT INTO \(table)(rowid, title, body) SELECT rowid, title, body FROM notes WHERE rowid > ?", [.integer(before)])
+        }
         try database.execute(StoreSchema.searchTriggers)
         if rebuildListIndexes { try database.execute(StoreSchema.listIndexes) }
         return result

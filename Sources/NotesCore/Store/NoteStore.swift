@@ -68,12 +68,12 @@ public final class NoteStore {
     ///
     /// The file is checked before SQLite writes anything: a directory, a file that is not an
     /// SQLite database, another program's database or a store from a newer schema are refused
-    /// and left untouched.
-    public convenience init(path: String) throws {
-        try self.init(path: path, creating: false)
+    /// and left untouched. A migration that rebuilds the search index reports through `progress`.
+    public convenience init(path: String, progress: ((SearchIndexProgress) -> Void)? = nil) throws {
+        try self.init(path: path, creating: false, progress: progress)
     }
 
-    private init(path: String, creating: Bool) throws {
+    private init(path: String, creating: Bool, progress: ((SearchIndexProgress) -> Void)? = nil) throws {
         self.path = path
         var info = stat()
         guard stat(path, &info) == 0 else { throw StoreError.noStore(path: path) }
@@ -90,7 +90,7 @@ public final class NoteStore {
         replicaID = ""
         author = ""
         do {
-            try prepare(creating: creating)
+            try prepare(creating: creating, progress: progress)
         } catch let error as MigrationError {
             if case .newerSchema(let found, let supported) = error {
                 throw StoreError.newerSchema(path: path, found: found, supported: supported)
@@ -109,7 +109,7 @@ public final class NoteStore {
         guard Array(header) == sqliteHeader else { throw StoreError.notSQLite(path: path) }
     }
 
-    private func prepare(creating: Bool) throws {
+    private func prepare(creating: Bool, progress: ((SearchIndexProgress) -> Void)?) throws {
         let version = try Migrator.currentVersion(of: database)
         let applicationID = Int32(truncatingIfNeeded: try database.scalar("PRAGMA application_id")?.integer ?? 0)
         if version > StoreSchema.latestVersion {
@@ -133,7 +133,10 @@ public final class NoteStore {
         // Reading a large store through a memory map avoids a system call per page, which
         // dominated listing and exporting 100,000 notes; it reserves address space, not memory.
         try database.execute("PRAGMA mmap_size = 2147483648")
+        // The search tables name this tokenizer; it must exist before any migration or write.
+        try SearchTokenizer.register(on: database)
         try Migrator.migrate(database, with: StoreSchema.migrations)
+        try buildPendingSearchIndex(progress: progress)
         if !creating {
             guard let replica = try meta.value(.replica), let author = try meta.value(.author) else {
                 throw StoreError.noStore(path: path)

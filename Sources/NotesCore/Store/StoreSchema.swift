@@ -3,17 +3,29 @@ enum StoreSchema {
     /// Identifies a fieldnotes store among SQLite files ("FNot").
     static let applicationID: Int32 = 0x464E_6F74
 
-    /// The triggers that keep the search index in step with `notes` on insert and update.
+    /// The two search tables: `notes_fts` holds stems (Danish), `notes_fts_exact` words as written.
+    ///
+    /// Two tables rather than one with extra columns: FTS5 picks a tokenizer per table, not per
+    /// column, and keeping them apart means a stemmed search reads and ranks (bm25) only stems.
+    static let searchTables = ["notes_fts", "notes_fts_exact"]
+
+    /// The triggers that keep both search tables in step with `notes` on insert and update.
     /// Bulk operations drop them and index their rows in one statement (see `withDeferredSearchIndex`).
     static let searchTriggers = """
         CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
             INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+            INSERT INTO notes_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);
         END;
         CREATE TRIGGER notes_fts_update AFTER UPDATE OF title, body ON notes BEGIN
             INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+            INSERT INTO notes_fts_exact(notes_fts_exact, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
             INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+            INSERT INTO notes_fts_exact(rowid, title, body) VALUES (new.rowid, new.title, new.body);
         END;
         """
+
+    /// The meta key that marks the search tables as still to be filled (see `buildPendingSearchIndex`).
+    static let searchIndexPendingKey = "search_index_pending"
 
     /// The indexes behind `list`'s order and filters that every note has an entry in.
     /// A bulk load into an empty store drops them and builds them once at the end (see
@@ -79,7 +91,14 @@ enum StoreSchema {
                 title, body, content='notes', content_rowid='rowid',
                 tokenize='unicode61 remove_diacritics 0'
             );
-            \(searchTriggers)
+            -- The search triggers as version 1 had them (version 4 replaces them).
+            CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+                INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+            END;
+            CREATE TRIGGER notes_fts_update AFTER UPDATE OF title, body ON notes BEGIN
+                INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+                INSERT INTO notes_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+            END;
             CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
                 INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
             END;
@@ -124,6 +143,28 @@ enum StoreSchema {
         // which merged only during sync); otherwise `UnmergeableReason.stored`.
         Migration(version: 3, name: "why a document's heads could not be merged", sql: """
             ALTER TABLE pending_merges ADD COLUMN reason TEXT;
+            """),
+        // The tables are filled after the migration, in batches with progress, by
+        // `buildPendingSearchIndex`; the meta mark makes that happen even after a crash.
+        Migration(version: 4, name: "search with Danish stemming and as written", sql: """
+            DROP TRIGGER IF EXISTS notes_fts_insert;
+            DROP TRIGGER IF EXISTS notes_fts_update;
+            DROP TRIGGER IF EXISTS notes_fts_delete;
+            DROP TABLE IF EXISTS notes_fts;
+            DROP TABLE IF EXISTS notes_fts_exact;
+            CREATE VIRTUAL TABLE notes_fts USING fts5(
+                title, body, content='notes', content_rowid='rowid', tokenize='fieldnotes'
+            );
+            CREATE VIRTUAL TABLE notes_fts_exact USING fts5(
+                title, body, content='notes', content_rowid='rowid', tokenize='fieldnotes_exact'
+            );
+            \(searchTriggers)
+            CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+                INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+                INSERT INTO notes_fts_exact(notes_fts_exact, rowid, title, body) VALUES ('delete', old.rowid, old.title, old.body);
+            END;
+            INSERT INTO meta(key, value) VALUES ('\(searchIndexPendingKey)', '1')
+                ON CONFLICT(key) DO UPDATE SET value = excluded.value;
             """),
     ]
 
