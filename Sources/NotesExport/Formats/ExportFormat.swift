@@ -7,9 +7,14 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case html
     case qdpx
     case qdc
+    /// A folder of Markdown files, one per note, that `import` reads back (`MarkdownFolderWriter`).
+    case markdown
 
     /// Whether the format needs `--by`.
-    public var needsGrouping: Bool { self != .jsonl && self != .qdc && self != .qdpx }
+    public var needsGrouping: Bool { self != .jsonl && self != .qdc && self != .qdpx && self != .markdown }
+
+    /// Whether it writes a folder (never to stdout).
+    public var isFolder: Bool { self == .markdown }
 
     /// Whether it is binary (never written to a terminal).
     public var isBinary: Bool { self == .qdpx }
