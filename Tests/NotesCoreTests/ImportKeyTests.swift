@@ -97,6 +97,19 @@ struct ImportKeyTests {
         #expect(merged.first?.conflicted == false)
         #expect(merged.first?.title == "Fælles fil" && merged.first?.body == "Samme tekst\n" && merged.first?.author == "Karen")
         #expect(try anna.store.heads(kind: .note, doc: id).count == 1)
+
+        // Without an author each importer is the author of their import: still one note, with
+        // the two claims to the authorship as a conflict to resolve.
+        let unsigned = [#"{"kommune":"Vejle","title":"Uden forfatter","body":"Tekst\n","date":"2025-03-04"}"#]
+        for fixture in [anna, bo] {
+            let file = try fixture.directory.write("unsigned.jsonl", unsigned.joined(separator: "\n"))
+            #expect(try fixture.store.importNotes(from: file, options: ImportOptions()).added == 1)
+        }
+        let unsignedID = try #require(try bo.store.notes().first { $0.title == "Uden forfatter" }?.id)
+        try anna.store.insertReceived(try bo.store.revisions(kind: .note, doc: unsignedID), pushed: true)
+        let claimed = try anna.store.notes().filter { $0.title == "Uden forfatter" }
+        #expect(claimed.count == 1 && claimed.first?.id == unsignedID)
+        #expect(claimed.first?.conflicted == true && claimed.first?.body == "Tekst\n")
     }
 
     @Test("Tags the codebook lacks are listed; a second import with new themes adds them to the notes it made")

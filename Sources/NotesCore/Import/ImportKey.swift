@@ -20,7 +20,7 @@ public struct ImportKey: Sendable, Equatable {
     public let hex: String
 
     /// The version of the canonical form; a change to which fields count makes a new version.
-    static let version = "fieldnotes import key 1"
+    static let version = "import-key/1"
 
     /// The key of a record's own values (`given`: note-field keys to values as the record gave them).
     init(given: [String: JSONValue]) {
