@@ -66,7 +66,8 @@ enum ExportCommand {
         if format.isFolder {
             guard let output else { throw UsageError(message: "--format \(format.rawValue) writes a folder; give it with -o DIR.", commandPath: path) }
             let written = try MarkdownFolderWriter.write(store: store, filter: filter, to: output)
-            context.err.line("Wrote \(written.notes) note\(written.notes == 1 ? "" : "s"), \(written.visits) visit\(written.visits == 1 ? "" : "s") and \(written.themes) themes to \(output).")
+            func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+            context.err.line("Wrote \(counted(written.notes, "note")), \(counted(written.visits, "visit")) and \(counted(written.themes, "theme")) to \(output).")
             return ExitCode.ok
         }
         if let output, Self.isSameFile(output, asAnyOf: [store.path, store.path + "-wal", store.path + "-shm"]) {
@@ -91,7 +92,7 @@ enum ExportCommand {
                 default: HTMLReportWriter.write(summary, to: sink)
                 }
             case .markdown:
-                break
+                break  // Written above: a folder, not one sink.
             case .qdpx, .qdc:
                 // The notes are read two or three times; one read transaction keeps them identical across passes.
                 try store.read {

@@ -27,7 +27,7 @@ enum FrontMatterDate {
             rest = rest.dropFirst()
             return true
         }
-        guard let hour = number(2, max: 24), skip(":"), let minute = number(2, max: 59) else { return nil }
+        guard let hour = number(2, max: 23), skip(":"), let minute = number(2, max: 59) else { return nil }
         var second = 0
         if skip(":") {
             guard let value = number(2, max: 60) else { return nil }
