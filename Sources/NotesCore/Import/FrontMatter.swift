@@ -4,7 +4,7 @@ import Codecs
 ///
 /// Read: `---` fences (the block may also close with `...`); `key: value` with plain,
 /// 'single-quoted' and "double-quoted" scalars (a double-quoted value that is a JSON string is read
-/// exactly, escapes included, so fieldnotes' own exports round-trip); flow lists `[a, "b, c"]`;
+/// exactly, escapes included, so fieldnotes' own exports round-trip; any other loses only its quotes); flow lists `[a, "b, c"]`;
 /// block lists (`key:` followed by `- a` lines, indented or not); block scalars (`|`, `>`, with
 /// `-`/`+` chomping); plain values continued on indented lines; empty values (null); `#` comment
 /// lines; CRLF line ends; a byte-order mark. A map nested under a key is read as an empty object,
@@ -214,36 +214,15 @@ enum FrontMatter {
             // A JSON string literal is read exactly (exports and recovery files quote every value
             // this way, so a title with `"` or a backslash comes back as it was).
             if case .string(let exact)? = try? JSONParser.parse(text) { return exact }
-            return yamlDoubleQuoted(String(decoding: utf8.dropFirst().dropLast(), as: UTF8.self))
+            // Not JSON (a Windows path `"C:\sti"`, one of YAML's own escapes): the quotes go, the
+            // text stays as written, since a backslash typed by hand is meant as one.
+            return String(decoding: utf8.dropFirst().dropLast(), as: UTF8.self)
         }
         if utf8.first == 0x27, utf8.last == 0x27 {
             // YAML's single quotes escape only themselves, by doubling.
             return String(decoding: utf8.dropFirst().dropLast(), as: UTF8.self).replacingOccurrences(of: "''", with: "'")
         }
         return text
-    }
-
-    /// The escapes of YAML's double quotes that JSON lacks (`\e`, `\x41`, `\_`, …) read loosely:
-    /// the common ones are decoded, any other keeps its character.
-    private static func yamlDoubleQuoted(_ inner: String) -> String {
-        var result = ""
-        var escaping = false
-        for character in inner {
-            if escaping {
-                switch character {
-                case "n": result.append("\n")
-                case "t": result.append("\t")
-                case "0": break
-                default: result.append(character)
-                }
-                escaping = false
-            } else if character == "\\" {
-                escaping = true
-            } else {
-                result.append(character)
-            }
-        }
-        return result
     }
 }
 
