@@ -52,7 +52,8 @@ struct ImportErrorMessageTests {
         } catch let error as ImportError {
             guard case .invalidRecords(let problems, _) = error else { Issue.record("\(error)"); return }
             #expect(problems.map(\.message) == [
-                "b-nofront.md:1: no front matter: the file must start with a '---' line",
+                // A plain Markdown file is a note (Obsidian keeps many); this one names no kommune.
+                "b-nofront.md:1: A note needs --kommune K (one of Denmark's 98 municipalities) or --place NAME.",
                 "c-badline.md:3: expected 'key: value'",
                 "d-open.md:3: the front matter is not closed with a '---' line",
                 "e-kommune.md:1: Unknown kommune 'Atlantis'. Use --place NAME for a place outside Denmark's 98 municipalities.",

@@ -597,8 +597,8 @@ struct ExportCommandTests {
         let cases: [([String], String)] = [
             (["--by", "colour", "--format", "md"], "Unknown --by key 'colour'. Valid keys: theme, sdg, model, level, kommune, visit, author."),
             (["--by", "Theme", "--by", "tema", "--format", "md"], "Unknown --by key 'tema'. Valid keys: theme, sdg, model, level, kommune, visit, author."),
-            (["--by", "theme", "--format", "pdf"], "Unknown format 'pdf'. Valid formats: md, csv, json, jsonl, html, qdpx, qdc."),
-            (["--by", "theme"], "Missing '--format': one of md, csv, json, jsonl, html, qdpx, qdc."),
+            (["--by", "theme", "--format", "pdf"], "Unknown format 'pdf'. Valid formats: md, csv, json, jsonl, html, qdpx, qdc, markdown."),
+            (["--by", "theme"], "Missing '--format': one of md, csv, json, jsonl, html, qdpx, qdc, markdown."),
             (["--by", "theme", "--by", "theme", "--format", "md"], "The two --by keys must differ."),
             (["--by", "theme", "--by", "sdg", "--by", "level", "--format", "csv"],
              "Give --by once for groups or twice for a cross-tabulation, not more."),

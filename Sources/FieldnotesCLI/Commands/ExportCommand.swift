@@ -13,12 +13,14 @@ enum ExportCommand {
           the store's path, and --group names the group. Text formats go to stdout unless -o is given;
           files are written atomically and replaced only with --force.
           jsonl writes every selected note (full) for 'fieldnotes import'; qdpx is a REFI-QDA project for
-          NVivo, ATLAS.ti, MAXQDA and QualCoder; qdc its codebook alone.
+          NVivo, ATLAS.ti, MAXQDA and QualCoder; qdc its codebook alone. markdown writes a folder (-o DIR,
+          new or empty) of one .md file per note with front matter, plus the themes and visits, that
+          'fieldnotes import DIR' reads back into the same notes.
           """,
-        usage: "--by <key> [--by <key>] --format md|csv|json|jsonl|html|qdpx|qdc [filters] [-o <file>] [--force] [--full] [--excel] [--delimiter ,|;|tab] [--group <name>] [--backup] [--lang da|en]",
+        usage: "--by <key> [--by <key>] --format md|csv|json|jsonl|html|qdpx|qdc|markdown [filters] [-o <file>] [--force] [--full] [--excel] [--delimiter ,|;|tab] [--group <name>] [--backup] [--lang da|en]",
         options: [
             .option("by", value: "key", help: "Group by theme, sdg, model, level, kommune, visit or author (twice for a cross-tab).", repeating: true),
-            .option("format", value: "format", help: "md, csv, json, jsonl, html, qdpx or qdc."),
+            .option("format", value: "format", help: "md, csv, json, jsonl, html, qdpx, qdc or markdown (a folder)."),
             .option("output", short: "o", value: "file", help: "Write to this file (atomically) instead of stdout."),
             .flag("force", help: "Replace the output file if it exists."),
             .flag("full", help: "Include whole bodies, not only the first paragraph."),
@@ -68,6 +70,13 @@ enum ExportCommand {
         let csv = try arguments.value("delimiter").map { try CSVOptions(delimiter: $0, excel: arguments.flag("excel")) }
             ?? CSVOptions(excel: arguments.flag("excel"))
 
+        if format.isFolder {
+            guard let output else { throw UsageError(message: "--format \(format.rawValue) writes a folder; give it with -o DIR.", commandPath: path) }
+            let written = try MarkdownFolderWriter.write(store: store, filter: filter, to: output)
+            func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+            context.err.line("Wrote \(counted(written.notes, "note")), \(counted(written.visits, "visit")) and \(counted(written.themes, "theme")) to \(output).")
+            return ExitCode.ok
+        }
         if let output, Self.isSameFile(output, asAnyOf: [store.path, store.path + "-wal", store.path + "-shm"]) {
             throw ExportError.targetIsStore(output)
         }
@@ -91,6 +100,8 @@ enum ExportCommand {
                 case .json: JSONSummaryWriter.write(summary, to: sink)
                 default: HTMLReportWriter.write(summary, to: sink)
                 }
+            case .markdown:
+                break  // Written above: a folder, not one sink.
             case .qdpx, .qdc:
                 // The notes are read two or three times; one read transaction keeps them identical across passes.
                 try store.read {

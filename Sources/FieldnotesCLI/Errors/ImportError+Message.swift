@@ -41,3 +41,40 @@ extension ImportProblem.Reason {
         }
     }
 }
+
+extension ImportReport {
+    /// The one-line summary: `Imported 2 new notes, updated 1; 12 were already in the store.`
+    var summary: String {
+        var summary = "Imported \(added) new note\(added == 1 ? "" : "s")"
+        if updated > 0 { summary += ", updated \(updated)" }
+        if unchanged > 0 { summary += ", \(unchanged) already up to date" }
+        if !skipped.isEmpty { summary += ", skipped \(skipped.count) invalid" }
+        if alreadyPresent > 0 { summary += "; \(alreadyPresent) \(alreadyPresent == 1 ? "was" : "were") already in the store" }
+        if visitsAdded + visitsUpdated > 0 {
+            summary += "; \(visitsAdded) visit\(visitsAdded == 1 ? "" : "s") added"
+            if visitsUpdated > 0 { summary += ", \(visitsUpdated) updated" }
+        }
+        return summary + "."
+    }
+
+    /// One warning per front-matter key that was ignored, naming up to three of its files.
+    var warnings: [String] {
+        ignoredKeys.keys.sorted().map { key in
+            let files = ignoredKeys[key] ?? []
+            var named = files.prefix(3).joined(separator: ", ")
+            if files.count > 3 { named += ", … (\(files.count) files)" }
+            return UntrustedText.line("Warning: ignored the front-matter key '\(key)' in \(named).")
+        }
+    }
+
+    /// The tags left off the notes, with how many notes had each, and how to add them.
+    var unknownTagsLine: String? {
+        guard !unknownTags.isEmpty else { return nil }
+        let tags = unknownTags.keys.sorted { $0.lowercased() < $1.lowercased() }.map { tag in
+            let count = unknownTags[tag] ?? 0
+            return "\(tag) (\(count) note\(count == 1 ? "" : "s"))"
+        }
+        return UntrustedText.line("Tags not in the codebook, left off the notes: \(tags.joined(separator: ", ")).")
+            + " Run the import again with --new-themes to add them as themes."
+    }
+}

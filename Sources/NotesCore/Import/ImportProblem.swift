@@ -50,6 +50,24 @@ public enum ImportError: Error, Sendable, Equatable {
     case nothingToImport(String)
 }
 
+/// How an import treats what a file leaves open.
+public struct ImportOptions: Sendable, Equatable {
+    /// Import the valid records and list the invalid ones, instead of writing nothing.
+    public var skipInvalid = false
+    /// Add tags that match no codebook theme to the codebook as new themes (else they are left
+    /// off the notes and listed in `ImportReport.unknownTags`).
+    public var addNewThemes = false
+    /// The kommune (already checked against the register) of a note with neither a kommune nor a place.
+    public var defaultKommune: String?
+
+    /// The defaults: refuse invalid records, leave unknown tags off, no default kommune.
+    public init(skipInvalid: Bool = false, addNewThemes: Bool = false, defaultKommune: String? = nil) {
+        self.skipInvalid = skipInvalid
+        self.addNewThemes = addNewThemes
+        self.defaultKommune = defaultKommune
+    }
+}
+
 /// What an import did.
 public struct ImportReport: Sendable, Equatable {
     /// New notes.
@@ -58,6 +76,13 @@ public struct ImportReport: Sendable, Equatable {
     public var updated = 0
     /// Notes that existed with exactly these values.
     public var unchanged = 0
+    /// Records without an id whose content key names a note the store already has (imported
+    /// before, here or on a replica this store synced with): left as they are.
+    public var alreadyPresent = 0
+    /// Tags that match no codebook theme and were left off the notes, with how many notes had each.
+    public var unknownTags: [String: Int] = [:]
+    /// Front-matter keys that were read but not used, with the files (relative paths) that had each.
+    public var ignoredKeys: [String: [String]] = [:]
     /// Records skipped because invalid records were to be skipped.
     public var skipped: [ImportProblem] = []
     /// Themes added to the codebook (from theme records, or because notes used them).

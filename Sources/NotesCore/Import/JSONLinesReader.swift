@@ -26,12 +26,12 @@ final class JSONLinesReader: Sendable {
     private let finished = Atomic<Bool>(false)
 
     /// Opens the file and starts reading.
-    init(path: String, file: String, defaultDate: String) throws {
+    init(path: String, file: String, defaults: ImportDefaults) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImportError.unreadable(path, reason: "permission denied or not a file")
         }
         Thread.detachNewThread { [self] in
-            read(handle: handle, path: path, file: file, defaultDate: defaultDate)
+            read(handle: handle, path: path, file: file, defaults: defaults)
             try? handle.close()
         }
     }
@@ -52,7 +52,7 @@ final class JSONLinesReader: Sendable {
         while next() != nil {}
     }
 
-    private func read(handle: FileHandle, path: String, file: String, defaultDate: String) {
+    private func read(handle: FileHandle, path: String, file: String, defaults: ImportDefaults) {
         let total = Int((try? handle.seekToEnd()) ?? 0)
         try? handle.seek(toOffset: 0)
         var batch: [Item] = []
@@ -75,7 +75,7 @@ final class JSONLinesReader: Sendable {
             guard case .object(let members) = value else { return problem(.notAnObject) }
             do {
                 if members["record"] != nil { return .side(try SideRecord(members), line: lineNumber) }
-                return .record(try NoteRecord(members, defaultDate: defaultDate), line: lineNumber)
+                return .record(try NoteRecord(members, defaults: defaults), line: lineNumber)
             } catch {
                 return problem(.invalid(error))
             }

@@ -1,15 +1,27 @@
 import Codecs
+/// What an import fills in for a record that leaves it out.
+struct ImportDefaults: Sendable {
+    /// The day of a note without a date (today).
+    var date: String
+    /// The kommune of a note with neither a kommune nor a place (`nil`: such a note is refused).
+    var kommune: String?
+}
+
 /// One imported note's values, checked as the CLI checks typed values.
 struct NoteRecord: Sendable {
     var id: String?
     var draft: NoteDraft
     var deleted: Bool
+    /// Tags of a Markdown file, as written; the store matches them to codebook themes.
+    var tags: [String]
+    /// The record's content key, for a record without an id (see `ImportKey`).
+    var importKey: ImportKey?
 
     /// The keys a record may carry: those of `--json`.
     static let knownKeys = Set(NoteField.declarations.map(\.key) + NoteState.allCases.map(\.rawValue))
 
     /// Checks a record given as JSON members (from JSON Lines or Markdown front matter).
-    init(_ object: [String: JSONValue], defaultDate: String) throws(InputError) {
+    init(_ object: [String: JSONValue], tags: [String] = [], defaults: ImportDefaults) throws(InputError) {
         for key in object.keys where !Self.knownKeys.contains(key) {
             throw .other("unknown key '\(key)'")
         }
@@ -41,13 +53,15 @@ struct NoteRecord: Sendable {
         }
         let kommune = try string(NoteField.kommune)
         let place = try string(NoteField.place)
-        var draft = NoteDraft(date: defaultDate)
+        var draft = NoteDraft(date: defaults.date)
         // A record exported from a store (it names its `revision`) may hold what concurrent edits
         // merged into: both a kommune and a place, or neither. A backup must always import, so
         // such a record is taken as it is; a record written by hand needs exactly one.
         let exported = object[NoteState.revision.rawValue].map { !$0.isNull } ?? false
         switch (kommune, place) {
-        case (nil, nil) where !exported: throw .kommuneOrPlaceRequired
+        case (nil, nil) where !exported:
+            guard let fallback = defaults.kommune else { throw .kommuneOrPlaceRequired }
+            draft.kommune = fallback
         case (.some, .some) where !exported: throw .kommuneAndPlace
         default:
             if let kommune { draft.kommune = try NoteInput.kommune(kommune) }
@@ -68,7 +82,11 @@ struct NoteRecord: Sendable {
         for goal in try list(NoteField.sdgs) { goals.append(try NoteInput.sdg(goal)) }
         draft.sdgs = goals
         draft.themes = try list(NoteField.themes)
-        if let date = try string(NoteField.date) { draft.date = try NoteInput.date(date) }
+        var givenDate: String?
+        if let date = try string(NoteField.date) {
+            givenDate = try NoteInput.date(date)
+            draft.date = givenDate!
+        }
         if let author = try string(NoteField.author) {
             let name = try NoteInput.shortText(author, field: NoteField.author.rawValue)
             if !name.isEmpty { draft.author = name }
@@ -85,6 +103,42 @@ struct NoteRecord: Sendable {
             self.deleted = false
         }
         self.draft = draft
+        var cleanTags: [String] = []
+        for tag in tags {
+            let text = try NoteInput.shortText(tag, field: "tag")
+            if !text.isEmpty && !cleanTags.contains(text) { cleanTags.append(text) }
+        }
+        self.tags = cleanTags
+        if id == nil {
+            importKey = Self.key(draft, kommune: kommune == nil ? nil : draft.kommune, date: givenDate, tags: cleanTags)
+        }
+    }
+
+    /// The content key of a record without an id: the values it gave, not the defaults filled in.
+    private static func key(_ draft: NoteDraft, kommune: String?, date: String?, tags: [String]) -> ImportKey {
+        func sortedStrings(_ items: [String]) -> JSONValue {
+            JSONValue(strings: Array(Set(items)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        }
+        var given: [String: JSONValue] = [:]
+        for field in NoteField.allCases {
+            let value: JSONValue
+            switch field {
+            case .author: value = JSONValue(draft.author)
+            case .body: value = .string(draft.body)
+            case .date: value = JSONValue(date)
+            case .kommune: value = JSONValue(kommune)
+            case .levels: value = sortedStrings(draft.levels.map(\.rawValue))
+            case .model: value = JSONValue(draft.model?.rawValue)
+            case .place: value = JSONValue(draft.place)
+            case .sdgs: value = .array(Array(Set(draft.sdgs)).sorted().map { .int(Int64($0)) })
+            case .themes: value = sortedStrings(draft.themes.map { Codebook.normalizedSlug($0) ?? $0 })
+            case .title: value = .string(draft.title)
+            case .visit: value = JSONValue(draft.visit)
+            }
+            given[field.rawValue] = value
+        }
+        if !tags.isEmpty { given["tags"] = sortedStrings(tags) }
+        return ImportKey(given: given)
     }
 
     /// Whether text is a lower-case UUID in its 8-4-4-4-12 text form: ids are UUIDs everywhere.

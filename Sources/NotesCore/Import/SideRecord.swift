@@ -1,7 +1,7 @@
 import Codecs
 /// A visit or a theme in a JSON Lines backup, marked by its `"record"` key (notes have none).
 enum SideRecord: Sendable {
-    case theme(slug: String, description: String)
+    case theme(slug: String, description: String, label: String, labelEN: String)
     case visit(id: String, kommune: String, date: String, purpose: String?, participants: [String])
 
     /// Checks a `{"record": "theme" | "visit", …}` object.
@@ -13,11 +13,15 @@ enum SideRecord: Sendable {
         }
         switch object["record"]?.stringValue {
         case "theme":
-            for key in object.keys where !["record", "slug", "description"].contains(key) { throw .other("unknown key '\(key)'") }
+            for key in object.keys where !["record", "slug", "description", "label", "label_en"].contains(key) {
+                throw .other("unknown key '\(key)'")
+            }
             guard let input = try string("slug"), let slug = Codebook.normalizedSlug(input) else {
                 throw .invalidSlug(object["slug"]?.stringValue ?? "")
             }
-            self = .theme(slug: slug, description: try NoteInput.shortText(try string("description") ?? "", field: "description"))
+            self = .theme(slug: slug, description: try NoteInput.shortText(try string("description") ?? "", field: "description"),
+                          label: try NoteInput.shortText(try string("label") ?? "", field: "label"),
+                          labelEN: try NoteInput.shortText(try string("label_en") ?? "", field: "label_en"))
         case "visit":
             for key in object.keys where !["record", "id", "kommune", "date", "purpose", "participants"].contains(key) {
                 throw .other("unknown key '\(key)'")

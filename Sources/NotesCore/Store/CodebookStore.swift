@@ -133,16 +133,21 @@ public struct CodebookStore {
     /// Adds a theme from a backup if it is missing, or fills in its description if it has none.
     ///
     /// - Returns: whether the theme was added.
-    func importTheme(_ slug: String, description: String) throws -> Bool {
+    func importTheme(_ slug: String, description: String, label: String = "", labelEN: String = "") throws -> Bool {
         let head = NoteStore.displayHead(try store.heads(kind: .codebook, doc: slug))
         if let head, !head.deleted {
-            if head.string("description")?.isEmpty == true && !description.isEmpty {
-                try store.commitLocal(kind: .codebook, doc: slug, parent: head, fields: ["description": .string(description)], deleted: false,
-                                conflicts: head.conflicts)
+            // A backup fills in what the theme lacks and never overwrites what it says.
+            var fields = head.fields
+            for (key, value) in [("description", description), ("label", label), ("label_en", labelEN)]
+            where !value.isEmpty && (head.string(key) ?? "").isEmpty {
+                fields[key] = .string(value)
+            }
+            if fields != head.fields {
+                try store.commitLocal(kind: .codebook, doc: slug, parent: head, fields: fields, deleted: false, conflicts: head.conflicts)
             }
             return false
         }
-        try addThemeInTransaction(slug, description: description)
+        try addThemeInTransaction(slug, description: description, label: label, labelEN: labelEN)
         return true
     }
 

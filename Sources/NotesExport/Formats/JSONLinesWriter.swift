@@ -3,7 +3,7 @@ import NotesCore
 /// Writes notes as JSON Lines, the backup and migration format that `fieldnotes import` reads back.
 ///
 /// Every selected note is one line with the keys of `list --json` (whole body). With `backup`,
-/// the codebook's themes (`{"record": "theme", "slug", "description"}`) and the visits the notes
+/// the codebook's themes (`ThemeRecord`) and the visits the notes
 /// belong to (`{"record": "visit", "id", "kommune", "date", "purpose", "participants"}`) come
 /// first, so an import recreates the store the notes came from, not only the notes.
 public enum JSONLinesWriter {
@@ -19,12 +19,7 @@ public enum JSONLinesWriter {
     }
 
     private static func writeContext(store: NoteStore, filter: NoteFilter, to sink: ExportSink) throws {
-        for (slug, description) in try store.codebook.descriptions().sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            sink.write(bytes: JSONWriter.canonical(.object([
-                "record": .string("theme"), "slug": .string(slug), "description": .string(description),
-            ])))
-            sink.write("\n")
-        }
+        sink.write(bytes: try ThemeRecord.lines(store).bytes)
         let wanted = try store.visitIDs(matching: filter)
         for visit in try store.visits.all(includeDeleted: true) where wanted.contains(visit.id) {
             var object = visit.json.objectValue ?? [:]
