@@ -7,7 +7,8 @@ enum CommonOptions {
     static let json = OptionSpec.flag("json", help: "Print JSON instead of text.")
     /// Read by `Presentation.standardOutput`.
     static let color = OptionSpec.option("color", value: "when",
-                                         help: "Colour: auto (on a terminal, unless $NO_COLOR is set), always or never.")
+                                         help: "Colour: auto (on a terminal, unless $NO_COLOR is set), always or never.",
+                                         completion: .words(ColorOption.allCases.map(\.rawValue)))
 
     /// The order the filter options are listed in help.
     static let filterOrder: [NoteField] = [.kommune, .place, .model, .levels, .sdgs, .themes, .author, .visit]

@@ -28,13 +28,22 @@ enum ValueCompletion: Equatable, Sendable {
     static func forOption(_ option: OptionSpec) -> ValueCompletion {
         guard let valueName = option.valueName else { return .none }
         if let completion = option.completion { return completion }
-        // `da|en`: the value name lists the choices.
-        if valueName.contains("|") { return .words(valueName.split(separator: "|").map(String.init)) }
         switch (option.name, valueName) {
         case ("sdg", _): return .words(SDG.all.map { String($0.number) })
         case ("by", _): return .words(GroupDimension.allCases.map(\.rawValue))
         case ("format", "format"): return .words(ExportFormat.allCases.map(\.rawValue))
         case ("visit", _): return .dynamic(.visit)
+        case (_, let name) where name.contains("|"):
+            // `da|en`, `model|none`, `mine|theirs|rev`: the value name lists the choices, where
+            // a part that names a kind of value stands for that kind's words.
+            return .words(name.split(separator: "|").flatMap { part -> [String] in
+                switch part {
+                case "model": OrganisationModel.allCases.map(\.rawValue)
+                case "level": Level.allCases.map(\.rawValue)
+                case "rev", "id", "text", "n": []
+                default: [String(part)]
+                }
+            })
         case (_, "kommune"): return .dynamic(.kommune)
         case (_, "theme"): return .dynamic(.theme)
         case (_, "level"): return .words(Level.allCases.map(\.rawValue))
