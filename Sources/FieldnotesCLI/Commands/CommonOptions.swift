@@ -6,6 +6,7 @@ enum CommonOptions {
                                          help: "The store file (default: $FIELDNOTES_STORE, else $FIELDNOTES_HOME/notes.sqlite).")
     static let json = OptionSpec.flag("json", help: "Print JSON instead of text.")
     /// Read by `Presentation.standardOutput`.
+    static let pseudonymise = OptionSpec.flag("pseudonymise", help: "Show registered persons' pseudonyms instead of their names (see 'fieldnotes people').")
     static let color = OptionSpec.option("color", value: "when",
                                          help: "Colour: auto (on a terminal, unless $NO_COLOR is set), always or never.",
                                          completion: .words(ColorOption.allCases.map(\.rawValue)))

@@ -28,6 +28,7 @@ enum ExportCommand {
             .option("delimiter", value: "char", help: "CSV: the delimiter, ',' (default), ';' or tab ('\\t').",
                     completion: .words(["tab"])),
             .option("group", value: "name", help: "The research group's name, shown in the report header and as the QDA project's name."),
+            .flag("real-names", help: "Keep persons' real names instead of their pseudonyms (a coordinator's store, or one with no server)."),
             .flag("backup", help: "JSON Lines: also write the codebook and the notes' visits first, so an import recreates them."),
             .option("lang", value: "da|en", help: "The language of labels (default: da)."),
         ] + CommonOptions.filters + [CommonOptions.store],
@@ -67,6 +68,10 @@ enum ExportCommand {
         let store = try context.openStore(arguments)
         let filter = try CommonOptions.filter(arguments, store: store)
         let description = filterDescription(arguments)
+        // Names leave the laptop pseudonymised unless this is the restore path or a coordinator asks.
+        let masking = try Pseudonymisation.masking(for: store, realNames: arguments.flag("real-names"),
+                                                   backup: format == .jsonl && arguments.flag("backup"), context: context)
+        store.masking = masking
         let group = try arguments.value("group").map { try NoteInput.shortText($0, field: "group") }.flatMap { $0.isEmpty ? nil : $0 }
         let csv = try arguments.value("delimiter").map { try CSVOptions(delimiter: $0, excel: arguments.flag("excel")) }
             ?? CSVOptions(excel: arguments.flag("excel"))
@@ -76,6 +81,7 @@ enum ExportCommand {
             let written = try MarkdownFolderWriter.write(store: store, filter: filter, to: output)
             func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
             context.err.line("Wrote \(counted(written.notes, "note")), \(counted(written.visits, "visit")) and \(counted(written.themes, "theme")) to \(output).")
+            Pseudonymisation.report(masking, context: context)
             return ExitCode.ok
         }
         if let output, Self.isSameFile(output, asAnyOf: [store.path, store.path + "-wal", store.path + "-shm"]) {
@@ -93,8 +99,9 @@ enum ExportCommand {
             case .csv where dimensions.isEmpty:
                 try CSVNoteWriter.write(store: store, filter: filter, language: language, full: arguments.flag("full"), options: csv, to: sink)
             case .md, .csv, .json, .html:
-                let summary = try ThematicSummary.build(store: store, filter: filter, by: dimensions, full: arguments.flag("full"),
+                var summary = try ThematicSummary.build(store: store, filter: filter, by: dimensions, full: arguments.flag("full"),
                                                         language: language, filterDescription: description, group: group)
+                summary.pseudonymisedPersons = masking?.replaced.count
                 switch format {
                 case .md: MarkdownSummaryWriter.write(summary, to: sink)
                 case .csv: CSVSummaryWriter.write(summary, options: csv, to: sink)
@@ -116,6 +123,7 @@ enum ExportCommand {
             throw error
         }
         if let output { context.err.line("Wrote \(output).") }
+        Pseudonymisation.report(masking, context: context)
         return ExitCode.ok
     }
 

@@ -14,13 +14,14 @@ enum ListCommand {
         options: CommonOptions.filters + [
             .option("limit", value: "n", help: "Show at most this many notes."),
             .flag("deleted", help: "Show deleted notes only, with who deleted them and when."),
-            CommonOptions.json, CommonOptions.color, CommonOptions.store,
+            CommonOptions.json, CommonOptions.pseudonymise, CommonOptions.color, CommonOptions.store,
         ],
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let presentation = try Presentation.standardOutput(arguments, environment: context.environment)
         let store = try context.openStore(arguments)
+        store.masking = try Pseudonymisation.masking(for: store, pseudonymise: arguments.flag("pseudonymise"))
         let filter = try CommonOptions.filter(arguments, store: store)
         let limit = try CommonOptions.count(arguments, "limit")
         let count: Int

@@ -24,7 +24,7 @@ enum SearchCommand {
             .flag("exact", help: "Match words as written, without stemming."),
             .option("limit", value: "n", help: "Show at most this many notes (default \(defaultLimit))."),
             .flag("all", help: "Show every matching note."),
-            CommonOptions.json, CommonOptions.color, CommonOptions.store,
+            CommonOptions.json, CommonOptions.pseudonymise, CommonOptions.color, CommonOptions.store,
         ],
         run: run)
 
@@ -32,6 +32,7 @@ enum SearchCommand {
         let presentation = try Presentation.standardOutput(arguments, environment: context.environment)
         let query = try SearchQuery(NoteInput.normalize(arguments.argument("query")!))
         let store = try context.openStore(arguments)
+        store.masking = try Pseudonymisation.masking(for: store, pseudonymise: arguments.flag("pseudonymise"))
         let filter = try CommonOptions.filter(arguments, store: store)
         let asked = try CommonOptions.count(arguments, "limit")
         let limit: Int? = arguments.flag("all") ? asked : (asked ?? defaultLimit)

@@ -15,19 +15,21 @@ enum ShowCommand {
         arguments: [ArgumentSpec(name: "id", help: "The note id or a unique prefix (at least 4 characters).")],
         options: [
             .option("revision", value: "rev", help: "Show the note as it was at this revision."),
-            CommonOptions.json, CommonOptions.color, CommonOptions.store,
+            CommonOptions.json, CommonOptions.pseudonymise, CommonOptions.color, CommonOptions.store,
         ],
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
         let presentation = try Presentation.standardOutput(arguments, environment: context.environment)
         let store = try context.openStore(arguments)
+        store.masking = try Pseudonymisation.masking(for: store, pseudonymise: arguments.flag("pseudonymise"))
         let id = arguments.argument("id")!
         var asOf: Revision?
         let note: Note
         if let revision = arguments.value("revision") {
             let old = try store.revision(ofNote: id, prefix: revision)
-            note = Note(id: old.doc, revision: old.id, deleted: old.deleted, conflicted: !old.conflicts.isEmpty, fields: old.fields)
+            let then = Note(id: old.doc, revision: old.id, deleted: old.deleted, conflicted: !old.conflicts.isEmpty, fields: old.fields)
+            note = store.masking?.note(then) ?? then
             asOf = old
         } else {
             note = try store.note(id: id)

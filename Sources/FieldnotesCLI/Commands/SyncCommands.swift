@@ -111,6 +111,10 @@ enum SyncCommand {
                 context.out.line(summary.line)
                 SyncAttention.report(summary, to: context)
             }
+            // Everything else synced; what the role forbids is the user's to act on (exit 4).
+            if let refusal = summary.heldBack.first(where: { $0.rule == .role }) {
+                throw RoleRefusal(detail: refusal.detail)
+            }
             return ExitCode.ok
         })
 }
@@ -313,13 +317,25 @@ enum SyncAttention {
         for refusal in summary.heldBack where refusal.rule == .visit || refusal.rule == .theme {
             context.warn("your revision \(refusal.revision.prefix(12)) waits here, unsent, because the server does not have what it names (\(UntrustedText.line(refusal.detail))). It goes with a later sync, once the \(refusal.rule == .visit ? "visit" : "theme")'s author has synced (after a server restored from a backup, they send it again).")
         }
-        for refusal in summary.heldBack where refusal.rule != .visit && refusal.rule != .theme {
+        for refusal in summary.heldBack where refusal.rule == .role {
+            context.warn("the server refused your revision \(refusal.revision.prefix(12)): \(UntrustedText.line(refusal.detail)). It and the changes that build on it stay here, unsent; ask a coordinator to make the change.")
+        }
+        for refusal in summary.heldBack where refusal.rule != .visit && refusal.rule != .theme && refusal.rule != .role {
             context.warn("the server refused your revision \(refusal.revision.prefix(12)): \(UntrustedText.line(refusal.detail)). It and the changes that build on it stay here, unsent (nothing is lost); tell whoever runs the server, and run 'fieldnotes check' to see it.")
         }
         for document in summary.unmerged {
             context.warn(UnmergedText.warning(document, othersSynced: true))
         }
     }
+}
+
+/// A change the user's role on the server does not allow (exit 4): the rest of the sync went through.
+struct RoleRefusal: UserFacingError {
+    let detail: String
+    var message: String {
+        "The server refused a change your role does not allow: \(UntrustedText.line(detail)). Only a coordinator may change a pseudonym or purge; ask your coordinator."
+    }
+    var exitCode: Int32 { ExitCode.authentication }
 }
 
 /// How the CLI words a document whose versions could not be merged.

@@ -54,6 +54,7 @@ extension ImportReport {
             summary += "; \(visitsAdded) visit\(visitsAdded == 1 ? "" : "s") added"
             if visitsUpdated > 0 { summary += ", \(visitsUpdated) updated" }
         }
+        if personsAdded > 0 { summary += "; \(personsAdded) person\(personsAdded == 1 ? "" : "s") added to the register" }
         return summary + "."
     }
 

@@ -45,6 +45,12 @@ extension StoreError: UserFacingError {
             "The theme '\(slug)' is not in the codebook."
         case .noChanges:
             "Nothing to change: the values given are the current ones."
+        case .pseudonymisedView:
+            "Nothing was written: this command shows notes pseudonymised and may not change the store."
+        case .pseudonymTaken(let pseudonym, let holder):
+            "The pseudonym '\(UntrustedText.line(pseudonym))' is already used by the person \(holder.prefix(8)); pseudonyms must be unique in the group."
+        case .personExists(let name, let id):
+            "'\(UntrustedText.line(name))' is already in the register as the person \(id.prefix(8)); see 'fieldnotes people show \(id.prefix(8))'."
         case .notConflicted(let id):
             "The note \(id) has no conflict to resolve."
         case .unmergeable(let kind, let id, let reason) where reason.needsUpgrade:

@@ -81,7 +81,7 @@ public enum Admission {
     /// Whether `doc` is a well-formed id for a document of `kind`.
     public static func isValidDocumentID(_ doc: String, kind: DocumentKind) -> Bool {
         switch kind {
-        case .note, .visit: isLowercaseUUID(doc)
+        case .note, .visit, .person: isLowercaseUUID(doc)
         case .codebook: Codebook.isNormalizedSlug(doc)
         }
     }
@@ -201,6 +201,18 @@ public enum Admission {
             try line("description")
             // The labels are omittable: checked as single lines when present.
             for name in ["label", "label_en"] where fields[name] != nil { try line(name) }
+        case .person:
+            // The name may be empty: an erased person keeps only the pseudonym.
+            try line("name", mayBeEmpty: true)
+            try line("pseudonym", mayBeEmpty: false)
+            try line("role", optional: true)
+            if let kommune = fields["kommune"]?.stringValue,
+               KommuneRegister.named(kommune)?.name.utf8.elementsEqual(kommune.utf8) != true {
+                throw FieldProblem(rule: .fields, detail: "the person's kommune is not in the register")
+            }
+            for alias in try set("aliases") {
+                try checkLine(alias.stringValue ?? "", field: "alias", mayBeEmpty: false)
+            }
         }
     }
 

@@ -32,6 +32,9 @@ public enum AdmissionRule: String, Sendable, CaseIterable {
     case visit
     /// A note names a theme that is not in the codebook.
     case theme
+    /// The sender's role on the server does not allow it: only a coordinator changes a person's
+    /// pseudonym (or purges). Checked by the server, which knows the roles.
+    case role
 }
 
 /// A revision that may not enter a store, with the rule it broke.

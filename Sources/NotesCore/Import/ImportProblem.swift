@@ -89,6 +89,8 @@ public struct ImportReport: Sendable, Equatable {
     public var newThemes: [String] = []
     /// Visits added from visit records.
     public var visitsAdded = 0
+    /// Persons of a backup added to the register.
+    public var personsAdded = 0
     /// Visits that existed and were changed.
     public var visitsUpdated = 0
 }

@@ -210,6 +210,8 @@ private struct ImportSession {
             case .updated: report.visitsUpdated += 1
             case .unchanged: break
             }
+        case .person(let person):
+            if try store.people.importPerson(person) { report.personsAdded += 1 }
         }
     }
 

@@ -1,8 +1,9 @@
-/// The kinds of revisioned document: notes, visits and codebook entries all sync the same way.
+/// The kinds of revisioned document: notes, visits, codebook entries and persons all sync the same way.
 public enum DocumentKind: String, Sendable, CaseIterable, Comparable {
     case note
     case visit
     case codebook
+    case person
 
     /// Orders by name, for canonical listings.
     public static func < (lhs: DocumentKind, rhs: DocumentKind) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -13,6 +14,7 @@ public enum DocumentKind: String, Sendable, CaseIterable, Comparable {
         case .note: .note
         case .visit: .visit
         case .codebook: .codebook
+        case .person: .person
         }
     }
 }

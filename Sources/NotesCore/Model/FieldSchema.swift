@@ -122,6 +122,12 @@ public struct FieldSchema: Sendable {
         ("date", .string), ("kommune", .string), ("participants", .stringSet(.bytes)), ("purpose", .optionalString),
     ])
 
+    /// A person named in notes, with their pseudonym (`Person`).
+    public static let person = FieldSchema(fields: [
+        ("aliases", .stringSet(.bytes)), ("kommune", .optionalString), ("name", .string), ("pseudonym", .string),
+        ("role", .optionalString),
+    ])
+
     /// A codebook entry; its slug is the document id. `label` (Danish) and `label_en` (English)
     /// are the theme's display names in reports; they came after the first release, so they are
     /// omittable and a theme without one shows its built-in label or its slug.

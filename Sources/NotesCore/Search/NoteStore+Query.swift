@@ -15,7 +15,10 @@ extension NoteStore {
             let statement = try database.statement(sql)
             try statement.bind(all)
             defer { statement.reset() }
-            while try statement.step() { try body(NoteRow.note(from: statement)) }
+            while try statement.step() {
+                let note = NoteRow.note(from: statement)
+                try body(masking?.note(note) ?? note)
+            }
         }
     }
 
@@ -66,7 +69,9 @@ extension NoteStore {
         let order = "ORDER BY bm25(\(table), 2.0, 1.0), n.date DESC, n.id"
         let columns = "\(NoteRow.qualifiedColumns), snippet(\(table), 1, char(2), char(3), '…', 12)"
         func hit(_ statement: Statement) -> SearchHit {
-            SearchHit(note: NoteRow.note(from: statement), snippet: Snippet(marked: statement.text(Int32(NoteRow.columnNames.count))))
+            let hit = SearchHit(note: NoteRow.note(from: statement), snippet: Snippet(marked: statement.text(Int32(NoteRow.columnNames.count))))
+            guard let masking else { return hit }
+            return SearchHit(note: masking.note(hit.note), snippet: masking.snippet(hit.snippet))
         }
         do {
             try database.read {

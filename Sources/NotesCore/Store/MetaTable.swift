@@ -11,6 +11,7 @@ struct MetaTable {
         case pullSeq = "pull_seq", pullRevision = "pull_rev"
         case pushSeq = "push_seq", pushRevision = "push_rev"
         case remoteURL = "remote_url", remoteToken = "remote_token", remoteVerified = "remote_verified"
+        case serverRole = "server_role"
     }
 
     let database: Database

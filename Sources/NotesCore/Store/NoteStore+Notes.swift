@@ -92,7 +92,8 @@ extension NoteStore {
             try statement.bind([.text(id)])
             defer { statement.reset() }
             guard try statement.step() else { throw StoreError.notFound(kind: "note", id: prefix) }
-            return NoteRow.note(from: statement)
+            let note = NoteRow.note(from: statement)
+            return masking?.note(note) ?? note
         }
     }
 

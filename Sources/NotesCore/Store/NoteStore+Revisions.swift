@@ -259,6 +259,8 @@ extension NoteStore {
         case .note: try projectNote(head, conflicted: conflicted, isNew: isNew)
         case .visit: try projectVisit(head, conflicted: conflicted)
         case .codebook: try projectCodebook(head, conflicted: conflicted)
+        // A register of dozens: read from its heads (`PersonStore`), with no table of its own.
+        case .person: break
         }
     }
 

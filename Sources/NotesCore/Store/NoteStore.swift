@@ -21,6 +21,10 @@ public final class NoteStore {
     public private(set) var author: String
     /// The wall clock in milliseconds; replaceable so tests and the simulation control time.
     public var now: () -> Int64 = HybridClock.nowMilliseconds
+
+    /// When set, notes, visits and snippets are handed out with persons' names replaced, and the
+    /// store refuses every write (see `NameMasking`).
+    public var masking: NameMasking?
     /// The hybrid clock while a write transaction runs; written back when it ends.
     private var transactionClock: TransactionClock?
     /// While a bulk change defers the search index: the last `notes` rowid before it began.
@@ -216,6 +220,7 @@ public final class NoteStore {
     /// The hybrid clock is read once per transaction and written back once at its end, so an
     /// import of many notes does not read and write the meta table for every revision.
     public func write<T>(_ body: () throws -> T) throws -> T {
+        if masking != nil { throw StoreError.pseudonymisedView }
         do {
             return try database.write {
                 let outermost = transactionClock == nil
@@ -265,6 +270,9 @@ public final class NoteStore {
 
     /// The visits to municipalities.
     public var visits: VisitStore { VisitStore(store: self) }
+
+    /// The register of persons named in notes, with their pseudonyms.
+    public var people: PersonStore { PersonStore(store: self) }
 
     /// Changes the author written into new revisions.
     public func setAuthor(_ name: String) throws {

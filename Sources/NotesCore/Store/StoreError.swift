@@ -43,6 +43,13 @@ public enum StoreError: Error, Sendable, Equatable {
     case themeMissing(String)
     /// An edit that changes nothing.
     case noChanges
+    /// A store showing pseudonymised notes (`NameMasking`) was asked to write: a program error,
+    /// refused so that pseudonymised text never replaces a note.
+    case pseudonymisedView
+    /// Another person in the register already has this pseudonym (`holder` is their pseudonym's owner's id).
+    case pseudonymTaken(pseudonym: String, holder: String)
+    /// A person with this name (or alias) is already in the register.
+    case personExists(name: String, id: String)
     /// Resolving a note that has no conflict.
     case notConflicted(id: String)
     /// The document has several versions that cannot be merged, for `reason`.

@@ -171,6 +171,8 @@ public struct SyncState {
             try meta.set(.remoteToken, remote.token)
             try meta.set(.remoteVerified, remote.verified ? "1" : "0")
             if previous != nil && previous != remote.url {
+                // Another server: the role it gave is not this one's.
+                try meta.set(.serverRole, nil)
                 try setPullCheckpoint(seq: 0, revision: "")
                 try markPushableUnpushed()
             }
@@ -180,5 +182,17 @@ public struct SyncState {
     /// Records that the server confirmed the identity.
     public func setRemoteVerified(_ verified: Bool) throws {
         try write { try meta.set(.remoteVerified, verified ? "1" : "0") }
+    }
+
+    /// The role the server last reported for this store's user (`researcher`, `coordinator`), or
+    /// nil when it never said (no remote, or never synced). Decides, offline, what the store may
+    /// show with real names; the server enforces the role again on every push.
+    public func serverRole() throws -> String? {
+        try meta.value(.serverRole)
+    }
+
+    /// Records the role from `/v1/whoami`.
+    public func setServerRole(_ role: String) throws {
+        try write { try meta.set(.serverRole, role) }
     }
 }

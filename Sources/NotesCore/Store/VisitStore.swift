@@ -63,7 +63,10 @@ public struct VisitStore {
         try statement.bind([SQLValue(includeDeleted)])
         defer { statement.reset() }
         var result: [Visit] = []
-        while try statement.step() { result.append(Self.visit(from: statement)) }
+        while try statement.step() {
+            let visit = Self.visit(from: statement)
+            result.append(store.masking?.visit(visit) ?? visit)
+        }
         return result
     }
 
@@ -75,7 +78,8 @@ public struct VisitStore {
         try statement.bind([.text(id)])
         defer { statement.reset() }
         guard try statement.step() else { throw StoreError.notFound(kind: "visit", id: prefix) }
-        return Self.visit(from: statement)
+        let visit = Self.visit(from: statement)
+        return store.masking?.visit(visit) ?? visit
     }
 
     /// Expands a visit id prefix.

@@ -104,6 +104,12 @@ private struct HTMLReport {
             out.text(group)
             out.raw("</dd>\n")
         }
+        let names = l.pseudonymisation(summary.pseudonymisedPersons)
+        out.raw("<dt>")
+        out.text(names.label)
+        out.raw("</dt><dd class=\"pseudonymisation\">")
+        out.text(names.value)
+        out.raw("</dd>\n")
         out.raw("<dt>\(l.filters)</dt><dd>")
         if summary.filterDescription.isEmpty {
             out.raw(l.noFilters)

@@ -27,5 +27,13 @@ public enum JSONLinesWriter {
             sink.write(bytes: JSONWriter.canonical(.object(object)))
             sink.write("\n")
         }
+        // The register of persons, with real names: a backup restores what the store holds.
+        for person in try store.people.all() {
+            var object = person.json.objectValue ?? [:]
+            object["record"] = .string("person")
+            object["conflicted"] = nil
+            sink.write(bytes: JSONWriter.canonical(.object(object)))
+            sink.write("\n")
+        }
     }
 }

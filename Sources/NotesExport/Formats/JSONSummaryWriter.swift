@@ -12,6 +12,8 @@ public enum JSONSummaryWriter {
         var head: [String: JSONValue] = [
             "generated": .string(ExportDates.iso(summary.generated)),
             "group": JSONValue(summary.group),
+            "pseudonymised": .bool(summary.pseudonymisedPersons != nil),
+            "persons_replaced": summary.pseudonymisedPersons.map { .int(Int64($0)) } ?? .null,
             "filters": .object(Dictionary(summary.filterDescription.map { ($0.name, $0.value) }, uniquingKeysWith: { a, b in a + ", " + b })
                 .mapValues { .string($0) }),
             "by": JSONValue(strings: summary.by.map(\.rawValue)),

@@ -15,6 +15,8 @@ public enum MarkdownSummaryWriter {
         sink.write("# \(l.title): \(summary.by.map { $0.title(lang) }.joined(separator: " × "))\n\n")
         sink.write("- \(l.generated): \(ExportDates.timestamp(summary.generated))\n")
         if let group = summary.group { sink.write("- \(l.group): \(escape(group))\n") }
+        let names = l.pseudonymisation(summary.pseudonymisedPersons)
+        sink.write("- \(names.label): \(names.value)\n")
         let filters = summary.filterDescription.isEmpty ? l.noFilters
             : summary.filterDescription.map { "\($0.name) = \(escape($0.value))" }.joined(separator: "; ")
         sink.write("- \(l.filters): \(filters)\n")

@@ -25,6 +25,19 @@ public struct ReportLabels: Sendable {
     public let untitled: String
     public let notesPerGroup: String
     public let placements: String
+    /// The language the labels are in.
+    public var language: Language = .da
+
+    /// The header line saying whether names were replaced: "Pseudonymiseret: 2 personers navne
+    /// erstattet af pseudonymer" / "Rigtige navne (ikke pseudonymiseret)".
+    public func pseudonymisation(_ persons: Int?) -> (label: String, value: String) {
+        switch (language, persons) {
+        case (.da, let count?): ("Pseudonymiseret", count == 1 ? "1 persons navn erstattet af et pseudonym" : "\(count) personers navne erstattet af pseudonymer")
+        case (.da, nil): ("Navne", "rigtige navne (ikke pseudonymiseret)")
+        case (.en, let count?): ("Pseudonymised", count == 1 ? "1 person's name replaced by a pseudonym" : "\(count) persons' names replaced by pseudonyms")
+        case (.en, nil): ("Names", "real names (not pseudonymised)")
+        }
+    }
 
     /// The labels for a language.
     public static func labels(_ language: Language) -> ReportLabels {
@@ -36,7 +49,7 @@ public struct ReportLabels: Sendable {
                          placementsExplanation: "en note med flere værdier tæller i hver gruppe",
                          emptySelection: "Ingen noter matcher udvalget.", crossTab: "Krydstabel", count: "Antal",
                          none: "ingen", goals: "Verdensmål", modelByLevel: "Organisationsmodel × niveau", untitled: "(uden titel)",
-                         notesPerGroup: "Noter pr. gruppe", placements: "placeringer i grupper")
+                         notesPerGroup: "Noter pr. gruppe", placements: "placeringer i grupper", language: .da)
         case .en:
             ReportLabels(title: "Thematic summary", groupedBy: "Grouped by", notes: "notes", note: "note", groups: "groups",
                          kommuner: "Municipalities", period: "Period", authors: "Authors", filters: "Filters", noFilters: "none",
@@ -44,7 +57,7 @@ public struct ReportLabels: Sendable {
                          placementsExplanation: "a note with several values counts in each group",
                          emptySelection: "No notes match the selection.", crossTab: "Cross-tabulation", count: "Count",
                          none: "none", goals: "SDGs", modelByLevel: "Organisation model × level", untitled: "(untitled)",
-                         notesPerGroup: "Notes per group", placements: "placements in groups")
+                         notesPerGroup: "Notes per group", placements: "placements in groups", language: .en)
         }
     }
 }

@@ -45,6 +45,9 @@ public struct ThematicSummary: Sendable {
     /// Never the store's path: a report is handed on, and a path in it tells readers the
     /// coordinator's user name and folders.
     public let group: String?
+    /// How many registered persons' names were replaced by their pseudonyms, or nil when the
+    /// summary shows real names (`--real-names`). Set by the exporter after the notes were read.
+    public var pseudonymisedPersons: Int?
     /// The filters used, as `name = value` lines for people and as JSON.
     public let filterDescription: [(name: String, value: String)]
     /// The grouping dimensions (one, or two for a cross-tab).

@@ -40,9 +40,9 @@ public final class SyncEngine {
     @discardableResult
     public func run(dryRun: Bool = false) throws -> SyncSummary {
         try checkServer()
-        if try store.sync.remote()?.verified == false {
-            try verifyIdentity()
-        }
+        // Every sync asks (one small request): the role decides what this store may show with
+        // real names, and a coordinator can change it at any time.
+        try verifyIdentity()
         var summary = SyncSummary()
         if dryRun {
             summary.dryRun = true
@@ -72,7 +72,10 @@ public final class SyncEngine {
         guard response.status == 200 else { throw error(for: response) }
         let whoami = try decode(response, WhoamiResponse.init(decoding:))
         guard whoami.user == store.author else { throw SyncError.identityMismatch(storeAuthor: store.author, serverUser: whoami.user) }
-        if try store.sync.remote() != nil { try store.sync.setRemoteVerified(true) }
+        if try store.sync.remote() != nil {
+            try store.sync.setRemoteVerified(true)
+            if try store.sync.serverRole() != whoami.role { try store.sync.setServerRole(whoami.role) }
+        }
         return (whoami.user, whoami.role)
     }
 

@@ -91,6 +91,11 @@ extension ServerStore {
                     } catch let refusal as AdmissionRefusal {
                         throw PushRefusal.refused(refusal)
                     }
+                    if let refusal = try RolePolicy.refusal(of: revision, by: user, parent: { id in
+                        try revisions.first { $0.id == id } ?? Self.storedHistory(kind: revision.kind, doc: revision.doc, in: database)[id]
+                    }) {
+                        throw PushRefusal.refused(refusal)
+                    }
                     toInsert.append(revision)
                 }
                 if !missing.isEmpty { throw PushRefusal.missingParents(missing.sorted()) }

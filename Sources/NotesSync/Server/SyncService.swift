@@ -241,7 +241,7 @@ public struct SyncService: Sendable {
     /// A push refused by the admission rule: 403 for a claim of someone else's identity or a
     /// forged merge, 422 for anything else; the body names the revision and the rule.
     static func refusalResponse(_ refusal: AdmissionRefusal) -> HTTPResponse {
-        let forbidden: Set<AdmissionRule> = [.author, .replica, .merge]
+        let forbidden: Set<AdmissionRule> = [.author, .replica, .merge, .role]
         let status = forbidden.contains(refusal.rule) ? 403 : 422
         return ErrorResponse(code: status == 403 ? ErrorResponse.Code.forbidden : ErrorResponse.Code.inadmissible,
                              message: "Refused \(refusal.description). Nothing of this push was stored.", refusal: refusal)
