@@ -374,7 +374,10 @@ struct ExportFormatTests {
         let known = try SummaryFixture()
         let summary = try known.summary([.theme])
         let doc = try parseJSON(render(summary, .json))
-        #expect(Set(doc.keys) == ["by", "filters", "full", "generated", "groups", "language", "placements", "group", "total_notes"])
+        #expect(Set(doc.keys) == ["by", "filters", "full", "generated", "groups", "language", "placements", "group", "total_notes",
+                                  "pseudonymised", "persons_replaced"])
+        // Built without an exporter's masking: real names, said so.
+        #expect(doc["pseudonymised"] as? Bool == false && doc["persons_replaced"] is NSNull)
         #expect(doc["by"] as? [String] == ["theme"])
         #expect((doc["filters"] as? [String: String]) == [:])
         #expect(doc["full"] as? Bool == false)
@@ -440,7 +443,7 @@ struct ExportFormatTests {
         let summary = try SummaryFixture().summary([.model, .level])
         let doc = try parseJSON(render(summary, .json))
         #expect(Set(doc.keys) == ["by", "cells", "columns", "filters", "full", "generated", "groups", "language", "placements", "group",
-                                  "total_notes"])
+                                  "total_notes", "pseudonymised", "persons_replaced"])
         #expect(doc["by"] as? [String] == ["model", "level"])
         let columns = try #require(doc["columns"] as? [[String: Any]])
         #expect(columns.map { $0["key"] as? String } == ["virksomhed", "forsyning", "hele-kommunen", nil])

@@ -38,14 +38,7 @@ enum CodebookExportCommand {
         }
         let store = try context.openStore(arguments)
         let output = arguments.value("output")
-        if let output, ExportCommand.isSameFile(output, asAnyOf: [store.path, store.path + "-wal", store.path + "-shm"]) {
-            throw ExportError.targetIsStore(output)
-        }
-        let file = try output.map { try AtomicFile(path: $0, replace: arguments.flag("force")) }
-        let cleanup = file.map { InterruptCleanup(removing: $0.temporaryPath) }
-        defer { cleanup?.cancel() }
-        let sink: ExportSink = file.map { $0 as ExportSink } ?? context.out
-        do {
+        try ExportOutput.write(to: output, force: arguments.flag("force"), store: store, context: context) { sink, file in
             if format == "csv" {
                 CodebookCSVWriter.write(try store.codebook.entries(), language: language, to: sink)
             } else {
@@ -55,12 +48,7 @@ enum CodebookExportCommand {
                                                sink: sink, file: file)
                 }
             }
-            try file?.commit()
-        } catch {
-            file?.abandon()
-            throw error
         }
-        if let output { context.err.line("Wrote \(output).") }
         return ExitCode.ok
     }
 }

@@ -84,15 +84,7 @@ enum ExportCommand {
             Pseudonymisation.report(masking, context: context)
             return ExitCode.ok
         }
-        if let output, Self.isSameFile(output, asAnyOf: [store.path, store.path + "-wal", store.path + "-shm"]) {
-            throw ExportError.targetIsStore(output)
-        }
-        // Files are written under a temporary name and renamed at the end.
-        let file = try output.map { try AtomicFile(path: $0, replace: arguments.flag("force")) }
-        let cleanup = file.map { InterruptCleanup(removing: $0.temporaryPath) }
-        defer { cleanup?.cancel() }
-        let sink: ExportSink = file.map { $0 as ExportSink } ?? context.out
-        do {
+        try ExportOutput.write(to: output, force: arguments.flag("force"), store: store, context: context) { sink, file in
             switch format {
             case .jsonl:
                 try JSONLinesWriter.write(store: store, filter: filter, backup: arguments.flag("backup"), to: sink)
@@ -117,12 +109,7 @@ enum ExportCommand {
                                            sink: sink, file: file)
                 }
             }
-            try file?.commit()
-        } catch {
-            file?.abandon()
-            throw error
         }
-        if let output { context.err.line("Wrote \(output).") }
         Pseudonymisation.report(masking, context: context)
         return ExitCode.ok
     }

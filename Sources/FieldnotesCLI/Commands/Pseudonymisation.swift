@@ -32,9 +32,9 @@ enum Pseudonymisation {
         pseudonymise ? NameMasking(try store.people.pseudonymiser()) : nil
     }
 
-    /// Says on stderr what was replaced.
+    /// Says on stderr what was replaced (nothing when no person is registered: there was nothing to replace).
     static func report(_ masking: NameMasking?, context: Context) {
-        guard let masking else { return }
+        guard let masking, masking.hasRegister else { return }
         let count = masking.replaced.count
         context.err.line("Pseudonymised: \(count == 1 ? "1 person's name" : "\(count) persons' names") replaced by pseudonyms (registered persons: fieldnotes people).")
     }

@@ -37,6 +37,7 @@ enum RemoteCommand {
                 try engine.checkServer()
                 let identity = try engine.verifyIdentity()
                 try store.sync.setRemote(.init(url: url.absoluteString, token: token, verified: true))
+                try store.sync.setServerRole(identity.role)
                 context.out.line("Remote set to \(url.absoluteString) (you are '\(identity.user)', \(identity.role)).")
             } catch let error as SyncError where error.exitCode == ExitCode.unreachable {
                 try store.sync.setRemote(.init(url: url.absoluteString, token: token, verified: false))

@@ -13,6 +13,9 @@ public final class NameMasking {
         self.pseudonymiser = pseudonymiser
     }
 
+    /// Whether any person is registered (else nothing is ever replaced).
+    public var hasRegister: Bool { !pseudonymiser.isEmpty }
+
     /// A text with every registered name replaced.
     public func text(_ text: String) -> String {
         guard !pseudonymiser.isEmpty, !text.isEmpty else { return text }

@@ -40,9 +40,12 @@ public final class SyncEngine {
     @discardableResult
     public func run(dryRun: Bool = false) throws -> SyncSummary {
         try checkServer()
-        // Every sync asks (one small request): the role decides what this store may show with
-        // real names, and a coordinator can change it at any time.
-        try verifyIdentity()
+        // Asked until the server confirmed the identity, which also records the role (it decides
+        // what this store may show with real names); `remote set` asks again. A sync with
+        // nothing to do stays two requests.
+        if try store.sync.remote()?.verified == false {
+            try verifyIdentity()
+        }
         var summary = SyncSummary()
         if dryRun {
             summary.dryRun = true
