@@ -8,6 +8,11 @@ public struct CodebookStore {
 
     /// Every theme that is not deleted, by slug, with how many notes use it.
     public func entries() throws -> [CodebookEntry] {
+        // In a read transaction so that SQLite's errors (a damaged page) become store errors.
+        try store.read { try readEntries() }
+    }
+
+    private func readEntries() throws -> [CodebookEntry] {
         let statement = try database.statement("""
             SELECT c.slug, c.description, c.revision, c.conflicted,
                    (SELECT count(*) FROM note_themes t JOIN notes n ON n.rowid = t.note WHERE t.theme = c.slug AND n.deleted = 0)
@@ -36,6 +41,10 @@ public struct CodebookStore {
 
     /// Every theme's display label in `language` by slug (stored, built-in or the slug; see `CodebookEntry.displayLabel`).
     public func labels(_ language: Language) throws -> [String: String] {
+        try store.read { try readLabels(language) }
+    }
+
+    private func readLabels(_ language: Language) throws -> [String: String] {
         let statement = try database.statement("SELECT slug, revision FROM codebook WHERE deleted = 0")
         defer { statement.reset() }
         var rows: [(String, String)] = []

@@ -78,6 +78,11 @@ public struct PersonStore {
 
     /// Every person in the register (not deleted), by pseudonym.
     public func all() throws -> [Person] {
+        // In a read transaction so that SQLite's errors (a damaged page) become store errors.
+        try store.read { try readAll() }
+    }
+
+    private func readAll() throws -> [Person] {
         let statement = try database.statement(
             "SELECT h.doc, r.id, r.data FROM heads h JOIN revisions r ON r.id = h.rev WHERE h.kind = 'person' ORDER BY h.doc")
         defer { statement.reset() }
