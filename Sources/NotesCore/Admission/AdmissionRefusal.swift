@@ -32,6 +32,9 @@ public enum AdmissionRule: String, Sendable, CaseIterable {
     case visit
     /// A note names a theme that is not in the codebook.
     case theme
+    /// A revision marked as purged by a purge record that the receiver does not hold or that
+    /// does not name its document.
+    case purge
 }
 
 /// A revision that may not enter a store, with the rule it broke.

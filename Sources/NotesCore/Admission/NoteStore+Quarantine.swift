@@ -49,6 +49,7 @@ extension NoteStore {
                     }
                 case .visit: try database.run("DELETE FROM visits WHERE id = ?", [.text(doc)])
                 case .codebook: try database.run("DELETE FROM codebook WHERE slug = ?", [.text(doc)])
+                case .purge: break
                 }
             } else {
                 try project(kind: kind, doc: doc, heads: heads)

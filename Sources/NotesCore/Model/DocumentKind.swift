@@ -1,8 +1,11 @@
-/// The kinds of revisioned document: notes, visits and codebook entries all sync the same way.
+/// The kinds of revisioned document: notes, visits and codebook entries all sync the same way;
+/// a purge record (`purge`) syncs the same way too, but is never edited or merged.
 public enum DocumentKind: String, Sendable, CaseIterable, Comparable {
     case note
     case visit
     case codebook
+    /// An erasure record: what was purged, by whom and why (one revision per record, no parents).
+    case purge
 
     /// Orders by name, for canonical listings.
     public static func < (lhs: DocumentKind, rhs: DocumentKind) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -13,6 +16,7 @@ public enum DocumentKind: String, Sendable, CaseIterable, Comparable {
         case .note: .note
         case .visit: .visit
         case .codebook: .codebook
+        case .purge: .purge
         }
     }
 }
