@@ -221,3 +221,46 @@ enum PurgeTestPause {
         Thread.sleep(forTimeInterval: 60)
     }
 }
+
+extension NoteStore {
+    /// Resolves an id prefix with `resolve`; when nothing matches, a purged document of `kind`
+    /// with that prefix is reported as purged (`PurgedDocumentError`) rather than unknown.
+    func resolvePurgeAware(_ prefix: String, kind: DocumentKind, _ resolve: () throws -> String) throws -> String {
+        do {
+            return try resolve()
+        } catch StoreError.notFound(let kindName, let id) {
+            let wanted = prefix.trimmingCharacters(in: .whitespaces).lowercased()
+            let purged = try purgedDocuments(kind: kind, prefix: wanted)
+            if purged.count == 1, let target = PurgeTarget(kind: kind, doc: purged[0]), let record = try purge(covering: kind, doc: purged[0]) {
+                throw PurgedDocumentError(target: target, record: record)
+            }
+            throw StoreError.notFound(kind: kindName, id: id)
+        }
+    }
+
+    /// A note id from a prefix, among the notes and the purged notes (for `history`).
+    public func resolveNoteIDIncludingPurged(_ prefix: String) throws -> String {
+        do {
+            return try resolveNoteID(prefix)
+        } catch let error as PurgedDocumentError {
+            return error.target.doc
+        }
+    }
+
+    /// A purge target from an id prefix: a note, else a visit (for `purge ID`).
+    ///
+    /// - Throws: `PurgedDocumentError` when it is purged already, `StoreError.notFound` when
+    ///   neither a note nor a visit has the prefix, `StoreError.ambiguousID` as `resolveID` does.
+    public func resolvePurgeTarget(_ prefix: String) throws -> PurgeTarget {
+        let noteID: String?
+        do {
+            noteID = try resolveNoteID(prefix)
+        } catch StoreError.notFound {
+            noteID = nil
+        }
+        if let noteID, let target = PurgeTarget(kind: .note, doc: noteID) { return target }
+        let visitID = try visits.resolveID(prefix)
+        guard let target = PurgeTarget(kind: .visit, doc: visitID) else { throw StoreError.notFound(kind: "note", id: prefix) }
+        return target
+    }
+}

@@ -40,7 +40,9 @@ public final class SyncEngine {
     @discardableResult
     public func run(dryRun: Bool = false) throws -> SyncSummary {
         try checkServer()
-        if try store.sync.remote()?.verified == false {
+        // The role is learnt once (and again with every `verifyIdentity`), so a store knows
+        // offline whether its author may purge.
+        if try store.sync.remote()?.verified == false || store.serverRole() == nil {
             try verifyIdentity()
         }
         var summary = SyncSummary()
@@ -54,6 +56,8 @@ public final class SyncEngine {
         try checkLastPushIsStillThere()
         summary.pushed += try pushAll(&summary)
         try pullAll(&summary)
+        // A purge received in the pull is applied; its bytes now leave the file.
+        try store.finishPendingPurge()
         if let document = summary.unmerged.first(where: { $0.reason.needsUpgrade }) {
             throw SyncError.upgradeNeeded(document.reason.description)
         }
@@ -73,6 +77,7 @@ public final class SyncEngine {
         let whoami = try decode(response, WhoamiResponse.init(decoding:))
         guard whoami.user == store.author else { throw SyncError.identityMismatch(storeAuthor: store.author, serverUser: whoami.user) }
         if try store.sync.remote() != nil { try store.sync.setRemoteVerified(true) }
+        try store.setServerRole(whoami.role)
         return (whoami.user, whoami.role)
     }
 
@@ -136,7 +141,7 @@ public final class SyncEngine {
                 let size = revision.bytes.count + 96
                 if size > budget { throw SyncError.revisionTooLarge(id: revision.id, bytes: revision.bytes.count, limit: maxBody) }
                 if body.byteCount + size > target && !batch.isEmpty { break }
-                body.append(id: revision.id, canonicalBytes: revision.bytes)
+                body.append(id: revision.id, canonicalBytes: revision.bytes, purgedBy: revision.purgedBy)
                 batch.append(revision)
                 covered = revision.seq
             }
@@ -281,6 +286,7 @@ public final class SyncEngine {
             }
             let report = try store.receive(admitted, pushed: true, moreToCome: page.more)
             received += report.inserted
+            summary.purgeDrops += report.purgeDrops
             summary.merged += report.merges.merged
             if !page.more { summary.unmerged = report.merges.unmerged }
             try store.sync.setPullCheckpoint(seq: page.next, revision: page.last)
@@ -418,7 +424,11 @@ public final class SyncEngine {
         let message = (try? ErrorResponse(decoding: response.body))?.message ?? "no details"
         switch response.status {
         case 401: return .unauthorized(url: url)
-        case 403: return .forbidden(message)
+        case 403:
+            if let body = try? ErrorResponse(decoding: response.body), body.code == ErrorResponse.Code.forbiddenRole {
+                return .roleRequired(role: "coordinator", message: message)
+            }
+            return .forbidden(message)
         case 404: return .notAFieldnotesServer(url: url)
         case 507: return .serverDiskFull(url: url)
         default: return .server(status: response.status, message: message)
