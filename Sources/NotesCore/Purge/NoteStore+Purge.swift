@@ -69,11 +69,13 @@ extension NoteStore {
             let kind = SQLValue.text(target.kind.rawValue), doc = SQLValue.text(target.doc)
             try database.run("INSERT OR IGNORE INTO purged_documents(kind, doc, purge) VALUES (?, ?, ?)", [kind, doc, .text(record.id)])
             let rows = try database.statement(
-                "SELECT id, data, replica, author, clock FROM revisions WHERE kind = ? AND doc = ? AND purged_by IS NULL ORDER BY seq")
+                "SELECT id, data, replica, author, clock, pushed FROM revisions WHERE kind = ? AND doc = ? AND purged_by IS NULL ORDER BY seq")
             try rows.bind([kind, doc])
             var found: [(id: String, bytes: [UInt8], own: Bool)] = []
             while try rows.step() {
-                let own = rows.text(2) == replicaID && rows.text(3) == author && rows.int(4) > record.clock
+                // This replica's change that nobody else could have seen before the purge: never
+                // pushed, or made after the purge was recorded (offline).
+                let own = rows.text(2) == replicaID && rows.text(3) == author && (rows.int(5) == 0 || rows.int(4) > record.clock)
                 found.append((rows.text(0), rows.bytes(1), own))
             }
             rows.reset()
@@ -143,6 +145,18 @@ extension NoteStore {
         } catch {
             throw Self.translate(error, path: path)
         }
+    }
+
+    /// The revisions among `ids` that a purge rewrote, as drops to tell their author about
+    /// (the server stored them purged on arrival), in id order.
+    public func purgeDrops(among ids: Set<String>) throws -> [PurgeDrop] {
+        var drops: [PurgeDrop] = []
+        for id in ids.sorted() {
+            guard let revision = try revision(id: id), let purge = revision.purgedBy, let record = try purgeRecord(purge),
+                  let target = PurgeTarget(kind: revision.kind, doc: revision.doc) else { continue }
+            drops.append(PurgeDrop(revision: id, target: target, record: record))
+        }
+        return drops
     }
 
     /// The purge record (its document id) this store applied to a document, or nil.
@@ -259,7 +273,12 @@ extension NoteStore {
             noteID = nil
         }
         if let noteID, let target = PurgeTarget(kind: .note, doc: noteID) { return target }
-        let visitID = try visits.resolveID(prefix)
+        let visitID: String
+        do {
+            visitID = try visits.resolveID(prefix)
+        } catch StoreError.notFound {
+            throw StoreError.notFound(kind: "note or visit", id: prefix)
+        }
         guard let target = PurgeTarget(kind: .visit, doc: visitID) else { throw StoreError.notFound(kind: "note", id: prefix) }
         return target
     }

@@ -17,6 +17,8 @@ public final class SyncEngine {
     private let url: String
     private let progress: ((String) -> Void)?
     private var maxBody = 1 << 20
+    /// This store's revisions that the server stored purged on arrival during this sync.
+    private var purgedOnArrival: Set<String> = []
 
     /// Revisions per pull request. Pages of 2,000 (about 3 MB of notes) let the pipelined pull
     /// overlap fetching and storing from early on: with pages of 5,000 (or 8 MiB), a first sync
@@ -58,6 +60,7 @@ public final class SyncEngine {
         try pullAll(&summary)
         // A purge received in the pull is applied; its bytes now leave the file.
         try store.finishPendingPurge()
+        summary.purgeDrops += try store.purgeDrops(among: purgedOnArrival.subtracting(summary.purgeDrops.map(\.revision)))
         if let document = summary.unmerged.first(where: { $0.reason.needsUpgrade }) {
             throw SyncError.upgradeNeeded(document.reason.description)
         }
@@ -155,6 +158,7 @@ public final class SyncEngine {
             case 200:
                 let result = try decode(response, PushResponse.init(decoding:))
                 accepted += result.accepted
+                purgedOnArrival.formUnion(result.purged)
                 try store.sync.markPushed(batch.map(\.id), serverSequence: result.lastSequence, serverRevision: result.last)
                 after = covered
                 sent += batch.count

@@ -13,6 +13,9 @@ extension ServerStore {
         public var lastSequence: Int64 = 0
         /// The revision at `lastSequence`.
         public var lastID: String = ""
+        /// Revisions of the push that a purge the server held covered: stored without their
+        /// content (the standing rule), so their author is told.
+        public var purgedOnArrival: [String] = []
 
         /// Creates a result.
         public init(accepted: Int, alreadyKnown: Int, lastSequence: Int64 = 0, lastID: String = "") {
@@ -116,6 +119,7 @@ extension ServerStore {
                     if revision.kind != .purge, revision.purgedBy == nil,
                        let purge = try Self.purgeCovering(kind: revision.kind, doc: revision.doc, in: database) {
                         revision = revision.purged(by: purge)
+                        if !revision.author.isEmpty { result.purgedOnArrival.append(revision.id) }
                     }
                     if try Self.insert(revision, pushedBy: user.name, database: database) {
                         result.accepted += 1

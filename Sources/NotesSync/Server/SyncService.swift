@@ -153,7 +153,8 @@ public struct SyncService: Sendable {
         do {
             let result = try store.push(revisions, user: user)
             return .json(status: 200, PushResponse(accepted: result.accepted, alreadyKnown: result.alreadyKnown,
-                                                    lastSequence: result.lastSequence, last: result.lastID).encoded())
+                                                    lastSequence: result.lastSequence, last: result.lastID,
+                                                    purged: result.purgedOnArrival).encoded())
         } catch let refusal as PushRefusal {
             switch refusal {
             case .missingParents(let ids):
