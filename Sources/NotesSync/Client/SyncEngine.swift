@@ -42,9 +42,9 @@ public final class SyncEngine {
     @discardableResult
     public func run(dryRun: Bool = false) throws -> SyncSummary {
         try checkServer()
-        // The role is learnt once (and again with every `verifyIdentity`), so a store knows
-        // offline whether its author may purge.
-        if try store.sync.remote()?.verified == false || store.serverRole() == nil {
+        // `verifyIdentity` also records the author's role, so a store knows offline whether its
+        // author may purge.
+        if try store.sync.remote()?.verified == false {
             try verifyIdentity()
         }
         var summary = SyncSummary()
