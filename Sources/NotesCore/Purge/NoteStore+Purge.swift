@@ -71,12 +71,12 @@ extension NoteStore {
             let rows = try database.statement(
                 "SELECT id, data, replica, author, clock, pushed FROM revisions WHERE kind = ? AND doc = ? AND purged_by IS NULL ORDER BY seq")
             try rows.bind([kind, doc])
-            var found: [(id: String, bytes: [UInt8], own: Bool)] = []
+            var found: [(id: String, bytes: [UInt8], own: Bool, unpushed: Bool)] = []
             while try rows.step() {
                 // This replica's change that nobody else could have seen before the purge: never
                 // pushed, or made after the purge was recorded (offline).
                 let own = rows.text(2) == replicaID && rows.text(3) == author && (rows.int(5) == 0 || rows.int(4) > record.clock)
-                found.append((rows.text(0), rows.bytes(1), own))
+                found.append((rows.text(0), rows.bytes(1), own, rows.int(5) == 0))
             }
             rows.reset()
             for (index, row) in found.enumerated() {
@@ -95,6 +95,11 @@ extension NoteStore {
                 let purged = original.purged(by: record.id)
                 try database.run("UPDATE revisions SET data = ?, purged_by = ? WHERE id = ?",
                                  [.blob(purged.canonicalBytes), .text(record.id), .text(row.id)])
+                // An unpushed revision moves behind the purge record in the log, so a push sends the
+                // record first: the server takes a purged revision only from behind its purge.
+                if row.unpushed {
+                    try database.run("UPDATE revisions SET seq = (SELECT max(seq) + 1 FROM revisions) WHERE id = ?", [.text(row.id)])
+                }
                 rewritten += 1
                 if row.own { dropped.append(PurgeDrop(revision: row.id, target: target, record: record)) }
             }

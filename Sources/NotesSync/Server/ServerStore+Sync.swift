@@ -191,8 +191,10 @@ extension ServerStore {
                 var batch = PullBatch(revisions: [], next: since, last: after, more: false)
                 var bytes = 0
                 var servedPurges: Set<String> = []
+                // Rows taken from the log (purge records sent ahead of the rows they cover do not count).
+                var taken = 0
                 while try statement.step() {
-                    if batch.revisions.count == limit {
+                    if taken == limit {
                         batch.more = true
                         break
                     }
@@ -218,6 +220,7 @@ extension ServerStore {
                     }
                     if statement.text(5) == DocumentKind.purge.rawValue { servedPurges.insert(statement.text(6)) }
                     batch.revisions.append(row)
+                    taken += 1
                     batch.next = row.seq
                     batch.last = row.id
                 }
