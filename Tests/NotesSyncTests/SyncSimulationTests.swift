@@ -449,7 +449,8 @@ private final class Simulation {
             try row.purgedBy.map { try Revision(purgedBytes: row.bytes, id: row.id, purgedBy: $0) }
                 ?? Revision(canonicalBytes: row.bytes, expectedID: row.id)
         }
-        let notes = known.filter { $0.kind == .note }
+        // A purged note takes any revision (its content is dropped on arrival), so attacks aim at the others.
+        let notes = known.filter { $0.kind == .note && $0.purgedBy == nil && !purgedNotes.contains($0.doc) }
         let victim = replicas.randomElement(using: &random)!
         let malloryReplica = "ma11ory0ma11ory0ma11ory0ma11ory0"
         clock.milliseconds += 1

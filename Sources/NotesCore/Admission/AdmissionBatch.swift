@@ -127,10 +127,14 @@ public struct AdmissionBatch<Context: AdmissionContext> {
         }
         let covered = try revision.purgedBy != nil || purgeCovering(revision.kind, revision.doc) != nil
         if covered {
-            remember(revision)
-            return
+            // A merge over purged parents cannot be recomputed (it may have been made from their
+            // content before the purge), and its content is dropped on arrival anyway; its clock
+            // is still checked.
+            if isMerge && revision.clock != parents.map(\.clock).max() ?? 0 {
+                throw refuse(.merge, "a merge has the greater clock of its parents")
+            }
         }
-        if !isMerge {
+        if !isMerge && !covered {
             // An authored revision carries its parent's open conflicts (or fewer: a resolve) and
             // its parent's stamp on every field it leaves unchanged; it cannot invent either. A
             // made-up conflict side could put words in a colleague's name (`resolve --take mine`
@@ -138,14 +142,14 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             let parent = try revision.parents.first.flatMap { try revisionOf($0) }
             if let problem = Self.inheritanceProblem(revision, parent: parent) { throw refuse(.fields, problem) }
         }
-        if isMerge {
+        if isMerge && !covered {
             // The format is checked by recomputing: a client has only format 1 to know of.
             guard revision.clock == parents.map(\.clock).max() ?? 0 else {
                 throw refuse(.merge, "a merge has the greater clock of its parents")
             }
             if let verify = policy.verifyMerge { try verify(revision, admittedByDocument[Self.key(revision.kind, revision.doc)] ?? [:]) }
         }
-        if revision.kind == .note {
+        if revision.kind == .note && !covered {
             if let visit = revision.string("visit"), try !hasDocument(.visit, visit) {
                 throw refuse(.visit, "visit \(visit.prefix(12)) does not exist")
             }
