@@ -119,12 +119,19 @@ struct PurgeEndToEndTests {
         _ = try anna.cli.sqlite(anna.cli.storePath, "DELETE FROM meta WHERE key = 'server_role'")
         let offline = try anna.cli.run("purge", note, "--reason", "test")
         #expect(offline.status == 0, "\(offline)")
+        #expect(offline.stdout.contains("only when a coordinator pushes it"), "\(offline)")
+        let other = try anna.cli.add("--title", "Andet", "--body", "Mere", "--kommune", "Odense", "--date", "2026-03-03")
         let before = try server.revisionCount()
-        let sync = try anna.cli.run("sync")
-        #expect(sync.status == 4, "\(sync)")
-        #expect(sync.stderr.contains("Only a coordinator may purge"), "\(sync)")
-        #expect(try server.revisionCount() == before)
+        for _ in 0..<2 {
+            let sync = try anna.cli.run("sync")
+            #expect(sync.status == 4, "\(sync)")
+            #expect(sync.stderr.contains("Only a coordinator may purge"), "\(sync)")
+        }
+        // The purge is refused with nothing of it stored; the other note still synced.
         #expect(try server.documents(kind: "purge").isEmpty)
+        #expect(try server.documents(kind: "note") == [note, other])
+        #expect(try server.revisionCount() == before + 1)
+        #expect(try server.cli.sqlite(server.database, "SELECT count(*) FROM revisions WHERE purged_by IS NOT NULL") == "0")
         #expect(try server.cli.run("server", "check", "--db", server.database).status == 0)
     }
 

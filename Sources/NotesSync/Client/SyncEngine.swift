@@ -19,6 +19,8 @@ public final class SyncEngine {
     private var maxBody = 1 << 20
     /// This store's revisions that the server stored purged on arrival during this sync.
     private var purgedOnArrival: Set<String> = []
+    /// The role the server required for a revision it refused in this sync (a purge), if any.
+    private var roleRefusal: String?
 
     /// Revisions per pull request. Pages of 2,000 (about 3 MB of notes) let the pipelined pull
     /// overlap fetching and storing from early on: with pages of 5,000 (or 8 MiB), a first sync
@@ -67,6 +69,9 @@ public final class SyncEngine {
         // Push again: merges made now, and everything after a server reset.
         summary.pushed += try pushAll(&summary)
         summary.conflicts = try store.conflictCount()
+        if let role = roleRefusal {
+            throw SyncError.roleRequired(role: role, message: summary.description)
+        }
         return summary
     }
 
@@ -200,6 +205,10 @@ public final class SyncEngine {
                 }
                 waiting.insert(refusal.revision)
                 summary.heldBack.append(refusal)
+                // A purge only a coordinator may send: the rest syncs, and the sync then fails (exit 4).
+                if response.status == 403, (try? ErrorResponse(decoding: response.body))?.code == ErrorResponse.Code.forbiddenRole {
+                    roleRefusal = "coordinator"
+                }
             default:
                 throw error(for: response)
             }

@@ -165,7 +165,8 @@ public struct SyncService: Sendable {
                 return Self.refusalResponse(refusal)
             case .forbiddenRole(let revision, let required):
                 return ErrorResponse(code: ErrorResponse.Code.forbiddenRole,
-                                     message: "Revision \(revision.prefix(12)) is a purge, which only a \(required) may push. Nothing of this push was stored.")
+                                     message: "Revision \(revision.prefix(12)) is a purge, which only a \(required) may push. Nothing of this push was stored.",
+                                     refusal: AdmissionRefusal(revision: revision, rule: .purge, detail: "only a \(required) may push a purge"))
                     .response(status: 403)
             }
         } catch let error as ServerStoreError where error.isTransient {
