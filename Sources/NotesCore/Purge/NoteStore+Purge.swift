@@ -142,11 +142,13 @@ extension NoteStore {
         do {
             try database.execute("PRAGMA secure_delete = ON")
             PurgeTestPause.pause(at: .scrub)
-            try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            _ = try Self.checkpointAndTruncate(database)
             try database.execute("VACUUM")
-            try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            // Another process reading the store (a second command) can keep the old WAL frames:
+            // the mark then stays, and the next command that opens the store tries again.
+            guard try Self.checkpointAndTruncate(database) else { return }
             try database.write { try database.run("DELETE FROM meta WHERE key = ?", [.text(Self.purgeScrubPendingKey)]) }
-            try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            _ = try Self.checkpointAndTruncate(database)
         } catch {
             throw Self.translate(error, path: path)
         }
@@ -162,6 +164,12 @@ extension NoteStore {
             drops.append(PurgeDrop(revision: id, target: target, record: record))
         }
         return drops
+    }
+
+    /// Checkpoints the WAL into the database and truncates it; false when a reader kept it busy.
+    package static func checkpointAndTruncate(_ database: Database) throws -> Bool {
+        // The first column of `wal_checkpoint` is 1 when it could not complete (SQLITE_BUSY).
+        try database.scalar("PRAGMA wal_checkpoint(TRUNCATE)")?.integer == 0
     }
 
     /// The purge record (its document id) this store applied to a document, or nil.

@@ -47,11 +47,13 @@ extension ServerStore {
     static func finishPendingPurge(_ database: Database) throws {
         guard try database.scalar("SELECT value FROM meta WHERE key = ?", [.text(purgeScrubPendingKey)]) != nil else { return }
         try database.execute("PRAGMA secure_delete = ON")
-        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _ = try NoteStore.checkpointAndTruncate(database)
         try database.execute("VACUUM")
-        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        // A reader in the middle of a pull can keep the old WAL frames: the mark then stays, and
+        // the next purge or start tries again.
+        guard try NoteStore.checkpointAndTruncate(database) else { return }
         try database.write { try database.run("DELETE FROM meta WHERE key = ?", [.text(purgeScrubPendingKey)]) }
-        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _ = try NoteStore.checkpointAndTruncate(database)
     }
 
     /// The purge record (its document id) applied to a document, or nil.

@@ -68,11 +68,11 @@ extension ServerStore {
             throw PushRefusal.forbiddenRole(revision: purge.id, required: ServerUser.Role.coordinator.rawValue)
         }
         let revisions = revisions.filter { $0.kind == .purge } + revisions.filter { $0.kind != .purge }
-        var purged = false
+        var needsScrub = false
         defer {
             // After the commit: the scrub needs the writer outside a transaction. A failure
             // leaves the mark set, and the next push or start finishes it.
-            if purged { try? withWriter { try Self.finishPendingPurge($0) } }
+            if needsScrub { try? withWriter { try Self.finishPendingPurge($0) } }
         }
         return try withWriter { database in
             try database.write {
@@ -126,10 +126,12 @@ extension ServerStore {
                         result.landed(database.lastInsertRowID, revision.id)
                         if let record = PurgeRecord(revision) {
                             try Self.applyPurge(record, in: database)
-                            purged = true
+                            needsScrub = true
                         }
                     }
                 }
+                // A scrub an earlier push could not finish (a reader held the WAL) is retried too.
+                if !needsScrub { needsScrub = try database.scalar("SELECT 1 FROM meta WHERE key = ?", [.text(Self.purgeScrubPendingKey)]) != nil }
                 return result
             }
         }
