@@ -103,6 +103,34 @@ struct PurgeEndToEndTests {
         #expect(filesHolding(marker, in: sqliteFiles(server.database)).isEmpty)
     }
 
+    /// A coordinator purges a note (and a visit) that never left the laptop: the rewritten
+    /// revisions are pushed with their purge records, and the server and a colleague agree.
+    @Test func purgeBeforeTheFirstPush() throws {
+        let server = try SyncServerProcess()
+        let token = try server.cli.run("server", "add-user", "kim", "--db", server.database, "--role", "coordinator")
+        let kim = try Laptop("kim", server: server, token: token.line)
+        let anna = try Laptop("anna", server: server, token: try server.addUser("anna"))
+        let marker = "UDKAST-\(UUID().uuidString.prefix(8))"
+        let visit = try kim.cli.run("visit", "add", "--kommune", "Vejle", "--date", "2026-03-04", "--purpose", "Møde om \(marker)").line
+        let note = try kim.cli.add("--visit", visit, "--title", "Udkast \(marker)", "--body", "Tekst \(marker)")
+        try kim.editBody(note, "Rettet \(marker)")
+        let kept = try kim.cli.add("--kommune", "Vejle", "--title", "Bliver", "--body", "Bliver her")
+        for id in [note, visit] {
+            let purge = try kim.cli.run("purge", id, "--reason", "skrevet ved en fejl")
+            #expect(purge.status == 0, "\(purge)")
+        }
+        try kim.sync()
+        try anna.sync()
+        #expect(try kim.list() == anna.list())
+        #expect(try anna.list().contains(kept))
+        #expect(try anna.cli.run("visit", "show", visit).status == 1)
+        #expect(try anna.cli.run("history", note).stdout.contains("purged by kim on"))
+        for laptop in [kim, anna] { #expect(try laptop.cli.run("check").status == 0) }
+        #expect(try server.cli.run("server", "check", "--db", server.database).status == 0)
+        let files = sqliteFiles(kim.cli.storePath) + sqliteFiles(anna.cli.storePath) + sqliteFiles(server.database)
+        #expect(filesHolding(marker, in: files).isEmpty, "\(filesHolding(marker, in: files))")
+    }
+
     /// A researcher's purge: refused by their own store when it knows the role, and by the
     /// server (403, exit 4) with nothing stored when it does not.
     @Test func researcherPurgeIsRefused() throws {

@@ -71,12 +71,12 @@ extension NoteStore {
             let rows = try database.statement(
                 "SELECT id, data, replica, author, clock, pushed FROM revisions WHERE kind = ? AND doc = ? AND purged_by IS NULL ORDER BY seq")
             try rows.bind([kind, doc])
-            var found: [(id: String, bytes: [UInt8], own: Bool, unpushed: Bool)] = []
+            var found: [(id: String, bytes: [UInt8], own: Bool)] = []
             while try rows.step() {
                 // This replica's change that nobody else could have seen before the purge: never
                 // pushed, or made after the purge was recorded (offline).
                 let own = rows.text(2) == replicaID && rows.text(3) == author && (rows.int(5) == 0 || rows.int(4) > record.clock)
-                found.append((rows.text(0), rows.bytes(1), own, rows.int(5) == 0))
+                found.append((rows.text(0), rows.bytes(1), own))
             }
             rows.reset()
             for (index, row) in found.enumerated() {
@@ -95,11 +95,6 @@ extension NoteStore {
                 let purged = original.purged(by: record.id)
                 try database.run("UPDATE revisions SET data = ?, purged_by = ? WHERE id = ?",
                                  [.blob(purged.canonicalBytes), .text(record.id), .text(row.id)])
-                // An unpushed revision moves behind the purge record in the log, so a push sends the
-                // record first: the server takes a purged revision only from behind its purge.
-                if row.unpushed {
-                    try database.run("UPDATE revisions SET seq = (SELECT max(seq) + 1 FROM revisions) WHERE id = ?", [.text(row.id)])
-                }
                 rewritten += 1
                 if row.own { dropped.append(PurgeDrop(revision: row.id, target: target, record: record)) }
             }
@@ -294,5 +289,19 @@ extension NoteStore {
         }
         guard let target = PurgeTarget(kind: .visit, doc: visitID) else { throw StoreError.notFound(kind: "note", id: prefix) }
         return target
+    }
+}
+
+extension SyncState {
+    /// The unpushed purge record (by its document id) that a purged revision about to be pushed
+    /// names, or nil when it is pushed already: the server takes a purged revision only where it
+    /// holds its purge, so a push sends the record with (the server applies it first) or before it.
+    public func unpushedPurgeRecord(_ purge: String) throws -> StoredRevision? {
+        let statement = try store.database.statement(
+            "SELECT seq, id, data, parents, author, replica, purged_by FROM revisions WHERE kind = 'purge' AND doc = ? AND pushed = 0 LIMIT 1")
+        try statement.bind([.text(purge)])
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return StoredRevision(statement: statement)
     }
 }

@@ -136,6 +136,11 @@ public final class SyncEngine {
             let budget = maxBody - 64
             let target = min(budget, Self.pushTargetBytes)
             for revision in pending {
+                // A purge record sent ahead of a revision it covers (below) is not sent twice.
+                if batch.contains(where: { $0.id == revision.id }) {
+                    covered = revision.seq
+                    continue
+                }
                 if waiting.contains(revision.id) || revision.parents.contains(where: waiting.contains) {
                     waiting.insert(revision.id)
                     covered = revision.seq
@@ -145,6 +150,14 @@ public final class SyncEngine {
                     notOurs.append(revision.id)
                     covered = revision.seq
                     continue
+                }
+                // A purged revision goes with its purge record when that is not on the server yet
+                // (a purge recorded here after the revision was written, so later in the log).
+                if let purge = revision.purgedBy, !batch.contains(where: { $0.id == revision.id }),
+                   let record = try store.sync.unpushedPurgeRecord(purge), !batch.contains(where: { $0.id == record.id }),
+                   !waiting.contains(record.id) {
+                    body.append(id: record.id, canonicalBytes: record.bytes)
+                    batch.append(record)
                 }
                 let size = revision.bytes.count + 96
                 if size > budget { throw SyncError.revisionTooLarge(id: revision.id, bytes: revision.bytes.count, limit: maxBody) }
