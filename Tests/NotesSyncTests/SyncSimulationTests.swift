@@ -77,7 +77,7 @@ private final class Simulation {
     /// after which a purged revision could reach the restored server before its purge record.
     private var purgesAllowed = false
     /// The notes purged in this schedule.
-    private var purgedNotes: Set<String> = []
+    private(set) var purgedNotes: Set<String> = []
 
     static let authors = ["anna", "bo", "carl", "dorte", "eva"]
     static let kommuner = ["Odense", "Aarhus", "Vejle", "Hørsholm", "Ærø"]
@@ -732,6 +732,7 @@ struct SyncSimulationTests {
         var failed = 0
         var restores = 0
         var merges = 0
+        var purges = 0
         let template: StoreTemplate
         do {
             template = try StoreTemplate(inMemory: true)
@@ -750,6 +751,7 @@ struct SyncSimulationTests {
             }
             simulation.run()
             if simulation.restored { restores += 1 }
+            purges += simulation.purgedNotes.count
             merges += simulation.mergeCount
             if environment["FIELDNOTES_SIM_VERBOSE"] != nil {
                 print("schedule \(index):\n" + simulation.log.joined(separator: "\n"))
@@ -768,6 +770,6 @@ struct SyncSimulationTests {
                 """)
             if failed >= 3 { break }
         }
-        print("sync simulation part \(part + 1)/\(Self.parts): seed \(seed), \(indices.count) schedules, \(restores) with a server restore, \(merges) merges checked, \(failed) failed")
+        print("sync simulation part \(part + 1)/\(Self.parts): seed \(seed), \(indices.count) schedules, \(restores) with a server restore, \(merges) merges checked, \(purges) purged notes checked, \(failed) failed")
     }
 }
