@@ -177,6 +177,8 @@ extension NoteStore {
         var inserted = 0
         var maxClock: Int64 = 0
         known.reserveCapacity(revisions.count)
+        // Most stores hold no purge: then no revision needs the standing rule's lookup.
+        var anyPurged = try database.scalar("SELECT 1 FROM purged_documents LIMIT 1") != nil
         for received in revisions {
             // A purge record is applied as it arrives, so the revisions after it in the batch
             // meet the standing rule; it has no heads or row of its own.
@@ -184,13 +186,16 @@ extension NoteStore {
                 if try insert(received, pushed: pushed) {
                     inserted += 1
                     maxClock = max(maxClock, received.clock)
-                    if let record = PurgeRecord(received) { purgeDrops += try applyPurge(record).dropped }
+                    if let record = PurgeRecord(received) {
+                        purgeDrops += try applyPurge(record).dropped
+                        anyPurged = true
+                    }
                 }
                 continue
             }
             // A revision of a purged document is rewritten on arrival (the standing rule).
             var revision = received
-            if revision.purgedBy == nil, let purge = try purgeCovering(kind: revision.kind, doc: revision.doc) {
+            if anyPurged, revision.purgedBy == nil, let purge = try purgeCovering(kind: revision.kind, doc: revision.doc) {
                 revision = revision.purged(by: purge)
             }
             guard try insert(revision, pushed: pushed) else { continue }
@@ -213,7 +218,7 @@ extension NoteStore {
         if maxClock > 0 { try observeClock(maxClock) }
         for (key, (kind, doc)) in touched {
             // A purged document has no row: it left `list` and search when the purge was applied.
-            if try purgeCovering(kind: kind, doc: doc) != nil { continue }
+            if try anyPurged && purgeCovering(kind: kind, doc: doc) != nil { continue }
             let heads: [Revision]
             if let only = soleHead[key] {
                 heads = [only]

@@ -4,6 +4,8 @@ import Codecs
 public struct PushResponse: Sendable, Equatable {
     /// The members, all of them required.
     public static let keys = [WireKey.accepted, WireKey.alreadyKnown, WireKey.lastSequence, WireKey.last]
+    /// The members present only when they hold something.
+    public static let optionalKeys = [WireKey.purged]
 
     /// Revisions the push stored.
     public var accepted: Int

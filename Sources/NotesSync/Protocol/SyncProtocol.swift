@@ -24,6 +24,8 @@ public enum SyncProtocol {
 
     /// The members of a revision on the wire, `{"id": …, "revision": …}`.
     public static let wireRevisionKeys = [WireKey.id, WireKey.revision]
+    /// The member only a purged revision carries on the wire.
+    public static let wireRevisionOptionalKeys = [WireKey.purgedBy]
 
     /// `{"id":`, written before each wire revision's id (keys in canonical order).
     private static let wireRevisionOpening = Array("{\"\(WireKey.id)\":".utf8)
