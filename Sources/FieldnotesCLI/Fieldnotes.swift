@@ -20,7 +20,7 @@ public enum Fieldnotes {
               """,
             subcommands: [
                 InitCommand.spec, AddCommand.spec, EditCommand.spec, ShowCommand.spec, ListCommand.spec,
-                SearchCommand.spec, DeleteCommand.spec, RestoreCommand.spec, HistoryCommand.spec,
+                SearchCommand.spec, DeleteCommand.spec, RestoreCommand.spec, HistoryCommand.spec, PurgeCommand.spec,
                 VisitCommand.spec, PeopleCommand.spec, CodebookCommand.spec, ImportCommand.spec,
                 RemoteCommand.spec, SyncCommand.spec, ConflictsCommand.spec, ResolveCommand.spec,
                 ExportCommand.spec, CheckCommand.spec, ServeCommand.spec, ServerCommand.spec, DemoCommand.spec,

@@ -73,6 +73,11 @@ private final class Simulation {
     private var pushBatch = 1000
     /// The valid notes mallory pushed, which she sends again after a restore like any author.
     private var malloryValid: [Revision] = []
+    /// Whether anna (the coordinator) purges notes in this schedule: not with a server restore,
+    /// after which a purged revision could reach the restored server before its purge record.
+    private var purgesAllowed = false
+    /// The notes purged in this schedule.
+    private(set) var purgedNotes: Set<String> = []
 
     static let authors = ["anna", "bo", "carl", "dorte", "eva"]
     static let kommuner = ["Odense", "Aarhus", "Vejle", "Hørsholm", "Ærø"]
@@ -89,6 +94,7 @@ private final class Simulation {
         random = SeededRandom(seed: seed)
         directory = try TemporaryDirectory(inMemory: true)
         server = try ServerFixture(users: Self.authors + ["fresh", "mallory"], directory: directory)
+        try server.store.withWriter { try $0.run("UPDATE users SET role = 'coordinator' WHERE name = 'anna'") }
     }
 
     // MARK: - Running
@@ -99,6 +105,7 @@ private final class Simulation {
             let steps = Int.random(in: 7...11, using: &random)
             let restoreAt = random.chance(6) ? Int.random(in: 0..<steps, using: &random) : nil
             let backupAt = restoreAt.map { Int.random(in: 0...$0, using: &random) }
+            purgesAllowed = restoreAt == nil
             for step in 0..<steps {
                 if step == backupAt { try backUpServer() }
                 if step == restoreAt { try restoreServer() }
@@ -186,6 +193,10 @@ private final class Simulation {
         clock.milliseconds += Int64.random(in: 0...40, using: &random)
         let replica = replicas.randomElement(using: &random)!
         let roll = Int.random(in: 0..<100, using: &random)
+        if purgesAllowed && replica.author == "anna" && random.chance(8) {
+            try guarded { try purgeNote(replica) }
+            return
+        }
         try guarded {
             switch roll {
             case 0..<15: sync(replica, note: "sync")
@@ -361,6 +372,15 @@ private final class Simulation {
         record(replica, edited.revision)
     }
 
+    /// The coordinator purges a note (deleted or not): every store must end with it erased.
+    private func purgeNote(_ replica: Replica) throws {
+        guard let note = pick(try notes(replica)), let target = PurgeTarget(kind: .note, doc: note.id) else { return }
+        log.append("\(replica.author): purge note \(note.id.prefix(8))")
+        let outcome = try replica.store.purge([target], reason: "samtykke trukket tilbage")
+        record(replica, outcome.record.revision)
+        purgedNotes.insert(note.id)
+    }
+
     private func deleteNote(_ replica: Replica) throws {
         guard let note = pick(try notes(replica, deleted: false)) else { return }
         log.append("\(replica.author): delete note \(note.id.prefix(8))")
@@ -425,8 +445,12 @@ private final class Simulation {
     /// honest replicas must still converge and never fail a sync.
     private func adversaryPush() throws {
         let stored = try server.store.pull(since: 0, after: "", excludeReplica: nil, requester: "", limit: 5_000).revisions
-        let known = try stored.map { try Revision(canonicalBytes: $0.bytes, expectedID: $0.id) }
-        let notes = known.filter { $0.kind == .note }
+        let known = try stored.map { row in
+            try row.purgedBy.map { try Revision(purgedBytes: row.bytes, id: row.id, purgedBy: $0) }
+                ?? Revision(canonicalBytes: row.bytes, expectedID: row.id)
+        }
+        // A purged note takes any revision (its content is dropped on arrival), so attacks aim at the others.
+        let notes = known.filter { $0.kind == .note && $0.purgedBy == nil && !purgedNotes.contains($0.doc) }
         let victim = replicas.randomElement(using: &random)!
         let malloryReplica = "ma11ory0ma11ory0ma11ory0ma11ory0"
         clock.milliseconds += 1
@@ -640,6 +664,20 @@ private final class Simulation {
             }
         }
 
+        // Purges: every revision of a purged note is rewritten everywhere, and no row shows it.
+        for doc in purgedNotes.sorted() {
+            for replica in everyone {
+                let kept = try replica.store.database.scalar(
+                    "SELECT count(*) FROM revisions WHERE doc = ? AND purged_by IS NULL", [.text(doc)])?.integer ?? -1
+                let rows = try replica.store.database.scalar("SELECT count(*) FROM notes WHERE id = ?", [.text(doc)])?.integer ?? -1
+                if kept != 0 || rows != 0 { fail("\(replica.author): purged note \(doc.prefix(8)) has \(kept) unpurged revisions, \(rows) rows") }
+            }
+            let kept = try server.store.withReader {
+                try $0.scalar("SELECT count(*) FROM revisions WHERE doc = ? AND purged_by IS NULL", [.text(doc)])?.integer ?? -1
+            }
+            if kept != 0 { fail("server: purged note \(doc.prefix(8)) has \(kept) unpurged revisions") }
+        }
+
         // Guarantee 3: every merge on the server (which recomputed it from its parents before
         // accepting it) has exactly two parents, no author or replica, and its parents' later clock.
         let badMerges = try server.store.withReader { database in
@@ -694,6 +732,7 @@ struct SyncSimulationTests {
         var failed = 0
         var restores = 0
         var merges = 0
+        var purges = 0
         let template: StoreTemplate
         do {
             template = try StoreTemplate(inMemory: true)
@@ -712,6 +751,7 @@ struct SyncSimulationTests {
             }
             simulation.run()
             if simulation.restored { restores += 1 }
+            purges += simulation.purgedNotes.count
             merges += simulation.mergeCount
             if environment["FIELDNOTES_SIM_VERBOSE"] != nil {
                 print("schedule \(index):\n" + simulation.log.joined(separator: "\n"))
@@ -730,6 +770,6 @@ struct SyncSimulationTests {
                 """)
             if failed >= 3 { break }
         }
-        print("sync simulation part \(part + 1)/\(Self.parts): seed \(seed), \(indices.count) schedules, \(restores) with a server restore, \(merges) merges checked, \(failed) failed")
+        print("sync simulation part \(part + 1)/\(Self.parts): seed \(seed), \(indices.count) schedules, \(restores) with a server restore, \(merges) merges checked, \(purges) purged notes checked, \(failed) failed")
     }
 }

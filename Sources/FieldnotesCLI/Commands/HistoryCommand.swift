@@ -23,12 +23,21 @@ enum HistoryCommand {
         let presentation = try Presentation.standardOutput(arguments, environment: context.environment)
         let store = try context.openStore(arguments)
         let revisions = try store.history(noteID: arguments.argument("id")!)
+        // A purged note's revisions have no content left: each shows who purged it, when and why.
+        let purge = try revisions.first.flatMap { try store.purge(covering: .note, doc: $0.doc) }
         if arguments.flag("json") {
-            NoteFormatting.jsonList(revisions.map(NoteFormatting.historyJSON), to: context.out)
+            NoteFormatting.jsonList(revisions.map { revision in
+                guard revision.purgedBy != nil, let purge, case .object(var object) = NoteFormatting.historyJSON(revision) else {
+                    return NoteFormatting.historyJSON(revision)
+                }
+                object["purged"] = .object(["purge": .string(purge.id), "by": .string(purge.author), "date": .string(PurgeFormatting.day(purge)),
+                                            "reason": .string(purge.reason)])
+                return .object(object)
+            }, to: context.out)
         } else if arguments.flag("patch") {
             context.out.write(HistoryPatch.render(revisions, style: presentation.style))
         } else {
-            context.out.write(NoteFormatting.history(revisions, style: presentation.style))
+            context.out.write(NoteFormatting.history(revisions, style: presentation.style, purge: purge))
         }
         return ExitCode.ok
     }

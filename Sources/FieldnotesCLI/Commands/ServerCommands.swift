@@ -111,7 +111,7 @@ enum ServerCommand {
           User names are stored in Unicode NFC and compared exactly (case matters): 1-64 visible
           characters without spaces. A name typed in another Unicode spelling is the same user.
           """,
-        subcommands: [addUser, users, revoke, token, CheckCommand.server])
+        subcommands: [addUser, users, revoke, token, CheckCommand.server, ServerAuditCommand.spec])
 
     static func databasePath(_ arguments: ParsedArguments) throws -> String {
         guard let path = arguments.value("db") else {

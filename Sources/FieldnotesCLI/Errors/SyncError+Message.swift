@@ -16,6 +16,8 @@ extension SyncError: UserFacingError {
             "The server at \(url) refused the token (wrong or revoked). Get a new token from the coordinator and run 'fieldnotes remote set \(url)'."
         case .forbidden(let detail):
             "The server refused the revisions: \(detail). Check that the store's author matches your user on the server ('fieldnotes remote set')."
+        case .roleRequired(let role, let summary):
+            "Only a \(role) may purge; ask your \(role) to purge the note with 'fieldnotes purge ID --reason TEXT'. The server refused this store's purge record and stored nothing of it; everything else synced (\(summary)). The note stays erased here, and the purge record is sent again, and refused again, by every sync."
         case .identityMismatch(let author, let user):
             "The server says this token belongs to '\(user)', but this store writes notes as '\(author)'. Ask the coordinator to create the user '\(author)' ('fieldnotes server add-user \(author) --db ...') and run 'fieldnotes remote set' with that token."
         case .protocolMismatch(let client, let server):
@@ -43,7 +45,7 @@ extension SyncError: UserFacingError {
     var exitCode: Int32 {
         switch self {
         case .unreachable, .notAFieldnotesServer: ExitCode.unreachable
-        case .unauthorized, .forbidden, .identityMismatch: ExitCode.authentication
+        case .unauthorized, .forbidden, .identityMismatch, .roleRequired: ExitCode.authentication
         case .invalidURL: ExitCode.usage
         default: ExitCode.failure
         }

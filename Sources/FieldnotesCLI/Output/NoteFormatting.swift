@@ -138,14 +138,18 @@ enum NoteFormatting {
     }
 
     /// The plain history listing.
-    static func history(_ revisions: [Revision], style: Style = .plain) -> String {
+    ///
+    /// - Parameter purge: the purge that erased the note, whose line replaces the change of
+    ///   each revision it rewrote (their content is gone).
+    static func history(_ revisions: [Revision], style: Style = .plain, purge: PurgeRecord? = nil) -> String {
         let byID = Dictionary(revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var table = TextTable(["REVISION", "TIME", "AUTHOR", "CHANGE"])
         for revision in revisions {
             let parent = revision.parents.count == 1 ? byID[revision.parents[0]] : nil
             table.append([
                 String(revision.id.prefix(8)), time(revision.clock),
-                revision.author.isEmpty ? "(merge)" : revision.author, change(revision, parent: parent),
+                revision.author.isEmpty ? "(merge)" : revision.author,
+                revision.purgedBy != nil ? (purge.map(PurgeFormatting.line) ?? "purged") : change(revision, parent: parent),
             ])
         }
         return table.render(style: style)

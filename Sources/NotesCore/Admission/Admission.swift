@@ -34,6 +34,12 @@ public enum Admission {
         if !isValidDocumentID(revision.doc, kind: revision.kind) {
             throw refuse(.documentID, "'\(UntrustedText.line(revision.doc.prefix(80)))' is not a valid \(revision.kind.rawValue) id")
         }
+        if revision.kind == .purge && !revision.parents.isEmpty {
+            throw refuse(.parents, "a purge record has no parents: it is never edited or merged")
+        }
+        if revision.purgedBy != nil && revision.kind == .purge {
+            throw refuse(.fields, "a purge record cannot itself be purged")
+        }
         if revision.canonicalBytes.count > AdmissionLimits.maxRevisionBytes {
             throw refuse(.size, "the revision is \(revision.canonicalBytes.count) bytes; the limit is \(AdmissionLimits.maxRevisionBytes)")
         }
@@ -46,10 +52,14 @@ public enum Admission {
                 throw refuse(.fields, "a conflict record names an unknown field or is malformed")
             }
         }
-        do {
-            try checkFields(revision.fields, kind: revision.kind)
-        } catch {
-            throw refuse(error.rule, error.detail)
+        // A purged revision's fields are its kind's empty values (checked when it was decoded,
+        // `Revision(purgedBytes:…)`), which the rules of `add` need not allow (an empty kommune).
+        if revision.purgedBy == nil {
+            do {
+                try checkFields(revision.fields, kind: revision.kind)
+            } catch {
+                throw refuse(error.rule, error.detail)
+            }
         }
         if revision.parents.count > 2 {
             throw refuse(.parents, "\(revision.parents.count) parents; a revision has at most two")
@@ -81,7 +91,7 @@ public enum Admission {
     /// Whether `doc` is a well-formed id for a document of `kind`.
     public static func isValidDocumentID(_ doc: String, kind: DocumentKind) -> Bool {
         switch kind {
-        case .note, .visit, .person: isLowercaseUUID(doc)
+        case .note, .visit, .person, .purge: isLowercaseUUID(doc)
         case .codebook: Codebook.isNormalizedSlug(doc)
         }
     }
@@ -196,6 +206,13 @@ public enum Admission {
             try line("purpose", optional: true)
             for participant in try set("participants") {
                 try checkLine(participant.stringValue ?? "", field: "participant", mayBeEmpty: false)
+            }
+        case .purge:
+            try line("reason", mayBeEmpty: false)
+            let targets = try set("targets")
+            if targets.isEmpty { throw FieldProblem(rule: .fields, detail: "a purge record names no targets") }
+            for target in targets where target.stringValue.flatMap(PurgeTarget.init(encoded:)) == nil {
+                throw FieldProblem(rule: .fields, detail: "'\(UntrustedText.line(target.stringValue?.prefix(80) ?? ""))' is not a purge target (note:ID or visit:ID)")
             }
         case .codebook:
             try line("description")

@@ -8,6 +8,17 @@ public protocol AdmissionContext {
     func hasDocument(kind: DocumentKind, doc: String) throws -> Bool
     /// The author a replica id is bound to, or nil when the store has not seen it.
     func replicaOwner(_ replica: String) throws -> String?
+    /// The purge record (its document id) the store applied to this document, or nil.
+    func purgeCovering(kind: DocumentKind, doc: String) throws -> String?
+    /// The targets of a purge record the store holds, or nil.
+    func purgeTargets(_ purge: String) throws -> [PurgeTarget]?
+}
+
+extension AdmissionContext {
+    /// A store that holds no purges.
+    public func purgeCovering(kind: DocumentKind, doc: String) throws -> String? { nil }
+    /// A store that holds no purges.
+    public func purgeTargets(_ purge: String) throws -> [PurgeTarget]? { nil }
 }
 
 /// What admission needs to know of a stored parent.
@@ -64,6 +75,9 @@ public struct AdmissionBatch<Context: AdmissionContext> {
     private var admittedByDocument: [String: [String: Revision]] = [:]
     private var knownDocuments: Set<String> = []
     private var replicaOwners: [String: String] = [:]
+    /// Purge records admitted in this batch: their targets by record, and the record covering each target.
+    private var batchPurges: [String: [PurgeTarget]] = [:]
+    private var batchPurged: [String: String] = [:]
 
     /// Starts a batch into the store `context` under `policy`.
     public init(context: Context, policy: AdmissionPolicy = AdmissionPolicy(), remembersRevisions: Bool = true) {
@@ -100,7 +114,27 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             }
             parents.append(parent)
         }
-        if !isMerge {
+        // A purge is a standing rule: a revision of a purged document arriving in its original
+        // form (an offline edit, a merge made before the purge arrived) is admitted to be
+        // rewritten on arrival, so its content, its parents' (already rewritten) content and the
+        // documents it names are not checked against the store; one arriving in purged form must
+        // name a purge the receiver holds that covers its document.
+        if let purge = revision.purgedBy {
+            guard let targets = try batchPurges[purge] ?? context.purgeTargets(purge),
+                  targets.contains(where: { $0.kind == revision.kind && $0.doc == revision.doc }) else {
+                throw refuse(.purge, "it is marked as purged by \(UntrustedText.line(purge.prefix(12))), a purge this store does not hold for its document")
+            }
+        }
+        let covered = try revision.purgedBy != nil || purgeCovering(revision.kind, revision.doc) != nil
+        if covered {
+            // A merge over purged parents cannot be recomputed (it may have been made from their
+            // content before the purge), and its content is dropped on arrival anyway; its clock
+            // is still checked.
+            if isMerge && revision.clock != parents.map(\.clock).max() ?? 0 {
+                throw refuse(.merge, "a merge has the greater clock of its parents")
+            }
+        }
+        if !isMerge && !covered {
             // An authored revision carries its parent's open conflicts (or fewer: a resolve) and
             // its parent's stamp on every field it leaves unchanged; it cannot invent either. A
             // made-up conflict side could put words in a colleague's name (`resolve --take mine`
@@ -108,14 +142,14 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             let parent = try revision.parents.first.flatMap { try revisionOf($0) }
             if let problem = Self.inheritanceProblem(revision, parent: parent) { throw refuse(.fields, problem) }
         }
-        if isMerge {
+        if isMerge && !covered {
             // The format is checked by recomputing: a client has only format 1 to know of.
             guard revision.clock == parents.map(\.clock).max() ?? 0 else {
                 throw refuse(.merge, "a merge has the greater clock of its parents")
             }
             if let verify = policy.verifyMerge { try verify(revision, admittedByDocument[Self.key(revision.kind, revision.doc)] ?? [:]) }
         }
-        if revision.kind == .note {
+        if revision.kind == .note && !covered {
             if let visit = revision.string("visit"), try !hasDocument(.visit, visit) {
                 throw refuse(.visit, "visit \(visit.prefix(12)) does not exist")
             }
@@ -132,11 +166,28 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             }
             replicaOwners[revision.replica] = revision.author
         }
+        if let record = PurgeRecord(revision) {
+            batchPurges[record.id] = record.targets
+            for target in record.targets where batchPurged[Self.key(target.kind, target.doc)] == nil {
+                batchPurged[Self.key(target.kind, target.doc)] = record.id
+            }
+        }
+        remember(revision)
+    }
+
+    /// Counts an admitted revision as stored for the rest of the batch.
+    private mutating func remember(_ revision: Revision) {
         if remembersRevisions {
             admitted[revision.id] = revision
             admittedByDocument[Self.key(revision.kind, revision.doc), default: [:]][revision.id] = revision
         }
         knownDocuments.insert(Self.key(revision.kind, revision.doc))
+    }
+
+    /// The purge record that covers a document: admitted earlier in this batch, or held by the store.
+    public func purgeCovering(_ kind: DocumentKind, _ doc: String) throws -> String? {
+        if let purge = batchPurged[Self.key(kind, doc)] { return purge }
+        return try context.purgeCovering(kind: kind, doc: doc)
     }
 
     /// The parent record of a revision admitted in this batch or stored.

@@ -35,6 +35,9 @@ public enum AdmissionRule: String, Sendable, CaseIterable {
     /// The sender's role on the server does not allow it: only a coordinator changes a person's
     /// pseudonym (or purges). Checked by the server, which knows the roles.
     case role
+    /// A revision marked as purged by a purge record that the receiver does not hold or that
+    /// does not name its document.
+    case purge
 }
 
 /// A revision that may not enter a store, with the rule it broke.

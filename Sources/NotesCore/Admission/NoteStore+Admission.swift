@@ -27,6 +27,18 @@ public struct StoreAdmissionContext: AdmissionContext {
     }
 
     public func replicaOwner(_ replica: String) throws -> String? { nil }
+
+    public func purgeCovering(kind: DocumentKind, doc: String) throws -> String? {
+        try database.scalar("SELECT purge FROM purged_documents WHERE kind = ? AND doc = ?", [.text(kind.rawValue), .text(doc)])?.text
+    }
+
+    public func purgeTargets(_ purge: String) throws -> [PurgeTarget]? {
+        let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = 'purge' AND doc = ? LIMIT 1")
+        try statement.bind([.text(purge)])
+        defer { statement.reset() }
+        guard try statement.step(), let revision = try? Revision(storedBytes: statement.bytes(1), id: statement.text(0)) else { return nil }
+        return PurgeRecord(revision)?.targets
+    }
 }
 
 extension NoteStore {

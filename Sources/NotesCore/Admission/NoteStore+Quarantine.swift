@@ -50,6 +50,7 @@ extension NoteStore {
                 case .visit: try database.run("DELETE FROM visits WHERE id = ?", [.text(doc)])
                 case .codebook: try database.run("DELETE FROM codebook WHERE slug = ?", [.text(doc)])
                 case .person: break  // read from its heads, which are gone
+                case .purge: break
                 }
             } else {
                 try project(kind: kind, doc: doc, heads: heads)

@@ -26,7 +26,10 @@ public struct CheckReport: Sendable, Equatable {
 /// a failing revision fails too (`parent-missing`), and moving all of them out leaves a log
 /// in which every revision holds.
 ///
-/// Both logs have the columns this reads: `revisions(seq, id, kind, doc, data, replica, author)`.
+/// Both logs have the columns this reads: `revisions(seq, id, kind, doc, data, replica, author,
+/// purged_by)` and `purged_documents(kind, doc, purge)`. A row whose bytes no longer hash to
+/// its id holds only where `purged_by` names a purge record in the log that covers its
+/// document, and its bytes are exactly that purge's rewrite (`Revision(purgedBytes:…)`).
 /// It lives beside the admission rule, so checking a laptop's store needs nothing of NotesSync;
 /// the server's check (in NotesSync) runs the same walk over its own log.
 package enum RevisionLogCheck {
@@ -46,7 +49,7 @@ package enum RevisionLogCheck {
             }
             try MergeVerification.verify(merge, history: history)
         })
-        let statement = try database.uncachedStatement("SELECT seq, id, kind, doc, data FROM revisions ORDER BY seq")
+        let statement = try database.uncachedStatement("SELECT seq, id, kind, doc, data, purged_by FROM revisions ORDER BY seq")
         while try statement.step() {
             report.checked += 1
             let seq = statement.int(0), id = statement.text(1), kind = statement.text(2), doc = statement.text(3)
@@ -57,7 +60,12 @@ package enum RevisionLogCheck {
             }
             let revision: Revision
             do {
-                revision = try Revision(canonicalBytes: statement.bytes(4), expectedID: id)
+                if !statement.isNull(5) {
+                    let purge = statement.text(5)
+                    revision = try Revision(purgedBytes: statement.bytes(4), id: id, purgedBy: purge)
+                } else {
+                    revision = try Revision(canonicalBytes: statement.bytes(4), expectedID: id)
+                }
             } catch {
                 if case .unknownFormat = error {
                     fail(AdmissionRefusal(revision: id, rule: .format, detail: error.description))
@@ -128,6 +136,21 @@ package enum RevisionLogCheck {
 
         func replicaOwner(_ replica: String) throws -> String? {
             state.replicaOwners[replica]
+        }
+
+        // A purge covers revisions stored before it (they were rewritten when it arrived), so
+        // purges are looked up in the whole log, not only before the revision being checked.
+        func purgeCovering(kind: DocumentKind, doc: String) throws -> String? {
+            try database.scalar("SELECT purge FROM purged_documents WHERE kind = ? AND doc = ?", [.text(kind.rawValue), .text(doc)])?.text
+        }
+
+        func purgeTargets(_ purge: String) throws -> [PurgeTarget]? {
+            let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = 'purge' AND doc = ? LIMIT 1")
+            try statement.bind([.text(purge)])
+            defer { statement.reset() }
+            guard try statement.step(), !state.failed.contains(statement.text(0)),
+                  let revision = try? Revision(canonicalBytes: statement.bytes(1), expectedID: statement.text(0)) else { return nil }
+            return PurgeRecord(revision)?.targets
         }
     }
 }

@@ -134,4 +134,10 @@ public struct FieldSchema: Sendable {
     public static let codebook = FieldSchema(fields: [
         ("description", .string), ("label", .string), ("label_en", .string),
     ], omittable: ["label", "label_en"])
+
+    /// A purge record: why (`reason`, one line) and what (`targets`, each `kind:doc`, see
+    /// `PurgeTarget`); never what the purged documents said. A string set rather than objects,
+    /// so the record merges and hashes by the same rules as every other kind, and a later
+    /// target kind (a person) is one more prefix.
+    public static let purge = FieldSchema(fields: [("reason", .string), ("targets", .stringSet(.bytes))])
 }

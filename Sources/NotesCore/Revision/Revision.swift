@@ -32,8 +32,13 @@ public struct Revision: Sendable, Hashable {
 
     /// The canonical bytes; exactly what is hashed, stored and sent.
     public let canonicalBytes: [UInt8]
-    /// The lower-case hex SHA-256 of `canonicalBytes`.
+    /// The lower-case hex SHA-256 of `canonicalBytes` (for a purged revision: of the bytes it had
+    /// before the purge rewrote them).
     public let id: String
+    /// The purge record (its document id) that rewrote this revision in place, or nil: a purged
+    /// revision's bytes no longer hash to its id, and admission accepts it only where that purge
+    /// is held (see `Revision.purged(by:)`).
+    public let purgedBy: String?
 
     /// Creates a revision and computes its canonical bytes and id.
     public init(format: Int64 = Revision.currentFormat, kind: DocumentKind, doc: String, parents: [String], clock: Int64,
@@ -62,11 +67,12 @@ public struct Revision: Sendable, Hashable {
             format: format, kind: kind, doc: doc, parents: self.parents, clock: clock, replica: replica,
             author: author, deleted: deleted, fields: fields, stamps: explicit, conflicts: self.conflicts))
         self.id = SHA256.hexDigest(canonicalBytes)
+        self.purgedBy = nil
     }
 
     /// A revision read back from a store that verified it on arrival: its members as decoded,
     /// with the stored bytes and id as they are, so reading does not re-encode or re-hash.
-    init(stored members: Members, canonicalBytes: [UInt8], id: String) {
+    init(stored members: Members, canonicalBytes: [UInt8], id: String, purgedBy: String? = nil) {
         self.format = members.format
         self.kind = members.kind
         self.doc = members.doc
@@ -80,6 +86,7 @@ public struct Revision: Sendable, Hashable {
         self.conflicts = members.conflicts
         self.canonicalBytes = canonicalBytes
         self.id = id
+        self.purgedBy = purgedBy
     }
 
     /// The stamp of a field's value: who set it and when.

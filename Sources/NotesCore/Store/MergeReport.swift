@@ -37,6 +37,8 @@ public struct ReceiveReport: Sendable, Equatable {
     public var inserted = 0
     /// The merges made in the same transaction.
     public var merges = MergeReport()
+    /// This replica's own changes that a purge received in the batch erased (see `NoteStore.PurgeDrop`).
+    public var purgeDrops: [NoteStore.PurgeDrop] = []
 
     /// Creates an empty report.
     public init() {}

@@ -118,8 +118,10 @@ extension NoteStore {
     }
 
     /// Expands a unique id prefix (at least 4 characters) to the full note id.
+    ///
+    /// - Throws: `PurgedDocumentError` when no note but a purged one has the prefix.
     public func resolveNoteID(_ prefix: String) throws -> String {
-        try resolveID(prefix, table: "notes", kind: "note")
+        try resolvePurgeAware(prefix, kind: .note) { try resolveID(prefix, table: "notes", kind: "note") }
     }
 
     /// Expands a unique id prefix for a table whose key column is `id`.
@@ -144,7 +146,8 @@ extension NoteStore {
     /// Every revision of a note, newest first in a deterministic topological order (children before parents).
     public func history(noteID prefix: String) throws -> [Revision] {
         try read {
-            let id = try resolveNoteID(prefix)
+            // A purged note keeps its history (rewritten, without its content).
+            let id = try resolveNoteIDIncludingPurged(prefix)
             return Self.topologicalNewestFirst(try revisions(kind: .note, doc: id))
         }
     }

@@ -63,6 +63,12 @@ extension NoteStore {
         do {
             return try Revision(storedBytes: bytes, id: id)
         } catch {
+            // A revision a purge rewrote no longer hashes to its id; it is read as purged where
+            // the store recorded that purge, and is damage everywhere else.
+            if case .idMismatch = error, let purge = try purgeMarker(of: id),
+               let purged = try? Revision(purgedBytes: bytes, id: id, purgedBy: purge) {
+                return purged
+            }
             throw StoreError.corrupt(path: path, detail: "revision \(id.prefix(8)): \(error.description)")
         }
     }
@@ -147,13 +153,20 @@ extension NoteStore {
 
     private func receiveNow(_ revisions: [Revision], pushed: Bool, moreToCome: Bool) throws -> ReceiveReport {
         var report = ReceiveReport()
-        report.inserted = try insertReceivedNow(revisions, pushed: pushed)
+        report.inserted = try insertReceivedNow(revisions, pushed: pushed, purgeDrops: &report.purgeDrops)
         if !moreToCome { report.merges = try mergePendingDocuments() }
         return report
     }
 
     /// Stores revisions and moves heads and derived rows, merging nothing; returns how many were new.
     func insertReceivedNow(_ revisions: [Revision], pushed: Bool) throws -> Int {
+        var drops: [PurgeDrop] = []
+        return try insertReceivedNow(revisions, pushed: pushed, purgeDrops: &drops)
+    }
+
+    /// Stores revisions as `insertReceivedNow(_:pushed:)` does, collecting this replica's changes
+    /// that a purge in the batch erased (`PurgeDrop`).
+    func insertReceivedNow(_ revisions: [Revision], pushed: Bool, purgeDrops: inout [PurgeDrop]) throws -> Int {
         var touched: [String: (DocumentKind, String)] = [:]
         // Documents this batch creates: they have no derived row yet, so projecting them only inserts.
         var created: Set<String> = []
@@ -164,7 +177,27 @@ extension NoteStore {
         var inserted = 0
         var maxClock: Int64 = 0
         known.reserveCapacity(revisions.count)
-        for revision in revisions {
+        // Most stores hold no purge: then no revision needs the standing rule's lookup.
+        var anyPurged = try database.scalar("SELECT 1 FROM purged_documents LIMIT 1") != nil
+        for received in revisions {
+            // A purge record is applied as it arrives, so the revisions after it in the batch
+            // meet the standing rule; it has no heads or row of its own.
+            if received.kind == .purge {
+                if try insert(received, pushed: pushed) {
+                    inserted += 1
+                    maxClock = max(maxClock, received.clock)
+                    if let record = PurgeRecord(received) {
+                        purgeDrops += try applyPurge(record).dropped
+                        anyPurged = true
+                    }
+                }
+                continue
+            }
+            // A revision of a purged document is rewritten on arrival (the standing rule).
+            var revision = received
+            if anyPurged, revision.purgedBy == nil, let purge = try purgeCovering(kind: revision.kind, doc: revision.doc) {
+                revision = revision.purged(by: purge)
+            }
             guard try insert(revision, pushed: pushed) else { continue }
             inserted += 1
             maxClock = max(maxClock, revision.clock)
@@ -184,6 +217,8 @@ extension NoteStore {
         }
         if maxClock > 0 { try observeClock(maxClock) }
         for (key, (kind, doc)) in touched {
+            // A purged document has no row: it left `list` and search when the purge was applied.
+            if try anyPurged && purgeCovering(kind: kind, doc: doc) != nil { continue }
             let heads: [Revision]
             if let only = soleHead[key] {
                 heads = [only]
@@ -201,13 +236,14 @@ extension NoteStore {
     @discardableResult
     func insert(_ revision: Revision, pushed: Bool) throws -> Bool {
         let statement = try database.statement("""
-            INSERT OR IGNORE INTO revisions(id, kind, doc, parents, clock, replica, author, deleted, data, pushed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO revisions(id, kind, doc, parents, clock, replica, author, deleted, data, pushed, purged_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.bind([
             .text(revision.id), .text(revision.kind.rawValue), .text(revision.doc),
             .text(revision.parents.joined(separator: " ")), .integer(revision.clock), .text(revision.replica),
             .text(revision.author), SQLValue(revision.deleted), .blob(revision.canonicalBytes), SQLValue(pushed),
+            SQLValue(revision.purgedBy),
         ])
         try statement.runToCompletion()
         return database.changes > 0
@@ -261,6 +297,7 @@ extension NoteStore {
         case .codebook: try projectCodebook(head, conflicted: conflicted)
         // A register of dozens: read from its heads (`PersonStore`), with no table of its own.
         case .person: break
+        case .purge: break
         }
     }
 

@@ -141,6 +141,8 @@ public final class NoteStore {
         try SearchTokenizer.register(on: database)
         try Migrator.migrate(database, with: StoreSchema.migrations)
         try buildPendingSearchIndex(progress: progress)
+        // A purge that committed but was cut off before its bytes left the file is finished now.
+        if version > 0 { try finishPendingPurge() }
         if !creating {
             guard let replica = try meta.value(.replica), let author = try meta.value(.author) else {
                 throw StoreError.noStore(path: path)

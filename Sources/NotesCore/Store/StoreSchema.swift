@@ -166,6 +166,16 @@ enum StoreSchema {
             INSERT INTO meta(key, value) VALUES ('\(searchIndexPendingKey)', '1')
                 ON CONFLICT(key) DO UPDATE SET value = excluded.value;
             """),
+        // `purged_by` names the purge record that rewrote a revision in place (its bytes then no
+        // longer hash to its id); `purged_documents` is the standing rule: every document a held
+        // purge names, including ones this store has not received yet.
+        Migration(version: 5, name: "purges: rewritten revisions and purged documents", sql: """
+            ALTER TABLE revisions ADD COLUMN purged_by TEXT;
+            CREATE TABLE purged_documents(
+                kind TEXT NOT NULL, doc TEXT NOT NULL, purge TEXT NOT NULL,
+                PRIMARY KEY(kind, doc)
+            ) WITHOUT ROWID;
+            """),
     ]
 
     static var latestVersion: Int { migrations.last!.version }

@@ -23,6 +23,8 @@ public struct SyncState {
         public let author: String
         /// The replica that wrote it (empty for a merge or a built-in codebook entry).
         public let replica: String
+        /// The purge that rewrote it in place, or nil (then sent with it: see `Revision.purgedBy`).
+        public let purgedBy: String?
 
         init(statement: Statement) {
             seq = statement.int(0)
@@ -31,6 +33,7 @@ public struct SyncState {
             parents = statement.text(3).split(separator: " ").map(String.init)
             author = statement.text(4)
             replica = statement.text(5)
+            purgedBy = statement.isNull(6) ? nil : statement.text(6)
         }
 
         /// Whether the server takes this revision from `author`'s token: their own revisions, and
@@ -41,7 +44,7 @@ public struct SyncState {
     }
 
     /// The columns `StoredRevision(statement:)` reads, in order.
-    private static let storedColumns = "seq, id, data, parents, author, replica"
+    private static let storedColumns = "seq, id, data, parents, author, replica, purged_by"
 
     /// The SQL condition for revisions this store's author may push (see `StoredRevision.isPushable(by:)`).
     private static let pushableCondition = "((author = ? AND replica != '') OR (author = '' AND replica = '' AND instr(parents, ' ') > 0))"

@@ -72,7 +72,7 @@ public struct VisitStore {
 
     /// The visit with this id or unique prefix.
     public func visit(id prefix: String) throws -> Visit {
-        let id = try store.resolveID(prefix, table: "visits", kind: "visit")
+        let id = try store.resolvePurgeAware(prefix, kind: .visit) { try store.resolveID(prefix, table: "visits", kind: "visit") }
         let statement = try database.statement(
             "SELECT id, revision, kommune, date, purpose, participants, deleted, conflicted FROM visits WHERE id = ?")
         try statement.bind([.text(id)])
@@ -84,7 +84,7 @@ public struct VisitStore {
 
     /// Expands a visit id prefix.
     public func resolveID(_ prefix: String) throws -> String {
-        try store.resolveID(prefix, table: "visits", kind: "visit")
+        try store.resolvePurgeAware(prefix, kind: .visit) { try store.resolveID(prefix, table: "visits", kind: "visit") }
     }
 
     private static func visit(from statement: Statement) -> Visit {

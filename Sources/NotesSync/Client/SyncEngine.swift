@@ -17,6 +17,10 @@ public final class SyncEngine {
     private let url: String
     private let progress: ((String) -> Void)?
     private var maxBody = 1 << 20
+    /// This store's revisions that the server stored purged on arrival during this sync.
+    private var purgedOnArrival: Set<String> = []
+    /// The role the server required for a revision it refused in this sync (a purge), if any.
+    private var roleRefusal: String?
 
     /// Revisions per pull request. Pages of 2,000 (about 3 MB of notes) let the pipelined pull
     /// overlap fetching and storing from early on: with pages of 5,000 (or 8 MiB), a first sync
@@ -57,12 +61,18 @@ public final class SyncEngine {
         try checkLastPushIsStillThere()
         summary.pushed += try pushAll(&summary)
         try pullAll(&summary)
+        // A purge received in the pull is applied; its bytes now leave the file.
+        try store.finishPendingPurge()
+        summary.purgeDrops += try store.purgeDrops(among: purgedOnArrival.subtracting(summary.purgeDrops.map(\.revision)))
         if let document = summary.unmerged.first(where: { $0.reason.needsUpgrade }) {
             throw SyncError.upgradeNeeded(document.reason.description)
         }
         // Push again: merges made now, and everything after a server reset.
         summary.pushed += try pushAll(&summary)
         summary.conflicts = try store.conflictCount()
+        if let role = roleRefusal {
+            throw SyncError.roleRequired(role: role, message: summary.description)
+        }
         return summary
     }
 
@@ -129,6 +139,11 @@ public final class SyncEngine {
             let budget = maxBody - 64
             let target = min(budget, Self.pushTargetBytes)
             for revision in pending {
+                // A purge record sent ahead of a revision it covers (below) is not sent twice.
+                if batch.contains(where: { $0.id == revision.id }) {
+                    covered = revision.seq
+                    continue
+                }
                 if waiting.contains(revision.id) || revision.parents.contains(where: waiting.contains) {
                     waiting.insert(revision.id)
                     covered = revision.seq
@@ -139,10 +154,18 @@ public final class SyncEngine {
                     covered = revision.seq
                     continue
                 }
+                // A purged revision goes with its purge record when that is not on the server yet
+                // (a purge recorded here after the revision was written, so later in the log).
+                if let purge = revision.purgedBy, !batch.contains(where: { $0.id == revision.id }),
+                   let record = try store.sync.unpushedPurgeRecord(purge), !batch.contains(where: { $0.id == record.id }),
+                   !waiting.contains(record.id) {
+                    body.append(id: record.id, canonicalBytes: record.bytes)
+                    batch.append(record)
+                }
                 let size = revision.bytes.count + 96
                 if size > budget { throw SyncError.revisionTooLarge(id: revision.id, bytes: revision.bytes.count, limit: maxBody) }
                 if body.byteCount + size > target && !batch.isEmpty { break }
-                body.append(id: revision.id, canonicalBytes: revision.bytes)
+                body.append(id: revision.id, canonicalBytes: revision.bytes, purgedBy: revision.purgedBy)
                 batch.append(revision)
                 covered = revision.seq
             }
@@ -156,6 +179,7 @@ public final class SyncEngine {
             case 200:
                 let result = try decode(response, PushResponse.init(decoding:))
                 accepted += result.accepted
+                purgedOnArrival.formUnion(result.purged)
                 try store.sync.markPushed(batch.map(\.id), serverSequence: result.lastSequence, serverRevision: result.last)
                 after = covered
                 sent += batch.count
@@ -197,6 +221,10 @@ public final class SyncEngine {
                 }
                 waiting.insert(refusal.revision)
                 summary.heldBack.append(refusal)
+                // A purge only a coordinator may send: the rest syncs, and the sync then fails (exit 4).
+                if response.status == 403, (try? ErrorResponse(decoding: response.body))?.code == ErrorResponse.Code.forbiddenRole {
+                    roleRefusal = "coordinator"
+                }
             default:
                 throw error(for: response)
             }
@@ -287,6 +315,7 @@ public final class SyncEngine {
             }
             let report = try store.receive(admitted, pushed: true, moreToCome: page.more)
             received += report.inserted
+            summary.purgeDrops += report.purgeDrops
             summary.merged += report.merges.merged
             if !page.more { summary.unmerged = report.merges.unmerged }
             try store.sync.setPullCheckpoint(seq: page.next, revision: page.last)
@@ -424,7 +453,11 @@ public final class SyncEngine {
         let message = (try? ErrorResponse(decoding: response.body))?.message ?? "no details"
         switch response.status {
         case 401: return .unauthorized(url: url)
-        case 403: return .forbidden(message)
+        case 403:
+            if let body = try? ErrorResponse(decoding: response.body), body.code == ErrorResponse.Code.forbiddenRole {
+                return .roleRequired(role: "coordinator", message: message)
+            }
+            return .forbidden(message)
         case 404: return .notAFieldnotesServer(url: url)
         case 507: return .serverDiskFull(url: url)
         default: return .server(status: response.status, message: message)

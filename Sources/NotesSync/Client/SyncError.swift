@@ -13,6 +13,9 @@ public enum SyncError: Error, Sendable, Equatable {
     case unauthorized(url: String)
     /// The server refused the revisions as someone else's (403), with its detail.
     case forbidden(String)
+    /// The server refused a push that only a user of `role` may make (a purge record: 403
+    /// `forbidden_role`); nothing of it was stored.
+    case roleRequired(role: String, message: String)
     /// The token belongs to another user than the store's author.
     case identityMismatch(storeAuthor: String, serverUser: String)
     /// The server speaks another protocol version.

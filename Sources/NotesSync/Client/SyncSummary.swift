@@ -20,6 +20,10 @@ public struct SyncSummary: Sendable, Equatable, CustomStringConvertible {
     /// Documents whose heads could not be merged, as the store reported them; every other document synced.
     public var unmerged: [UnmergedDocument] = []
 
+    /// This store's own changes that a purge received in this sync erased: made after the purge
+    /// was recorded (offline), so their author learns they are gone.
+    public var purgeDrops: [NoteStore.PurgeDrop] = []
+
     /// A document left with several heads, and why (the store's record of it).
     public typealias UnmergedDocument = NotesCore.UnmergedDocument
 
@@ -55,6 +59,12 @@ public struct SyncSummary: Sendable, Equatable, CustomStringConvertible {
         }
         if !refused.isEmpty { object["refused"] = refusals(refused) }
         if !heldBack.isEmpty { object["held_back"] = refusals(heldBack) }
+        if !purgeDrops.isEmpty {
+            object["purge_dropped"] = .array(purgeDrops.map {
+                .object(["revision": .string($0.revision), "kind": .string($0.target.kind.rawValue), "id": .string($0.target.doc),
+                         "purged_by": .string($0.record.author), "purge": .string($0.record.id)])
+            })
+        }
         if !unmerged.isEmpty {
             object["unmerged"] = .array(unmerged.map {
                 .object(["kind": .string($0.kind.rawValue), "id": .string($0.doc), "reason": .string($0.reason.description)])

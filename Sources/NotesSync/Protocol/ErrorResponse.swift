@@ -26,6 +26,8 @@ public struct ErrorResponse: Sendable, Equatable {
         public static let unauthorized = "unauthorized"
         /// 403: a revision claims someone else's identity, or is a forged merge.
         public static let forbidden = "forbidden"
+        /// 403: the push holds what only another role may push (a purge record needs a coordinator).
+        public static let forbiddenRole = "forbidden_role"
         /// 404: no such endpoint.
         public static let notFound = "not_found"
         /// 405: the endpoint does not take this method.

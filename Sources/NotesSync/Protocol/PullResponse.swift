@@ -52,7 +52,7 @@ public struct PullResponse: Sendable {
     public func encoded() -> [UInt8] {
         var writer = Self.writer(next: next, last: last, more: more,
                                  reserving: revisions.reduce(128) { $0 + $1.canonicalBytes.count + 100 })
-        for revision in revisions { writer.append(id: revision.id, canonicalBytes: revision.canonicalBytes) }
+        for revision in revisions { writer.append(id: revision.id, canonicalBytes: revision.canonicalBytes, purgedBy: revision.purgedBy) }
         return writer.finish()
     }
 

@@ -62,7 +62,7 @@ public struct PushRequest: Sendable {
     /// The body: `{"protocol":1,"revisions":[…]}`, canonical JSON.
     public func encoded() -> [UInt8] {
         var writer = Self.writer(reserving: revisions.reduce(64) { $0 + $1.canonicalBytes.count + 96 })
-        for revision in revisions { writer.append(id: revision.id, canonicalBytes: revision.canonicalBytes) }
+        for revision in revisions { writer.append(id: revision.id, canonicalBytes: revision.canonicalBytes, purgedBy: revision.purgedBy) }
         return writer.finish()
     }
 

@@ -33,9 +33,9 @@ public struct RevisionListWriter: Sendable {
     public var byteCount: Int { writer.bytes.count }
 
     /// Appends one revision in wire form (`SyncProtocol.writeWireRevision`).
-    public mutating func append(id: String, canonicalBytes: [UInt8]) {
+    public mutating func append(id: String, canonicalBytes: [UInt8], purgedBy: String? = nil) {
         if count > 0 { writer.append(",") }
-        SyncProtocol.writeWireRevision(id: id, canonicalBytes: canonicalBytes, to: &writer)
+        SyncProtocol.writeWireRevision(id: id, canonicalBytes: canonicalBytes, purgedBy: purgedBy, to: &writer)
         count += 1
     }
 

@@ -24,6 +24,8 @@ public enum SyncProtocol {
 
     /// The members of a revision on the wire, `{"id": …, "revision": …}`.
     public static let wireRevisionKeys = [WireKey.id, WireKey.revision]
+    /// The member only a purged revision carries on the wire.
+    public static let wireRevisionOptionalKeys = [WireKey.purgedBy]
 
     /// `{"id":`, written before each wire revision's id (keys in canonical order).
     private static let wireRevisionOpening = Array("{\"\(WireKey.id)\":".utf8)
@@ -32,9 +34,19 @@ public enum SyncProtocol {
 
     /// Appends one revision in wire form to a JSON writer: its stored canonical bytes spliced
     /// in as they are, never decoded and re-encoded.
-    public static func writeWireRevision(id: String, canonicalBytes: [UInt8], to writer: inout JSONWriter) {
+    ///
+    /// A purged revision carries the purge that rewrote it, `{"id": …, "purged_by": …,
+    /// "revision": …}`: its bytes no longer hash to its id, and the receiver accepts it only
+    /// where it holds that purge (see `Revision(purgedBytes:id:purgedBy:)`).
+    public static func writeWireRevision(id: String, canonicalBytes: [UInt8], purgedBy: String? = nil, to writer: inout JSONWriter) {
         writer.writeRaw(wireRevisionOpening)
         writer.writeString(id)
+        if let purgedBy {
+            writer.append(",")
+            writer.writeString(WireKey.purgedBy)
+            writer.append(":")
+            writer.writeString(purgedBy)
+        }
         writer.writeRaw(wireRevisionMiddle)
         writer.writeRaw(canonicalBytes)
         writer.append("}")
@@ -67,8 +79,21 @@ public enum SyncProtocol {
     /// (`Revision(canonicalBytes:expectedID:)`), never decoded into a tree, re-encoded and
     /// hashed again; what is stored is then exactly what was received.
     public static func decodeWireRevision(_ element: JSONParser.StreamedElement) throws(SyncProtocolError) -> Revision {
-        guard let id = element.value[WireKey.id]?.stringValue, let bytes = element.raw, element.value.objectValue?.count == 1 else {
+        let purgedBy = element.value[WireKey.purgedBy]
+        guard let id = element.value[WireKey.id]?.stringValue, let bytes = element.raw,
+              element.value.objectValue?.count == (purgedBy == nil ? 1 : 2) else {
             throw .malformed("a revision must be {\"\(WireKey.id)\", \"\(WireKey.revision)\"}")
+        }
+        if let purgedBy {
+            guard let purge = purgedBy.stringValue, Admission.isLowercaseUUID(purge) else {
+                throw .malformed("'\(WireKey.purgedBy)' must name a purge record")
+            }
+            do {
+                return try Revision(purgedBytes: bytes, id: id, purgedBy: purge)
+            } catch {
+                if case .unknownFormat = error { throw .unknownFormat(error.description) }
+                throw .malformed(error.description)
+            }
         }
         do {
             return try Revision(canonicalBytes: bytes, expectedID: id)

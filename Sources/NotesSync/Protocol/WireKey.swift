@@ -18,6 +18,10 @@ public enum WireKey {
     public static let id = "id"
     /// The canonical revision of a wire revision; in an error body, the id of the refused revision.
     public static let revision = "revision"
+    /// A purged revision's marker: the purge record (its document id) that rewrote it.
+    public static let purgedBy = "purged_by"
+    /// A push response's revisions that a purge covered on arrival.
+    public static let purged = "purged"
 
     // MARK: /v1/health
 

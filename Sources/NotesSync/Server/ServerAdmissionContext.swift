@@ -28,4 +28,12 @@ struct ServerAdmissionContext: AdmissionContext {
     func replicaOwner(_ replica: String) throws -> String? {
         try database.scalar("SELECT author FROM replicas WHERE replica = ?", [.text(replica)])?.text
     }
+
+    func purgeCovering(kind: DocumentKind, doc: String) throws -> String? {
+        try ServerStore.purgeCovering(kind: kind, doc: doc, in: database)
+    }
+
+    func purgeTargets(_ purge: String) throws -> [PurgeTarget]? {
+        try ServerStore.purgeRecord(purge, in: database)?.targets
+    }
 }

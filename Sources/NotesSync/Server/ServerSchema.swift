@@ -58,5 +58,15 @@ enum ServerSchema {
                 quarantined_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        // `purged_by` names the purge record that rewrote a revision in place (its bytes then no
+        // longer hash to its id); `purged_documents` is the standing rule: every document a held
+        // purge names, so a revision of it pushed later is rewritten on arrival.
+        Migration(version: 3, name: "purges: rewritten revisions and purged documents", sql: """
+            ALTER TABLE revisions ADD COLUMN purged_by TEXT;
+            CREATE TABLE purged_documents(
+                kind TEXT NOT NULL, doc TEXT NOT NULL, purge TEXT NOT NULL,
+                PRIMARY KEY(kind, doc)
+            ) WITHOUT ROWID;
+            """),
     ]
 }

@@ -13,6 +13,9 @@ extension ServerStore {
         public var lastSequence: Int64 = 0
         /// The revision at `lastSequence`.
         public var lastID: String = ""
+        /// Revisions of the push that a purge the server held covered: stored without their
+        /// content (the standing rule), so their author is told.
+        public var purgedOnArrival: [String] = []
 
         /// Creates a result.
         public init(accepted: Int, alreadyKnown: Int, lastSequence: Int64 = 0, lastID: String = "") {
@@ -29,8 +32,9 @@ extension ServerStore {
 
     /// A batch of revisions for a pull, in change-sequence order.
     public struct PullBatch: Sendable {
-        /// (sequence, id, canonical bytes) of each revision.
-        public var revisions: [(seq: Int64, id: String, bytes: [UInt8])]
+        /// (sequence, id, canonical bytes, the purge that rewrote it) of each revision; a purge
+        /// record precedes the first revision it covers (see `pull`).
+        public var revisions: [(seq: Int64, id: String, bytes: [UInt8], purgedBy: String?)]
         /// The checkpoint to continue from.
         public var next: Int64
         /// The revision id at `next` (so a restored server is detected).
@@ -52,9 +56,24 @@ extension ServerStore {
     ///
     /// - Throws: `PushRefusal.missingParents` listing every missing parent (409), or
     ///   `PushRefusal.refused` with the first revision that breaks the rule.
+    ///
+    /// Purges: only a coordinator may push a purge record (`PushRefusal.forbiddenRole`, with
+    /// nothing stored). Purge records are admitted and applied first, so every revision they
+    /// cover in the same push, and every one pushed later, is rewritten on arrival; the file
+    /// scrub runs after the commit (`finishPendingPurge`).
     @discardableResult
     public func push(_ revisions: [Revision], user: ServerUser) throws -> PushResult {
         let nowClock = HybridClock.value(milliseconds: HybridClock.nowMilliseconds())
+        if user.role != .coordinator, let purge = revisions.first(where: { $0.kind == .purge }) {
+            throw PushRefusal.forbiddenRole(revision: purge.id, required: ServerUser.Role.coordinator.rawValue)
+        }
+        let revisions = revisions.filter { $0.kind == .purge } + revisions.filter { $0.kind != .purge }
+        var needsScrub = false
+        defer {
+            // After the commit: the scrub needs the writer outside a transaction. A failure
+            // leaves the mark set, and the next push or start finishes it.
+            if needsScrub { try? withWriter { try Self.finishPendingPurge($0) } }
+        }
         return try withWriter { database in
             try database.write {
                 var result = PushResult(accepted: 0, alreadyKnown: 0)
@@ -99,12 +118,25 @@ extension ServerStore {
                     toInsert.append(revision)
                 }
                 if !missing.isEmpty { throw PushRefusal.missingParents(missing.sorted()) }
-                for revision in toInsert {
+                for received in toInsert {
+                    var revision = received
+                    // The standing rule: a revision of a purged document is stored rewritten.
+                    if revision.kind != .purge, revision.purgedBy == nil,
+                       let purge = try Self.purgeCovering(kind: revision.kind, doc: revision.doc, in: database) {
+                        revision = revision.purged(by: purge)
+                        if !revision.author.isEmpty { result.purgedOnArrival.append(revision.id) }
+                    }
                     if try Self.insert(revision, pushedBy: user.name, database: database) {
                         result.accepted += 1
                         result.landed(database.lastInsertRowID, revision.id)
+                        if let record = PurgeRecord(revision) {
+                            try Self.applyPurge(record, in: database)
+                            needsScrub = true
+                        }
                     }
                 }
+                // A scrub an earlier push could not finish (a reader held the WAL) is retried too.
+                if !needsScrub { needsScrub = try database.scalar("SELECT 1 FROM meta WHERE key = ?", [.text(Self.purgeScrubPendingKey)]) != nil }
                 return result
             }
         }
@@ -159,14 +191,17 @@ extension ServerStore {
                     throw PullRefusal.reset
                 }
                 let statement = try database.statement("""
-                    SELECT seq, id, data, length(data) FROM revisions WHERE seq > ? AND NOT (replica = ? AND author = ?) ORDER BY seq LIMIT ?
+                    SELECT seq, id, data, length(data), purged_by, kind, doc FROM revisions WHERE seq > ? AND NOT (replica = ? AND author = ?) ORDER BY seq LIMIT ?
                     """)
                 try statement.bind([.integer(since), .text(excludeReplica ?? "\u{0}"), .text(requester), SQLValue(limit + 1)])
                 defer { statement.reset() }
                 var batch = PullBatch(revisions: [], next: since, last: after, more: false)
                 var bytes = 0
+                var servedPurges: Set<String> = []
+                // Rows taken from the log (purge records sent ahead of the rows they cover do not count).
+                var taken = 0
                 while try statement.step() {
-                    if batch.revisions.count == limit {
+                    if taken == limit {
                         batch.more = true
                         break
                     }
@@ -178,9 +213,21 @@ extension ServerStore {
                         if batch.revisions.isEmpty { batch.firstRevisionBytes = size }
                         break
                     }
-                    let row = (seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2))
+                    let row = (seq: statement.int(0), id: statement.text(1), bytes: statement.bytes(2),
+                               purgedBy: statement.isNull(4) ? nil : statement.text(4))
                     bytes += row.bytes.count + 100
+                    // A purged revision travels behind its purge record, which the receiver needs
+                    // to accept it: sent here too unless already in the batch (a duplicate at its
+                    // own place later is skipped by the receiver; the checkpoint is unchanged).
+                    if let purge = row.purgedBy, !servedPurges.contains(purge),
+                       let record = try Self.purgeRecordRow(purge, in: database) {
+                        servedPurges.insert(purge)
+                        batch.revisions.append((record.seq, record.id, record.bytes, nil))
+                        bytes += record.bytes.count + 100
+                    }
+                    if statement.text(5) == DocumentKind.purge.rawValue { servedPurges.insert(statement.text(6)) }
                     batch.revisions.append(row)
+                    taken += 1
                     batch.next = row.seq
                     batch.last = row.id
                 }

@@ -123,6 +123,8 @@ public final class ServerStore: Sendable {
             // An acknowledged push must survive a power cut: the client will not send it again.
             try database.execute("PRAGMA synchronous = FULL")
             try Migrator.migrate(database, with: ServerSchema.migrations)
+            // A purge that committed but was cut off before its bytes left the file is finished now.
+            try finishPendingPurge(database)
             try database.write {
                 for revision in Codebook.genesisRevisions {
                     try insert(revision, pushedBy: "", database: database)
@@ -197,13 +199,14 @@ public final class ServerStore: Sendable {
     @discardableResult
     static func insert(_ revision: Revision, pushedBy: String, database: Database) throws -> Bool {
         let statement = try database.statement("""
-            INSERT OR IGNORE INTO revisions(id, kind, doc, parents, clock, replica, author, deleted, data, pushed_by, received_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO revisions(id, kind, doc, parents, clock, replica, author, deleted, data, pushed_by, received_at, purged_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.bind([
             .text(revision.id), .text(revision.kind.rawValue), .text(revision.doc), .text(revision.parents.joined(separator: " ")),
             .integer(revision.clock), .text(revision.replica), .text(revision.author), SQLValue(revision.deleted),
             .blob(revision.canonicalBytes), .text(pushedBy), .integer(HybridClock.nowMilliseconds()),
+            SQLValue(revision.purgedBy),
         ])
         try statement.runToCompletion()
         guard database.changes > 0 else { return false }

@@ -50,6 +50,8 @@ public enum PushRefusal: Error, Sendable, Equatable {
     /// A revision that breaks the admission rule: 403 when it claims someone else's identity
     /// (author, replica) or is a forged merge, 422 for everything else.
     case refused(AdmissionRefusal)
+    /// A revision only a user of role `required` may push (a purge record from a researcher): 403.
+    case forbiddenRole(revision: String, required: String)
 }
 
 /// Why a pull was refused.

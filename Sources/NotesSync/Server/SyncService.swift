@@ -153,7 +153,8 @@ public struct SyncService: Sendable {
         do {
             let result = try store.push(revisions, user: user)
             return .json(status: 200, PushResponse(accepted: result.accepted, alreadyKnown: result.alreadyKnown,
-                                                    lastSequence: result.lastSequence, last: result.lastID).encoded())
+                                                    lastSequence: result.lastSequence, last: result.lastID,
+                                                    purged: result.purgedOnArrival).encoded())
         } catch let refusal as PushRefusal {
             switch refusal {
             case .missingParents(let ids):
@@ -162,6 +163,11 @@ public struct SyncService: Sendable {
                                      missing: ids).response(status: 409)
             case .refused(let refusal):
                 return Self.refusalResponse(refusal)
+            case .forbiddenRole(let revision, let required):
+                return ErrorResponse(code: ErrorResponse.Code.forbiddenRole,
+                                     message: "Revision \(revision.prefix(12)) is a purge, which only a \(required) may push. Nothing of this push was stored.",
+                                     refusal: AdmissionRefusal(revision: revision, rule: .purge, detail: "only a \(required) may push a purge"))
+                    .response(status: 403)
             }
         } catch let error as ServerStoreError where error.isTransient {
             // Other pushes hold the writer, or another process (an admin command, sqlite3) holds
@@ -219,7 +225,8 @@ public struct SyncService: Sendable {
             var writer = PullResponse.writer(next: batch.next, last: batch.last, more: batch.more,
                                              reserving: batch.revisions.reduce(Self.pullResponseOverhead) { $0 + $1.bytes.count + 100 })
             for index in batch.revisions.indices {
-                writer.append(id: batch.revisions[index].id, canonicalBytes: batch.revisions[index].bytes)
+                writer.append(id: batch.revisions[index].id, canonicalBytes: batch.revisions[index].bytes,
+                              purgedBy: batch.revisions[index].purgedBy)
                 // Each row is freed once copied, so rows and response never both exist in full.
                 batch.revisions[index].bytes = []
             }

@@ -1,0 +1,78 @@
+import Foundation
+import NotesCore
+
+/// `fieldnotes purge`: erase a note or visit from every store that syncs with this one.
+enum PurgeCommand {
+    static let spec = CommandSpec(
+        name: "purge", abstract: "Erase a note or visit everywhere it was synced (a coordinator's task).",
+        discussion: """
+          Unlike 'delete', a purge removes the content for good: every revision of the note is
+          rewritten without its fields (the history keeps who changed it and when, not what it said),
+          it leaves list and search, and its text is overwritten in the store's files. The purge is
+          recorded (who, when, why, never what) and syncs like any change: the server and every
+          replica apply it when they receive it, also to edits of the note made offline meanwhile.
+          Only a coordinator's sync may send it; the server refuses a researcher's.
+          It cannot reach recovery files, earlier exports, backups and other copies outside the
+          stores; it lists the ones it knows of.
+          """,
+        arguments: [ArgumentSpec(name: "id", help: "The note or visit id, or a unique prefix.")],
+        options: [
+            .option("reason", value: "text", help: "Why it is purged (one line; kept in the record and shown in history)."),
+            CommonOptions.store,
+        ],
+        run: run)
+
+    /// A purge refused before anything was written: the server told this store its author is a researcher.
+    struct RoleRefusal: UserFacingError {
+        let role: String
+        var message: String {
+            "Only a coordinator may purge; ask your coordinator to purge it ('fieldnotes purge ID --reason TEXT' on their laptop). The server knows you as a \(UntrustedText.line(role)); nothing was written."
+        }
+        var exitCode: Int32 { ExitCode.authentication }
+    }
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
+        let reason = NoteInput.normalize(arguments.value("reason") ?? "").trimmingCharacters(in: .whitespaces)
+        if reason.isEmpty {
+            throw UsageError(message: "Missing '--reason TEXT': say why it is purged (kept in the purge record).", commandPath: arguments.commandPath)
+        }
+        if UntrustedText.firstForbiddenInLine(reason) != nil {
+            throw UsageError(message: "The reason must be one line without control characters.", commandPath: arguments.commandPath)
+        }
+        let store = try context.openStore(arguments)
+        let target = try store.resolvePurgeTarget(arguments.argument("id")!)
+        let role = try store.sync.serverRole()
+        if let role, role != "coordinator" { throw RoleRefusal(role: role) }
+        let outcome = try store.purge([target], reason: reason)
+        let revisions = outcome.rewritten == 1 ? "1 revision" : "\(outcome.rewritten) revisions"
+        context.out.line("Purged \(PurgeFormatting.name(target)): \(revisions) rewritten without content, removed from list and search, and overwritten in the store's files.")
+        context.out.line("Purge record \(outcome.record.id.prefix(8)): \(PurgeFormatting.line(outcome.record))")
+        if role == "coordinator" {
+            context.out.line("Run 'fieldnotes sync' to send it: the server and every replica apply it when they receive it.")
+        } else {
+            context.out.line("It reaches the server and the other replicas only when a coordinator pushes it: run 'fieldnotes sync' if you are the coordinator; the server refuses a researcher's purge.")
+        }
+        context.out.line("Places a purge cannot reach:")
+        for file in recoveryFiles(mentioning: target.doc, environment: context.environment) {
+            context.out.line("  recovery file \(UntrustedText.line(file))")
+        }
+        context.out.line("  earlier exports, backups and copies outside the store (files, e-mails, other programs)")
+        return ExitCode.ok
+    }
+
+    /// Recovery files (`$FIELDNOTES_HOME/recovery` and the fallback folder) that name the document.
+    static func recoveryFiles(mentioning doc: String, environment: [String: String]) -> [String] {
+        let folders = [StoreLocation.home(environment: environment) + "/recovery", RecoveryFile.fallbackFolder()]
+        var result: [String] = []
+        for folder in folders {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names.sorted() {
+                let path = folder + "/" + name
+                guard let data = FileManager.default.contents(atPath: path),
+                      data.range(of: Data(doc.utf8)) != nil else { continue }
+                result.append(path)
+            }
+        }
+        return result
+    }
+}
