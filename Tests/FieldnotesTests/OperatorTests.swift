@@ -43,9 +43,12 @@ struct OperatorTests {
         // A header that is not an address is never written into the log.
         #expect(try health(port: proxied.port, extraHeader: "X-Forwarded-For: 1.2.3.4, evil GET /v1/push 200\r\n") == 200)
         #expect(try health(port: proxied.port) == 200)
-        let log = waitForLog(proxied, containing: "2001:db8::7")
+        // A line is written after its response: wait for all four.
+        let deadline = Date().addingTimeInterval(5)
+        while proxied.log.split(separator: "\n").filter({ $0.contains("GET /v1/health") }).count < 4 && Date() < deadline { usleep(5_000) }
+        let log = proxied.log
         let lines = log.split(separator: "\n").filter { $0.contains("GET /v1/health") }
-        #expect(lines.count >= 3, "\(log)")
+        #expect(lines.count == 4, "\(log)")
         #expect(lines.contains { $0.split(separator: " ")[1] == "203.0.113.9" && $0.hasSuffix(" via=127.0.0.1") }, "\(log)")
         #expect(lines.contains { $0.split(separator: " ")[1] == "2001:db8::7" }, "\(log)")
         #expect(!log.contains("10.9.9.9") && !log.contains("evil"), "only the proxy's own entry counts: \(log)")
