@@ -85,7 +85,7 @@ public enum SyncProtocol {
             throw .malformed("a revision must be {\"\(WireKey.id)\", \"\(WireKey.revision)\"}")
         }
         if let purgedBy {
-            guard let purge = purgedBy.stringValue, Admission.isLowercaseUUID(purge) else {
+            guard let purge = purgedBy.stringValue, DocumentID.isLowercaseUUID(purge) else {
                 throw .malformed("'\(WireKey.purgedBy)' must name a purge record")
             }
             do {
