@@ -53,4 +53,21 @@ struct VisitContextTests {
         #expect(json.components(separatedBy: "\"title\":").count == 2)
         #expect(try cli.run("visit", "show", "ffff").status != 0)
     }
+
+    @Test("edit keeps a note in its visit's kommune: --visit to another kommune's visit, or --kommune away from the visit, is exit 64")
+    func editKeepsTheVisitsKommune() throws {
+        let cli = try CLI.withStore()
+        let visit = try cli.run("visit", "add", "--kommune", "Gladsaxe", "--date", "2026-11-02").line
+        let note = try cli.add("--kommune", "Aarhus", "--body", "Aarhus-note")
+        let moved = try cli.run("edit", note, "--visit", visit)
+        #expect(moved.status == 64 && moved.stderr.contains("was to Gladsaxe on 2026-11-02, but the note is from Aarhus"), "\(moved)")
+        let unmoved = try #require(try cli.run("show", note, "--json").json() as? [String: Any])
+        #expect(unmoved["visit"] is NSNull, "nothing was stored")
+        #expect(try cli.run("edit", note, "--visit", visit, "--kommune", "Gladsaxe").status == 0)
+        let away = try cli.run("edit", note, "--kommune", "Aarhus")
+        #expect(away.status == 64 && away.stderr.contains("but the note says --kommune Aarhus"), "\(away)")
+        #expect(try cli.run("edit", note, "--visit", "none", "--kommune", "Aarhus").status == 0)
+        let shown = try #require(try cli.run("show", note, "--json").json() as? [String: Any])
+        #expect(shown["kommune"] as? String == "Aarhus" && shown["visit"] is NSNull)
+    }
 }

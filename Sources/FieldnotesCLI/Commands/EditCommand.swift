@@ -65,6 +65,11 @@ enum EditCommand {
         if let visit = arguments.value("visit") {
             changes.visit = visit.lowercased() == "none" ? .clear : .set(try store.visits.resolveID(visit))
         }
+        // A note moved to a visit, or to another kommune, must be in its visit's kommune.
+        if arguments.value("visit") != nil || arguments.value("kommune") != nil,
+           let id = arguments.argument("id"), let note = try? store.note(id: id) {
+            try VisitContext.checkEdit(of: note, changes, store: store, commandPath: arguments.commandPath)
+        }
     }
 
     /// The command that applies a saved new body later: `fieldnotes edit ID`, the options given
