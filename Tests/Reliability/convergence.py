@@ -195,7 +195,19 @@ class Script:
             elif field == "visit":
                 visits = replica.visits()
                 args.append(f"--visit={self.pick(visits)['id']}" if visits and rng.random() < 0.8 else "--visit=none")
-        return args, fields[0]
+        return self.keep_visit_kommune(replica, note, args), fields[0]
+
+    def keep_visit_kommune(self, replica: Replica, note: dict, args: list[str]) -> list[str]:
+        """A note stays in its visit's kommune (edit refuses otherwise, exit 64), as a user would:
+        moving it to a visit takes the visit's kommune, and moving it to another kommune leaves its visit."""
+        visit_ids = [a.split("=", 1)[1] for a in args if a.startswith("--visit=") and a != "--visit=none"]
+        if visit_ids:
+            visit = next((v for v in replica.visits() if v["id"].startswith(visit_ids[0])), None)
+            if visit is not None:
+                args = [a for a in args if not a.startswith(("--kommune=", "--place="))] + [f"--kommune={visit['kommune']}"]
+        elif note.get("visit") and any(a.startswith("--kommune=") for a in args) and "--visit=none" not in args:
+            args = args + ["--visit=none"]
+        return args
 
     def op_edit(self, replica: Replica) -> None:
         if not replica.notes:
