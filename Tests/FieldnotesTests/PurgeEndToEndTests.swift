@@ -7,7 +7,7 @@ import Testing
 // the purged text survived.
 
 /// Whether `needle` occurs in the bytes of any of the files at `paths` (missing files hold nothing).
-private func filesHolding(_ needle: String, in paths: [String]) -> [String] {
+func filesHolding(_ needle: String, in paths: [String]) -> [String] {
     let bytes = Data(needle.utf8)
     return paths.filter { path in
         guard let data = FileManager.default.contents(atPath: path) else { return false }
@@ -16,7 +16,7 @@ private func filesHolding(_ needle: String, in paths: [String]) -> [String] {
 }
 
 /// A SQLite database and its WAL and shared-memory files.
-private func sqliteFiles(_ path: String) -> [String] { [path, path + "-wal", path + "-shm"] }
+func sqliteFiles(_ path: String) -> [String] { [path, path + "-wal", path + "-shm"] }
 
 @Suite(.serialized)
 struct PurgeEndToEndTests {

@@ -32,12 +32,25 @@ struct PurgeTests {
         #expect(decoded.purgedBy == RevisionFactory.uuid("purge"))
     }
 
-    @Test func bytesMarkedAsPurgedMustBeExactlyTheRewrite() {
-        // The original bytes under a purge marker would smuggle the content past the hash.
-        let original = note("HEMMELIGT")
-        #expect(throws: RevisionDecodingError.self) {
-            try Revision(purgedBytes: original.canonicalBytes, id: original.id, purgedBy: RevisionFactory.uuid("purge"))
+    @Test func bytesMarkedAsPurgedMustBeExactlyTheRewrite() throws {
+        // The original bytes under a purge marker would smuggle the content past the hash:
+        // admission takes bytes marked as purged only in the form the purge leaves.
+        let fixture = try StoreFixture()
+        let secret = try fixture.add(title: "Interview", body: "HEMMELIGT")
+        let original = try #require(try fixture.store.revisions(kind: .note, doc: secret.id).first)
+        let target = try #require(PurgeTarget(kind: .note, doc: secret.id))
+        let purge = try fixture.store.purge([target], reason: "samtykke trukket tilbage").record.id
+        let smuggled = try Revision(purgedBytes: original.canonicalBytes, id: original.id, purgedBy: purge)
+        var batch = fixture.store.admissionBatch()
+        #expect(throws: AdmissionRefusal.self) { try batch.admit(smuggled) }
+        do {
+            try batch.admit(smuggled)
+        } catch let refusal as AdmissionRefusal {
+            #expect(refusal.rule == .purge)
         }
+        // Bytes that are not in canonical form do not decode at all.
+        let spaced = Array("{ \"format\": 1 }".utf8)
+        #expect(throws: RevisionDecodingError.self) { try Revision(purgedBytes: spaced, id: original.id, purgedBy: purge) }
     }
 
     @Test func purgeRecordsAreAdmittedByTheirOwnRules() throws {

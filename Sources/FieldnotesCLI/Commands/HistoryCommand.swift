@@ -23,21 +23,32 @@ enum HistoryCommand {
         let presentation = try Presentation.standardOutput(arguments, environment: context.environment)
         let store = try context.openStore(arguments)
         let revisions = try store.history(noteID: arguments.argument("id")!)
-        // A purged note's revisions have no content left: each shows who purged it, when and why.
-        let purge = try revisions.first.flatMap { try store.purge(covering: .note, doc: $0.doc) }
+        // A purged note's revisions have no content left: each shows who purged it, when and
+        // why; a revision an erasure redacted shows its content and the erasure.
+        var records: [String: PurgeRecord] = [:]
+        for marker in Set(revisions.compactMap(\.purgedBy)) {
+            if let record = try store.purgeRecord(marker) { records[marker] = record }
+        }
         if arguments.flag("json") {
             NoteFormatting.jsonList(revisions.map { revision in
-                guard revision.purgedBy != nil, let purge, case .object(var object) = NoteFormatting.historyJSON(revision) else {
+                guard let marker = revision.purgedBy, let record = records[marker],
+                      case .object(var object) = NoteFormatting.historyJSON(revision) else {
                     return NoteFormatting.historyJSON(revision)
                 }
-                object["purged"] = .object(["purge": .string(purge.id), "by": .string(purge.author), "date": .string(PurgeFormatting.day(purge)),
-                                            "reason": .string(purge.reason)])
+                var about: [String: JSONValue] = ["purge": .string(record.id), "by": .string(record.author),
+                                                  "date": .string(PurgeFormatting.day(record)), "reason": .string(record.reason)]
+                if let erasure = record.erasure {
+                    about["pseudonym"] = .string(erasure.names.pseudonym)
+                    object["erased"] = .object(about)
+                } else {
+                    object["purged"] = .object(about)
+                }
                 return .object(object)
             }, to: context.out)
         } else if arguments.flag("patch") {
-            context.out.write(HistoryPatch.render(revisions, style: presentation.style))
+            context.out.write(HistoryPatch.render(revisions, style: presentation.style, records: records))
         } else {
-            context.out.write(NoteFormatting.history(revisions, style: presentation.style, purge: purge))
+            context.out.write(NoteFormatting.history(revisions, style: presentation.style, records: records))
         }
         return ExitCode.ok
     }

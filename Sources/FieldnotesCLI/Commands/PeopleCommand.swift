@@ -10,7 +10,7 @@ enum PeopleCommand {
           case-sensitive, also in the genitive: 'Line Vinds' becomes 'Informant G1s'). The register syncs
           like notes; pseudonyms are unique in the group, and once set only a coordinator may change one.
           """,
-        subcommands: [add, list, show, edit], defaultSubcommand: "list")
+        subcommands: [add, list, show, edit, erase], defaultSubcommand: "list")
 
     static let add = CommandSpec(
         name: "add", abstract: "Register a person and print their id.",
@@ -121,6 +121,53 @@ enum PeopleCommand {
             }
             let person = try store.people.edit(arguments.argument("person")!, changes)
             context.out.line(person.id)
+            return ExitCode.ok
+        })
+
+    static let erase = CommandSpec(
+        name: "erase", abstract: "Erase a person from every note and visit, on every replica (a coordinator's task).",
+        discussion: """
+          For a person who asks to be forgotten. Every mention of the person's name and aliases (every
+          name they were ever registered under) in every revision of every note and visit is replaced
+          by their pseudonym (whole words, case-sensitive, also in the genitive), their register entry
+          keeps only the pseudonym, and the old text is overwritten in the store's files. The erasure
+          is recorded (who, when, why, and only salted hashes of the names, so it can recognise them
+          later without keeping them) and syncs like any change: the server and every replica apply
+          it when they receive it, also to text written or synced later. Only a coordinator's sync
+          may send it. It cannot reach recovery files, earlier exports, backups and other copies
+          outside the stores, nor a name spelled in another case or form than registered.
+          """,
+        arguments: [ArgumentSpec(name: "person", help: "An id prefix, the name, an alias or the pseudonym.")],
+        options: [
+            .option("reason", value: "text", help: "Why (one line, without the name; kept in the record and shown in history)."),
+            CommonOptions.store,
+        ],
+        run: { arguments, context in
+            let reason = NoteInput.normalize(arguments.value("reason") ?? "").trimmingCharacters(in: .whitespaces)
+            if reason.isEmpty {
+                throw UsageError(message: "Missing '--reason TEXT': say why the person is erased (kept in the erasure record).",
+                                 commandPath: arguments.commandPath)
+            }
+            if UntrustedText.firstForbiddenInLine(reason) != nil {
+                throw UsageError(message: "The reason must be one line without control characters.", commandPath: arguments.commandPath)
+            }
+            let store = try context.openStoreForChanges(arguments)
+            let role = try store.sync.serverRole()
+            if let role, role != "coordinator" {
+                throw RoleRefusal(detail: "erasing a person needs the coordinator role, and the server knows you as a \(UntrustedText.line(role))")
+            }
+            let outcome = try store.erase(person: arguments.argument("person")!, reason: reason)
+            let pseudonym = UntrustedText.line(outcome.record.erasure?.names.pseudonym ?? "")
+            let revisions = outcome.rewritten == 1 ? "1 revision" : "\(outcome.rewritten) revisions"
+            context.out.line("Erased the person now known only as '\(pseudonym)': \(revisions) redacted, the name removed from the register and overwritten in the store's files.")
+            context.out.line("Erasure record \(outcome.record.id.prefix(8)): \(PurgeFormatting.line(outcome.record))")
+            if role == "coordinator" {
+                context.out.line("Run 'fieldnotes sync' to send it: the server and every replica apply it when they receive it.")
+            } else {
+                context.out.line("It reaches the server and the other replicas only when a coordinator pushes it: run 'fieldnotes sync' if you are the coordinator; the server refuses a researcher's erasure.")
+            }
+            context.out.line("Places an erasure cannot reach:")
+            context.out.line("  recovery files, earlier exports, backups and copies outside the store (files, e-mails, other programs)")
             return ExitCode.ok
         })
 }

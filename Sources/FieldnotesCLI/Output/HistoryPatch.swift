@@ -20,7 +20,11 @@ import Codecs
 /// ```
 enum HistoryPatch {
     /// The whole patch listing, newest first, in the order `revisions` come.
-    static func render(_ revisions: [Revision], style: Style) -> String {
+    ///
+    /// `records` are the purge and erasure records that rewrote revisions, by their id: a purged
+    /// revision says so (`Purged: by K on DATE: REASON`) in place of changes it no longer has,
+    /// and a redacted one says which erasure replaced names in it.
+    static func render(_ revisions: [Revision], style: Style, records: [String: PurgeRecord] = [:]) -> String {
         let byID = Dictionary(revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var text = ""
         for (index, revision) in revisions.enumerated() {
@@ -33,7 +37,13 @@ enum HistoryPatch {
             }
             text += "Author: " + (revision.author.isEmpty ? "(merge)" : UntrustedText.line(revision.author)) + "\n"
             text += "Date:   " + NoteFormatting.time(revision.clock) + "\n"
+            let record = revision.purgedBy.flatMap { records[$0] }
+            if let record, record.erasure == nil {
+                text += "Change: " + PurgeFormatting.line(record) + "\n"
+                continue
+            }
             text += "Change: " + NoteFormatting.change(revision, parent: parent) + "\n"
+            if let record { text += "Erased: " + PurgeFormatting.erasureLine(record) + "\n" }
             let lines = changeLines(RevisionChanges(from: parent, to: revision), style: style)
             if !lines.isEmpty {
                 text += "\n" + lines.map { "    " + $0 + "\n" }.joined()

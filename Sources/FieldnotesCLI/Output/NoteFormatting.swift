@@ -141,16 +141,22 @@ enum NoteFormatting {
     ///
     /// - Parameter purge: the purge that erased the note, whose line replaces the change of
     ///   each revision it rewrote (their content is gone).
-    static func history(_ revisions: [Revision], style: Style = .plain, purge: PurgeRecord? = nil) -> String {
+    /// `records` are the purge and erasure records that rewrote revisions, by their id.
+    static func history(_ revisions: [Revision], style: Style = .plain, records: [String: PurgeRecord] = [:]) -> String {
         let byID = Dictionary(revisions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var table = TextTable(["REVISION", "TIME", "AUTHOR", "CHANGE"])
         for revision in revisions {
             let parent = revision.parents.count == 1 ? byID[revision.parents[0]] : nil
-            table.append([
-                String(revision.id.prefix(8)), time(revision.clock),
-                revision.author.isEmpty ? "(merge)" : revision.author,
-                revision.purgedBy != nil ? (purge.map(PurgeFormatting.line) ?? "purged") : change(revision, parent: parent),
-            ])
+            let record = revision.purgedBy.flatMap { records[$0] }
+            let changeText: String
+            switch (revision.purgedBy, record) {
+            case (nil, _): changeText = change(revision, parent: parent)
+            case (_, let record?) where record.erasure != nil:
+                changeText = change(revision, parent: parent) + "; " + PurgeFormatting.erasureLine(record)
+            case (_, let record?): changeText = PurgeFormatting.line(record)
+            case (_, nil): changeText = "purged"
+            }
+            table.append([String(revision.id.prefix(8)), time(revision.clock), revision.author.isEmpty ? "(merge)" : revision.author, changeText])
         }
         return table.render(style: style)
     }

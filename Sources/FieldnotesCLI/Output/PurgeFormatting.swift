@@ -14,7 +14,13 @@ enum PurgeFormatting {
 
     /// `purged by K on DATE: REASON`, the author and reason as untrusted text.
     static func line(_ record: PurgeRecord) -> String {
-        "purged by \(UntrustedText.line(record.author)) on \(day(record)): \(UntrustedText.line(record.reason))"
+        "\(record.erasure == nil ? "purged" : "erased") by \(UntrustedText.line(record.author)) on \(day(record)): \(UntrustedText.line(record.reason))"
+    }
+
+    /// `a person's name replaced by P, erased by K on DATE: REASON`, for a revision an erasure redacted.
+    static func erasureLine(_ record: PurgeRecord) -> String {
+        let pseudonym = UntrustedText.line(record.erasure?.names.pseudonym ?? "")
+        return "a person's name replaced by '\(pseudonym)', erased by \(UntrustedText.line(record.author)) on \(day(record)): \(UntrustedText.line(record.reason))"
     }
 
     /// `note 1a2b3c4d`.

@@ -52,14 +52,19 @@ public enum Admission {
                 throw refuse(.fields, "a conflict record names an unknown field or is malformed")
             }
         }
-        // A purged revision's fields are its kind's empty values (checked when it was decoded,
-        // `Revision(purgedBytes:…)`), which the rules of `add` need not allow (an empty kommune).
-        if revision.purgedBy == nil {
+        // A purged revision's fields are its kind's empty values (checked against its purge record
+        // by `AdmissionBatch`), which the rules of `add` need not allow (an empty kommune); a
+        // revision an erasure redacted is checked like any other.
+        if revision.purgedBy == nil || !revision.isPurgedForm {
             do {
                 try checkFields(revision.fields, kind: revision.kind)
             } catch {
                 throw refuse(error.rule, error.detail)
             }
+        }
+        // The fields are well-formed; what is left is the erasure's own consistency.
+        if revision.kind == .purge, PurgeRecord(revision) == nil {
+            throw refuse(.fields, "an erasure's pseudonym is itself one of the erased names")
         }
         if revision.parents.count > 2 {
             throw refuse(.parents, "\(revision.parents.count) parents; a revision has at most two")
@@ -203,7 +208,17 @@ public enum Admission {
             let targets = try set("targets")
             if targets.isEmpty { throw FieldProblem(rule: .fields, detail: "a purge record names no targets") }
             for target in targets where target.stringValue.flatMap(PurgeTarget.init(encoded:)) == nil {
-                throw FieldProblem(rule: .fields, detail: "'\(UntrustedText.line(target.stringValue?.prefix(80) ?? ""))' is not a purge target (note:ID or visit:ID)")
+                throw FieldProblem(rule: .fields, detail: "'\(UntrustedText.line(target.stringValue?.prefix(80) ?? ""))' is not a purge target (note:ID, visit:ID or person:ID)")
+            }
+            if targets.contains(where: { $0.stringValue?.hasPrefix("person:") == true }) {
+                guard targets.count == 1 else { throw FieldProblem(rule: .fields, detail: "an erasure names exactly one person and nothing else") }
+                try line("pseudonym", mayBeEmpty: false)
+                let hashes = try set("erased_names")
+                guard !hashes.isEmpty, hashes.allSatisfy({ $0.stringValue.flatMap(NameErasure.NameHash.init(encoded:)) != nil }) else {
+                    throw FieldProblem(rule: .fields, detail: "an erasure's erased_names are not name hashes (words:check:sha256)")
+                }
+            } else if fields["pseudonym"] != nil || fields["erased_names"] != nil {
+                throw FieldProblem(rule: .fields, detail: "only an erasure (a person:ID target) carries a pseudonym and erased names")
             }
         case .codebook:
             try line("description")

@@ -10,15 +10,19 @@ public protocol AdmissionContext {
     func replicaOwner(_ replica: String) throws -> String?
     /// The purge record (its document id) the store applied to this document, or nil.
     func purgeCovering(kind: DocumentKind, doc: String) throws -> String?
-    /// The targets of a purge record the store holds, or nil.
-    func purgeTargets(_ purge: String) throws -> [PurgeTarget]?
+    /// A purge record the store holds, by its document id, or nil.
+    func purgeRecord(_ purge: String) throws -> PurgeRecord?
+    /// Every erasure record the store holds (`people erase`).
+    func erasureRecords() throws -> [PurgeRecord]
 }
 
 extension AdmissionContext {
     /// A store that holds no purges.
     public func purgeCovering(kind: DocumentKind, doc: String) throws -> String? { nil }
     /// A store that holds no purges.
-    public func purgeTargets(_ purge: String) throws -> [PurgeTarget]? { nil }
+    public func purgeRecord(_ purge: String) throws -> PurgeRecord? { nil }
+    /// A store that holds no purges.
+    public func erasureRecords() throws -> [PurgeRecord] { [] }
 }
 
 /// What admission needs to know of a stored parent.
@@ -49,11 +53,13 @@ public struct AdmissionPolicy {
     /// Recomputes a merge from its parents and throws a `merge` refusal if it differs; nil where
     /// the receiver does not recompute (a client trusts the server's check, which did).
     /// `sameDocument` holds the revisions of the merge's document admitted earlier in the batch.
-    public var verifyMerge: ((_ merge: Revision, _ sameDocument: [String: Revision]) throws -> Void)?
+    /// `erasures` are the erasures held, with those of the batch: a merge an erasure redacted
+    /// is compared with the redaction of the recomputed merge.
+    public var verifyMerge: ((_ merge: Revision, _ sameDocument: [String: Revision], _ erasures: ErasureSet) throws -> Void)?
 
     /// Creates a policy.
     public init(sender: String? = nil, bindsReplicas: Bool = false, maxClock: Int64? = nil,
-                verifyMerge: ((Revision, [String: Revision]) throws -> Void)? = nil) {
+                verifyMerge: ((Revision, [String: Revision], ErasureSet) throws -> Void)? = nil) {
         self.sender = sender
         self.bindsReplicas = bindsReplicas
         self.maxClock = maxClock
@@ -75,9 +81,11 @@ public struct AdmissionBatch<Context: AdmissionContext> {
     private var admittedByDocument: [String: [String: Revision]] = [:]
     private var knownDocuments: Set<String> = []
     private var replicaOwners: [String: String] = [:]
-    /// Purge records admitted in this batch: their targets by record, and the record covering each target.
-    private var batchPurges: [String: [PurgeTarget]] = [:]
+    /// Purge records admitted in this batch, by record, and the record covering each target.
+    private var batchPurges: [String: PurgeRecord] = [:]
     private var batchPurged: [String: String] = [:]
+    /// The erasures held and admitted in this batch, read from the store when first needed.
+    private var erasures: ErasureSet?
 
     /// Starts a batch into the store `context` under `policy`.
     public init(context: Context, policy: AdmissionPolicy = AdmissionPolicy(), remembersRevisions: Bool = true) {
@@ -88,11 +96,15 @@ public struct AdmissionBatch<Context: AdmissionContext> {
 
     /// Admits one revision or throws the refusal (an `AdmissionRefusal`) or the store's error.
     ///
-    /// An admitted revision counts as stored for the rest of the batch.
+    /// An admitted revision counts as stored for the rest of the batch. Returns it as it is to
+    /// be stored: with every erasure the store holds applied (the standing rule), so what is
+    /// checked against the store is what the store will hold.
     ///
     /// - Parameter contentChecked: `Admission.checkContent` already passed (on another thread,
     ///   as the pull checks it beside decoding), so only the checks against the store run here.
-    public mutating func admit(_ revision: Revision, contentChecked: Bool = false) throws {
+    @discardableResult
+    public mutating func admit(_ received: Revision, contentChecked: Bool = false) throws -> Revision {
+        let revision = received
         func refuse(_ rule: AdmissionRule, _ detail: String) -> AdmissionRefusal {
             AdmissionRefusal(revision: revision.id, rule: rule, detail: detail)
         }
@@ -119,13 +131,23 @@ public struct AdmissionBatch<Context: AdmissionContext> {
         // rewritten on arrival, so its content, its parents' (already rewritten) content and the
         // documents it names are not checked against the store; one arriving in purged form must
         // name a purge the receiver holds that covers its document.
+        var markedByDocumentPurge = false
         if let purge = revision.purgedBy {
-            guard let targets = try batchPurges[purge] ?? context.purgeTargets(purge),
-                  targets.contains(where: { $0.kind == revision.kind && $0.doc == revision.doc }) else {
-                throw refuse(.purge, "it is marked as purged by \(UntrustedText.line(purge.prefix(12))), a purge this store does not hold for its document")
+            guard let record = try batchPurges[purge] ?? context.purgeRecord(purge) else {
+                throw refuse(.purge, "it is marked as purged by \(UntrustedText.line(purge.prefix(12))), a purge this store does not hold")
             }
+            guard record.leaves(revision) else {
+                throw refuse(.purge, record.erasure == nil
+                    ? "it is marked as purged by \(purge.prefix(12)), which does not purge its document, or it holds more than a purge leaves"
+                    : "it is marked as redacted by the erasure \(purge.prefix(12)), but an erased name is still in it")
+            }
+            markedByDocumentPurge = record.erasure == nil
         }
-        let covered = try revision.purgedBy != nil || purgeCovering(revision.kind, revision.doc) != nil
+        // An erasure is a standing rule too: what the store will hold, and what is checked
+        // against its (redacted) parents, is the revision with every erasure applied.
+        let erasures = try heldErasures()
+        let subject = erasures.apply(revision)
+        let covered = try markedByDocumentPurge || purgeCovering(revision.kind, revision.doc) != nil
         if covered {
             // A merge over purged parents cannot be recomputed (it may have been made from their
             // content before the purge), and its content is dropped on arrival anyway; its clock
@@ -139,15 +161,15 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             // its parent's stamp on every field it leaves unchanged; it cannot invent either. A
             // made-up conflict side could put words in a colleague's name (`resolve --take mine`
             // picks the side by replica id), a made-up stamp could win every later conflict.
-            let parent = try revision.parents.first.flatMap { try revisionOf($0) }
-            if let problem = Self.inheritanceProblem(revision, parent: parent) { throw refuse(.fields, problem) }
+            let parent = try revision.parents.first.flatMap { try revisionOf($0) }.map(erasures.apply)
+            if let problem = Self.inheritanceProblem(subject, parent: parent) { throw refuse(.fields, problem) }
         }
         if isMerge && !covered {
             // The format is checked by recomputing: a client has only format 1 to know of.
             guard revision.clock == parents.map(\.clock).max() ?? 0 else {
                 throw refuse(.merge, "a merge has the greater clock of its parents")
             }
-            if let verify = policy.verifyMerge { try verify(revision, admittedByDocument[Self.key(revision.kind, revision.doc)] ?? [:]) }
+            if let verify = policy.verifyMerge { try verify(subject, admittedByDocument[Self.key(revision.kind, revision.doc)] ?? [:], erasures) }
         }
         if revision.kind == .note && !covered {
             if let visit = revision.string("visit"), try !hasDocument(.visit, visit) {
@@ -167,12 +189,27 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             replicaOwners[revision.replica] = revision.author
         }
         if let record = PurgeRecord(revision) {
-            batchPurges[record.id] = record.targets
-            for target in record.targets where batchPurged[Self.key(target.kind, target.doc)] == nil {
-                batchPurged[Self.key(target.kind, target.doc)] = record.id
+            batchPurges[record.id] = record
+            if record.erasure != nil {
+                var held = try heldErasures()
+                held.add(record)
+                self.erasures = held
+            } else {
+                for target in record.targets where batchPurged[Self.key(target.kind, target.doc)] == nil {
+                    batchPurged[Self.key(target.kind, target.doc)] = record.id
+                }
             }
         }
-        remember(revision)
+        remember(subject)
+        return subject
+    }
+
+    /// The erasures the store holds and this batch admitted.
+    private mutating func heldErasures() throws -> ErasureSet {
+        if let erasures { return erasures }
+        let loaded = ErasureSet(try context.erasureRecords())
+        erasures = loaded
+        return loaded
     }
 
     /// Counts an admitted revision as stored for the rest of the batch.

@@ -15,11 +15,11 @@ public struct StoreAdmissionContext: AdmissionContext {
     }
 
     public func storedRevision(_ id: String) throws -> Revision? {
-        let statement = try database.statement("SELECT data FROM revisions WHERE id = ?")
+        let statement = try database.statement("SELECT data, purged_by FROM revisions WHERE id = ?")
         try statement.bind([.text(id)])
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return try? Revision(storedBytes: statement.bytes(0), id: id)
+        return Revision.decodeStoredRow(statement.bytes(0), id: id, purgedBy: statement.isNull(1) ? nil : statement.text(1))
     }
 
     public func hasDocument(kind: DocumentKind, doc: String) throws -> Bool {
@@ -32,12 +32,12 @@ public struct StoreAdmissionContext: AdmissionContext {
         try database.scalar("SELECT purge FROM purged_documents WHERE kind = ? AND doc = ?", [.text(kind.rawValue), .text(doc)])?.text
     }
 
-    public func purgeTargets(_ purge: String) throws -> [PurgeTarget]? {
-        let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = 'purge' AND doc = ? LIMIT 1")
-        try statement.bind([.text(purge)])
-        defer { statement.reset() }
-        guard try statement.step(), let revision = try? Revision(storedBytes: statement.bytes(1), id: statement.text(0)) else { return nil }
-        return PurgeRecord(revision)?.targets
+    public func purgeRecord(_ purge: String) throws -> PurgeRecord? {
+        try PurgeRecord.stored(purge, in: database)
+    }
+
+    public func erasureRecords() throws -> [PurgeRecord] {
+        try PurgeRecord.storedErasures(in: database)
     }
 }
 

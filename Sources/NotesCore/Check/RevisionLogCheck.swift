@@ -28,8 +28,9 @@ public struct CheckReport: Sendable, Equatable {
 ///
 /// Both logs have the columns this reads: `revisions(seq, id, kind, doc, data, replica, author,
 /// purged_by)` and `purged_documents(kind, doc, purge)`. A row whose bytes no longer hash to
-/// its id holds only where `purged_by` names a purge record in the log that covers its
-/// document, and its bytes are exactly that purge's rewrite (`Revision(purgedBytes:…)`).
+/// its id holds only where `purged_by` names a purge record in the log, and its bytes are
+/// exactly what that record leaves (`PurgeRecord.leaves(_:)`); a row that still holds a name an
+/// erasure in the log erases fails too.
 /// It lives beside the admission rule, so checking a laptop's store needs nothing of NotesSync;
 /// the server's check (in NotesSync) runs the same walk over its own log.
 package enum RevisionLogCheck {
@@ -38,16 +39,18 @@ package enum RevisionLogCheck {
         var report = CheckReport()
         let state = CheckState()
         let context = CheckContext(database: database, state: state)
-        let policy = AdmissionPolicy(bindsReplicas: bindsReplicas, verifyMerge: { merge, _ in
+        let policy = AdmissionPolicy(bindsReplicas: bindsReplicas, verifyMerge: { merge, _, erasures in
             var history: [String: Revision] = [:]
-            let statement = try database.uncachedStatement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ? AND seq < ?")
+            let statement = try database.uncachedStatement("SELECT id, data, purged_by FROM revisions WHERE kind = ? AND doc = ? AND seq < ?")
             try statement.bind([.text(merge.kind.rawValue), .text(merge.doc), .integer(state.seq)])
             while try statement.step() {
                 let id = statement.text(0)
-                guard !state.failed.contains(id), let revision = try? Revision(canonicalBytes: statement.bytes(1), expectedID: id) else { continue }
+                guard !state.failed.contains(id),
+                      let revision = Revision.decodeStoredRow(statement.bytes(1), id: id, purgedBy: statement.isNull(2) ? nil : statement.text(2))
+                else { continue }
                 history[id] = revision
             }
-            try MergeVerification.verify(merge, history: history)
+            try MergeVerification.verify(merge, history: history, erasures: erasures)
         })
         let statement = try database.uncachedStatement("SELECT seq, id, kind, doc, data, purged_by FROM revisions ORDER BY seq")
         while try statement.step() {
@@ -80,7 +83,12 @@ package enum RevisionLogCheck {
             }
             var batch = AdmissionBatch(context: context, policy: policy)
             do {
-                try batch.admit(revision)
+                // What admission would store is the revision with every erasure applied: a
+                // stored one that differs still holds an erased name.
+                if try batch.admit(revision).canonicalBytes != revision.canonicalBytes {
+                    fail(AdmissionRefusal(revision: id, rule: .purge, detail: "an erased person's name is still in it"))
+                    continue
+                }
             } catch let refusal as AdmissionRefusal {
                 fail(refusal)
                 continue
@@ -117,10 +125,11 @@ package enum RevisionLogCheck {
 
         func storedRevision(_ id: String) throws -> Revision? {
             guard !state.failed.contains(id) else { return nil }
-            let statement = try database.statement("SELECT data, seq FROM revisions WHERE id = ?")
+            let statement = try database.statement("SELECT data, seq, purged_by FROM revisions WHERE id = ?")
             try statement.bind([.text(id)])
             defer { statement.reset() }
             guard try statement.step(), statement.int(1) < state.seq else { return nil }
+            if !statement.isNull(2) { return try? Revision(purgedBytes: statement.bytes(0), id: id, purgedBy: statement.text(2)) }
             return try? Revision(canonicalBytes: statement.bytes(0), expectedID: id)
         }
 
@@ -144,13 +153,18 @@ package enum RevisionLogCheck {
             try database.scalar("SELECT purge FROM purged_documents WHERE kind = ? AND doc = ?", [.text(kind.rawValue), .text(doc)])?.text
         }
 
-        func purgeTargets(_ purge: String) throws -> [PurgeTarget]? {
+        func purgeRecord(_ purge: String) throws -> PurgeRecord? {
             let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = 'purge' AND doc = ? LIMIT 1")
             try statement.bind([.text(purge)])
             defer { statement.reset() }
             guard try statement.step(), !state.failed.contains(statement.text(0)),
                   let revision = try? Revision(canonicalBytes: statement.bytes(1), expectedID: statement.text(0)) else { return nil }
-            return PurgeRecord(revision)?.targets
+            return PurgeRecord(revision)
+        }
+
+        // Erasures, like purges, cover what was stored before them.
+        func erasureRecords() throws -> [PurgeRecord] {
+            try PurgeRecord.storedErasures(in: database).filter { !state.failed.contains($0.revision) }
         }
     }
 }

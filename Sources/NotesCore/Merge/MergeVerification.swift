@@ -6,7 +6,10 @@ public enum MergeVerification {
     ///
     /// - Throws: an `AdmissionRefusal` with rule `merge` when the parents are not two revisions
     ///   of the document, one is the other's ancestor, or the recomputation differs.
-    public static func verify(_ merge: Revision, history: [String: Revision]) throws(AdmissionRefusal) {
+    ///
+    /// A merge an erasure redacted (marked by it) no longer hashes to its id: it must then be
+    /// byte for byte the recomputed merge with `erasures` applied.
+    public static func verify(_ merge: Revision, history: [String: Revision], erasures: ErasureSet = ErasureSet()) throws(AdmissionRefusal) {
         func refuse(_ detail: String) -> AdmissionRefusal {
             AdmissionRefusal(revision: merge.id, rule: .merge, detail: detail)
         }
@@ -25,6 +28,12 @@ public enum MergeVerification {
             throw error
         } catch {
             throw refuse("it cannot be recomputed: \(error)")
+        }
+        if merge.purgedBy != nil {
+            guard erasures.apply(expected).canonicalBytes == merge.canonicalBytes else {
+                throw refuse("it does not match the merge of its parents with the erasures applied")
+            }
+            return
         }
         guard expected.id == merge.id else { throw refuse("it does not match the merge of its parents") }
     }

@@ -139,5 +139,10 @@ public struct FieldSchema: Sendable {
     /// `PurgeTarget`); never what the purged documents said. A string set rather than objects,
     /// so the record merges and hashes by the same rules as every other kind, and a later
     /// target kind (a person) is one more prefix.
-    public static let purge = FieldSchema(fields: [("reason", .string), ("targets", .stringSet(.bytes))])
+    /// A person's erasure (`people erase`) adds what replaces the name (`pseudonym`) and the
+    /// salted hashes of the erased names (`erased_names`, see `NameErasure.NameHash`); both are
+    /// omittable, so a document purge keeps the form it had before erasures existed.
+    public static let purge = FieldSchema(fields: [
+        ("erased_names", .stringSet(.bytes)), ("pseudonym", .string), ("reason", .string), ("targets", .stringSet(.bytes)),
+    ], omittable: ["erased_names", "pseudonym"])
 }

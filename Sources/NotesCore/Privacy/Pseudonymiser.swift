@@ -146,8 +146,9 @@ public struct Pseudonymiser: Sendable {
         return "sxzSXZ".contains(last) ? "'" : "s"
     }
 
-    /// A run of word characters or a run of anything else.
-    private struct Token {
+    /// A run of word characters or a run of anything else (shared with `NameErasure`, so both
+    /// cut text into the same words).
+    struct Token {
         var text: Substring
         var isWord: Bool
     }
@@ -157,7 +158,7 @@ public struct Pseudonymiser: Sendable {
         character.isLetter || character.isNumber
     }
 
-    private static func tokens(of text: String) -> [Token] {
+    static func tokens(of text: String) -> [Token] {
         var tokens: [Token] = []
         var start = text.startIndex
         var current: Bool?

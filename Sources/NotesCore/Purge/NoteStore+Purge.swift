@@ -63,27 +63,34 @@ extension NoteStore {
     func applyPurge(_ record: PurgeRecord) throws -> (rewritten: Int, dropped: [PurgeDrop]) {
         // Freed cells and pages are overwritten with zeros from here on, not just unlinked.
         try database.execute("PRAGMA secure_delete = ON")
+        if record.erasure != nil { return (try applyErasure(record), []) }
         var rewritten = 0
         var dropped: [PurgeDrop] = []
         for target in record.targets {
             let kind = SQLValue.text(target.kind.rawValue), doc = SQLValue.text(target.doc)
             try database.run("INSERT OR IGNORE INTO purged_documents(kind, doc, purge) VALUES (?, ?, ?)", [kind, doc, .text(record.id)])
+            // Rows an erasure redacted are purged too; rows a purge emptied already are left as they are.
             let rows = try database.statement(
-                "SELECT id, data, replica, author, clock, pushed FROM revisions WHERE kind = ? AND doc = ? AND purged_by IS NULL ORDER BY seq")
-            try rows.bind([kind, doc])
-            var found: [(id: String, bytes: [UInt8], own: Bool)] = []
+                "SELECT id, data, replica, author, clock, pushed, purged_by FROM revisions WHERE kind = ? AND doc = ? AND (purged_by IS NULL OR purged_by <> ?) ORDER BY seq")
+            try rows.bind([kind, doc, .text(record.id)])
+            var found: [(id: String, bytes: [UInt8], own: Bool, marker: String?)] = []
             while try rows.step() {
                 // This replica's change that nobody else could have seen before the purge: never
                 // pushed, or made after the purge was recorded (offline).
                 let own = rows.text(2) == replicaID && rows.text(3) == author && (rows.int(5) == 0 || rows.int(4) > record.clock)
-                found.append((rows.text(0), rows.bytes(1), own))
+                found.append((rows.text(0), rows.bytes(1), own, rows.isNull(6) ? nil : rows.text(6)))
             }
             rows.reset()
             for (index, row) in found.enumerated() {
                 if index == found.count / 2 { PurgeTestPause.pause(at: .rewrite) }
                 let original: Revision
                 do {
-                    original = try Revision(storedBytes: row.bytes, id: row.id)
+                    if let marker = row.marker {
+                        original = try Revision(purgedBytes: row.bytes, id: row.id, purgedBy: marker)
+                        if original.isPurgedForm { continue }
+                    } else {
+                        original = try Revision(storedBytes: row.bytes, id: row.id)
+                    }
                 } catch {
                     // A damaged row is rewritten from what still decodes, and otherwise dropped
                     // from its content by the same rule: nothing of it may stay.

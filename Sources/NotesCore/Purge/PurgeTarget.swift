@@ -1,10 +1,10 @@
 /// A document a purge erases, written in a purge record's `targets` as `kind:doc`.
 ///
-/// Notes and visits today; the form leaves room for other kinds (a person in the register) as
-/// one more prefix, without changing the record's schema.
+/// Notes and visits are purged whole; a person is the target of an erasure (`people erase`),
+/// whose record also carries the hashes of the names it erases (`PurgeRecord.erasure`).
 public struct PurgeTarget: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The kinds a purge may target.
-    public static let purgeableKinds: Set<DocumentKind> = [.note, .visit]
+    public static let purgeableKinds: Set<DocumentKind> = [.note, .visit, .person]
 
     /// The target's kind.
     public let kind: DocumentKind

@@ -19,24 +19,33 @@ extension Revision {
 
     /// This revision rewritten by the purge record `purge` (its document id).
     public func purged(by purge: String) -> Revision {
+        rewritten(fields: Self.purgedFields(kind: kind, from: fields), stamps: [:], conflicts: [], by: purge)
+    }
+
+    /// This revision with other fields, stamps and conflicts, under the same id, marked as
+    /// rewritten by the purge record `purge`: the one way a purge or an erasure changes a
+    /// stored revision.
+    func rewritten(fields: [String: JSONValue], stamps: [String: Stamp], conflicts: [FieldConflict], by purge: String) -> Revision {
+        let fields = kind.schema.canonicalFields(fields)
+        let conflicts = FieldConflict.canonicalOrder(conflicts)
         let bytes = JSONWriter.canonical(Self.encode(
             format: format, kind: kind, doc: doc, parents: parents, clock: clock, replica: replica, author: author,
-            deleted: deleted, fields: Self.purgedFields(kind: kind, from: fields), stamps: [:], conflicts: []))
+            deleted: deleted, fields: fields, stamps: stamps, conflicts: conflicts))
         let members = Members(format: format, kind: kind, doc: doc, parents: parents, clock: clock, replica: replica, author: author,
-                              deleted: deleted, fields: Self.purgedFields(kind: kind, from: fields), stamps: [:], conflicts: [])
+                              deleted: deleted, fields: fields, stamps: stamps, conflicts: conflicts)
         return Revision(stored: members, canonicalBytes: bytes, id: id, purgedBy: purge)
     }
 
     /// Whether this revision's content is what a purge leaves (a purged revision read back).
-    var isPurgedForm: Bool {
+    public var isPurgedForm: Bool {
         stamps.isEmpty && conflicts.isEmpty && fields == Self.purgedFields(kind: kind, from: fields)
     }
 
-    /// Decodes a revision sent or stored in purged form under `id`, marked as covered by `purge`.
+    /// Decodes a revision sent or stored rewritten under `id`, marked as rewritten by `purge`.
     ///
-    /// The bytes cannot be hashed against the id (the content they hashed to is gone); instead
-    /// they must be exactly the purge's rewrite of their own members, so nothing else can travel
-    /// under a purge's marker. Whether the store holds that purge is admission's question.
+    /// The bytes cannot be hashed against the id (the content they hashed to is gone); they must
+    /// be in canonical form, and admission checks that they are exactly what the purge leaves
+    /// (`PurgeRecord.leaves(_:)`), so nothing else can travel under a purge's marker.
     public init<C: Collection>(purgedBytes bytes: C, id: String, purgedBy purge: String) throws(RevisionDecodingError)
         where C.Element == UInt8 {
         let raw = Array(bytes)
@@ -44,10 +53,7 @@ extension Revision {
         let value: JSONValue
         do { value = try JSONParser.parse(raw) } catch { throw .malformed(error.description) }
         let members = try Self.members(of: value)
-        let decoded = Revision(stored: members, canonicalBytes: raw, id: id, purgedBy: purge)
-        guard decoded.isPurgedForm, decoded.purged(by: purge).canonicalBytes == raw else {
-            throw .malformed("a revision marked as purged holds more than a purge leaves")
-        }
-        self = decoded
+        guard members.isCanonical, CanonicalJSON.isCanonical(raw) else { throw .notCanonical }
+        self = Revision(stored: members, canonicalBytes: raw, id: id, purgedBy: purge)
     }
 }

@@ -128,14 +128,19 @@ extension NoteStore {
     /// Every revision of the document by id, or why a merge cannot use them: a revision of a
     /// newer format (an upgrade merges it) or a damaged one.
     private func mergeHistory(kind: DocumentKind, doc: String) throws -> Result<[String: Revision], UnmergeableReason> {
-        let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ? ORDER BY seq")
+        let statement = try database.statement("SELECT id, data, purged_by FROM revisions WHERE kind = ? AND doc = ? ORDER BY seq")
         try statement.bind([.text(kind.rawValue), .text(doc)])
         defer { statement.reset() }
         var history: [String: Revision] = [:]
         while try statement.step() {
             let id = statement.text(0)
             do {
-                history[id] = try Revision(canonicalBytes: statement.bytes(1), expectedID: id)
+                // A revision an erasure redacted no longer hashes to its id: it is merged as redacted.
+                if !statement.isNull(2) {
+                    history[id] = try Revision(purgedBytes: statement.bytes(1), id: id, purgedBy: statement.text(2))
+                } else {
+                    history[id] = try Revision(canonicalBytes: statement.bytes(1), expectedID: id)
+                }
             } catch .unknownFormat(let format) {
                 return .failure(.merge(.unknownFormat(format)))
             } catch {

@@ -81,8 +81,9 @@ extension NoteStore {
     func commitLocal(kind: DocumentKind, doc: String, parent: Revision?, fields: [String: JSONValue], deleted: Bool,
                      conflicts: [FieldConflict] = [], extraParents: [String] = []) throws -> Revision {
         let clock = try tickClock()
-        // Compared in canonical form: an omittable field given empty equals one left out.
-        let fields = kind.schema.canonicalFields(fields)
+        // Compared in canonical form: an omittable field given empty equals one left out. What
+        // is written after an erasure cannot bring an erased name back: it is redacted first.
+        let fields = try heldErasures().redactFields(kind: kind, doc: doc, kind.schema.canonicalFields(fields))
         var stamps: [String: Stamp] = [:]
         if let parent {
             for (name, type) in kind.schema.fields where type.isStamped && parent.fields[name] == fields[name] {
@@ -179,6 +180,7 @@ extension NoteStore {
         known.reserveCapacity(revisions.count)
         // Most stores hold no purge: then no revision needs the standing rule's lookup.
         var anyPurged = try database.scalar("SELECT 1 FROM purged_documents LIMIT 1") != nil
+        var erasures = try heldErasures()
         for received in revisions {
             // A purge record is applied as it arrives, so the revisions after it in the batch
             // meet the standing rule; it has no heads or row of its own.
@@ -188,14 +190,15 @@ extension NoteStore {
                     maxClock = max(maxClock, received.clock)
                     if let record = PurgeRecord(received) {
                         purgeDrops += try applyPurge(record).dropped
-                        anyPurged = true
+                        if record.erasure != nil { erasures.add(record) } else { anyPurged = true }
                     }
                 }
                 continue
             }
             // A revision of a purged document is rewritten on arrival (the standing rule).
-            var revision = received
-            if anyPurged, revision.purgedBy == nil, let purge = try purgeCovering(kind: revision.kind, doc: revision.doc) {
+            // A revision with an erased person's name is redacted on arrival.
+            var revision = erasures.apply(received)
+            if anyPurged, !revision.isPurgedForm || revision.purgedBy == nil, let purge = try purgeCovering(kind: revision.kind, doc: revision.doc) {
                 revision = revision.purged(by: purge)
             }
             guard try insert(revision, pushed: pushed) else { continue }

@@ -14,11 +14,11 @@ struct ServerAdmissionContext: AdmissionContext {
     }
 
     func storedRevision(_ id: String) throws -> Revision? {
-        let statement = try database.statement("SELECT data FROM revisions WHERE id = ?")
+        let statement = try database.statement("SELECT data, purged_by FROM revisions WHERE id = ?")
         try statement.bind([.text(id)])
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return try? Revision(storedBytes: statement.bytes(0), id: id)
+        return Revision.decodeStoredRow(statement.bytes(0), id: id, purgedBy: statement.isNull(1) ? nil : statement.text(1))
     }
 
     func hasDocument(kind: DocumentKind, doc: String) throws -> Bool {
@@ -33,7 +33,11 @@ struct ServerAdmissionContext: AdmissionContext {
         try ServerStore.purgeCovering(kind: kind, doc: doc, in: database)
     }
 
-    func purgeTargets(_ purge: String) throws -> [PurgeTarget]? {
-        try ServerStore.purgeRecord(purge, in: database)?.targets
+    func purgeRecord(_ purge: String) throws -> PurgeRecord? {
+        try PurgeRecord.stored(purge, in: database)
+    }
+
+    func erasureRecords() throws -> [PurgeRecord] {
+        try PurgeRecord.storedErasures(in: database)
     }
 }

@@ -2,7 +2,8 @@ import NotesCore
 
 /// Purges on the server: applied when a coordinator's purge record is stored, and to every
 /// revision of a purged document pushed later (the standing rule). The same rewrite as on a
-/// replica (`Revision.purged(by:)`), so every store holds the same bytes.
+/// replica (`Revision.purged(by:)`, and `RevisionLogErasure` for a person's erasure), so every
+/// store holds the same bytes.
 ///
 /// Crash safety as on a replica: the rewrite is part of the push's transaction, which also
 /// marks the file scrub as pending in `meta`; the scrub (`VACUUM`, WAL checkpoint with
@@ -17,21 +18,30 @@ extension ServerStore {
     @discardableResult
     static func applyPurge(_ record: PurgeRecord, in database: Database) throws -> Int {
         try database.execute("PRAGMA secure_delete = ON")
+        if record.erasure != nil {
+            let outcome = try RevisionLogErasure.apply(record, in: database)
+            try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             [.text(purgeScrubPendingKey)])
+            return outcome.rewritten
+        }
         var rewritten = 0
         for target in record.targets {
             let kind = SQLValue.text(target.kind.rawValue), doc = SQLValue.text(target.doc)
             try database.run("INSERT OR IGNORE INTO purged_documents(kind, doc, purge) VALUES (?, ?, ?)", [kind, doc, .text(record.id)])
-            let statement = try database.uncachedStatement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ? AND purged_by IS NULL")
-            try statement.bind([kind, doc])
-            var rows: [(String, [UInt8])] = []
-            while try statement.step() { rows.append((statement.text(0), statement.bytes(1))) }
-            for (id, bytes) in rows {
+            // Rows an erasure redacted are purged too; rows a purge emptied already are left as they are.
+            let statement = try database.uncachedStatement(
+                "SELECT id, data, purged_by FROM revisions WHERE kind = ? AND doc = ? AND (purged_by IS NULL OR purged_by <> ?)")
+            try statement.bind([kind, doc, .text(record.id)])
+            var rows: [(String, [UInt8], String?)] = []
+            while try statement.step() { rows.append((statement.text(0), statement.bytes(1), statement.isNull(2) ? nil : statement.text(2))) }
+            for (id, bytes, marker) in rows {
                 // A row that no longer decodes (damage, which `server check` reports) cannot be
                 // rewritten and may still hold the text: it is removed.
-                guard let original = try? Revision(storedBytes: bytes, id: id) else {
+                guard let original = Revision.decodeStoredRow(bytes, id: id, purgedBy: marker) else {
                     try database.run("DELETE FROM revisions WHERE id = ?", [.text(id)])
                     continue
                 }
+                if marker != nil && original.isPurgedForm { continue }
                 try database.run("UPDATE revisions SET data = ?, purged_by = ? WHERE id = ?",
                                  [.blob(original.purged(by: record.id).canonicalBytes), .text(record.id), .text(id)])
                 rewritten += 1

@@ -81,12 +81,12 @@ extension ServerStore {
                 var histories: [String: [String: Revision]] = [:]
                 let policy = AdmissionPolicy(
                     sender: user.name, bindsReplicas: true, maxClock: nowClock &+ SyncProtocol.maxClockSkew,
-                    verifyMerge: { merge, sameDocument in
+                    verifyMerge: { merge, sameDocument, erasures in
                         let key = merge.kind.rawValue + "\u{0}" + merge.doc
                         var history = try histories[key] ?? Self.storedHistory(kind: merge.kind, doc: merge.doc, in: database)
                         histories[key] = history
                         history.merge(sameDocument) { stored, _ in stored }
-                        try MergeVerification.verify(merge, history: history)
+                        try MergeVerification.verify(merge, history: history, erasures: erasures)
                     })
                 var batch = AdmissionBatch(context: ServerAdmissionContext(database: database), policy: policy)
                 var missing: Set<String> = []
@@ -101,8 +101,9 @@ extension ServerStore {
                         result.landed(sequence, revision.id)
                         continue
                     }
+                    let admitted: Revision
                     do {
-                        try batch.admit(revision)
+                        admitted = try batch.admit(revision)
                     } catch let refusal as AdmissionRefusal where refusal.rule == .parentMissing {
                         // Name every missing parent at once, so the client re-sends them in one round.
                         for parent in revision.parents where try batch.parent(parent) == nil { missing.insert(parent) }
@@ -115,13 +116,14 @@ extension ServerStore {
                     }) {
                         throw PushRefusal.refused(refusal)
                     }
-                    toInsert.append(revision)
+                    // As admitted: with every erasure applied (the standing rule).
+                    toInsert.append(admitted)
                 }
                 if !missing.isEmpty { throw PushRefusal.missingParents(missing.sorted()) }
                 for received in toInsert {
                     var revision = received
                     // The standing rule: a revision of a purged document is stored rewritten.
-                    if revision.kind != .purge, revision.purgedBy == nil,
+                    if revision.kind != .purge, revision.purgedBy == nil || !revision.isPurgedForm,
                        let purge = try Self.purgeCovering(kind: revision.kind, doc: revision.doc, in: database) {
                         revision = revision.purged(by: purge)
                         if !revision.author.isEmpty { result.purgedOnArrival.append(revision.id) }
@@ -148,12 +150,14 @@ extension ServerStore {
     /// recompute and is refused (403, held back by its client), and every other document still
     /// syncs. `server check` names the damaged row.
     static func storedHistory(kind: DocumentKind, doc: String, in database: Database) throws -> [String: Revision] {
-        let statement = try database.uncachedStatement("SELECT id, data FROM revisions WHERE kind = ? AND doc = ?")
+        let statement = try database.uncachedStatement("SELECT id, data, purged_by FROM revisions WHERE kind = ? AND doc = ?")
         try statement.bind([.text(kind.rawValue), .text(doc)])
         var history: [String: Revision] = [:]
         while try statement.step() {
             let id = statement.text(0)
-            if let revision = try? Revision(storedBytes: statement.bytes(1), id: id) { history[id] = revision }
+            if let revision = Revision.decodeStoredRow(statement.bytes(1), id: id, purgedBy: statement.isNull(2) ? nil : statement.text(2)) {
+                history[id] = revision
+            }
         }
         return history
     }
