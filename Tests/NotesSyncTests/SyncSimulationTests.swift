@@ -78,6 +78,8 @@ private final class Simulation {
     private var purgesAllowed = false
     /// The notes purged in this schedule.
     private(set) var purgedNotes: Set<String> = []
+    /// The surnames of the persons erased in this schedule: no stored byte may hold them at the end.
+    private(set) var erasedSurnames: [String] = []
 
     static let authors = ["anna", "bo", "carl", "dorte", "eva"]
     static let kommuner = ["Odense", "Aarhus", "Vejle", "Hørsholm", "Ærø"]
@@ -86,6 +88,10 @@ private final class Simulation {
     static let participants = ["borgmester", "direktør", "planlægger", "Åse", "forsyningschef"]
     static let newThemes = ["energi", "vand", "mobilitet", "affald/genbrug", "klima"]
     static let words = ["møde", "forsyning", "borgere", "strategi", "mål", "æble", "indsats", "data", "Ørsted", "plan"]
+    /// The register: name, pseudonym, aliases, and the surname a raw scan looks for after an erasure.
+    static let persons = [("Line Vind", "Informant G1", ["LV"], "Vind"), ("Jens Holm", "Informant G2", [], "Holm")]
+    /// How notes mention them: the name, its genitive, the alias.
+    static let mentions = ["Line Vind", "Line Vinds", "LV", "Jens Holm", "Jens Holms"]
 
     private let template: StoreTemplate
 
@@ -181,6 +187,9 @@ private final class Simulation {
         }
         // A shared starting point, so that concurrent edits meet on the same notes.
         let first = replicas[0]
+        for (name, pseudonym, aliases, _) in Self.persons {
+            try first.store.people.add(name: name, pseudonym: pseudonym, aliases: aliases, kommune: nil, role: nil)
+        }
         try addNote(first)
         if random.chance(30) { try addNote(first) }
         if random.chance(30) { try addVisit(first) }
@@ -194,7 +203,7 @@ private final class Simulation {
         let replica = replicas.randomElement(using: &random)!
         let roll = Int.random(in: 0..<100, using: &random)
         if purgesAllowed && replica.author == "anna" && random.chance(8) {
-            try guarded { try purgeNote(replica) }
+            try guarded { random.chance(35) ? try erasePerson(replica) : try purgeNote(replica) }
             return
         }
         try guarded {
@@ -225,6 +234,8 @@ private final class Simulation {
             default: throw error
             }
         } catch let error as InputError {
+            log.append("  (refused: \(error))")
+        } catch let error as ErasureError {
             log.append("  (refused: \(error))")
         }
     }
@@ -301,7 +312,8 @@ private final class Simulation {
 
     private func text() -> String {
         counter += 1
-        return "\(pick(Self.words)!) \(pick(Self.words)!) \(counter)"
+        let second = random.chance(15) ? pick(Self.mentions)! : pick(Self.words)!
+        return "\(pick(Self.words)!) \(second) \(counter)"
     }
 
     private func body(lines: Int) -> String {
@@ -379,6 +391,16 @@ private final class Simulation {
         let outcome = try replica.store.purge([target], reason: "samtykke trukket tilbage")
         record(replica, outcome.record.revision)
         purgedNotes.insert(note.id)
+    }
+
+    /// The coordinator erases a registered person: every store must end with the name nowhere.
+    private func erasePerson(_ replica: Replica) throws {
+        guard let person = pick(try replica.store.people.all().filter { !$0.name.isEmpty }),
+              let surname = Self.persons.first(where: { $0.0 == person.name })?.3 else { return }
+        log.append("\(replica.author): erase \(person.name)")
+        let outcome = try replica.store.erase(person: person.id, reason: "anmodning om sletning")
+        record(replica, outcome.record.revision)
+        erasedSurnames.append(surname)
     }
 
     private func deleteNote(_ replica: Replica) throws {
@@ -678,6 +700,25 @@ private final class Simulation {
             if kept != 0 { fail("server: purged note \(doc.prefix(8)) has \(kept) unpurged revisions") }
         }
 
+        // Erasures: no revision anywhere holds an erased surname, and every revision a purge or
+        // an erasure rewrote has the same bytes in every store (the rewrite is deterministic).
+        for surname in erasedSurnames {
+            let pattern = SQLValue.text(surname)
+            for replica in everyone {
+                let held = try replica.store.database.scalar(
+                    "SELECT count(*) FROM revisions WHERE instr(data, CAST(? AS BLOB)) > 0", [pattern])?.integer ?? -1
+                if held != 0 { fail("\(replica.author): \(held) revisions still hold the erased name \(surname)") }
+            }
+            let held = try server.store.withReader {
+                try $0.scalar("SELECT count(*) FROM revisions WHERE instr(data, CAST(? AS BLOB)) > 0", [pattern])?.integer ?? -1
+            }
+            if held != 0 { fail("server: \(held) revisions still hold the erased name \(surname)") }
+        }
+        let rewritten = try server.store.withReader { try Self.rewrittenRevisions($0) }
+        for replica in everyone where try Self.rewrittenRevisions(replica.store.database) != rewritten {
+            fail("\(replica.author): a purged or redacted revision's bytes differ from the server's")
+        }
+
         // Guarantee 3: every merge on the server (which recomputed it from its parents before
         // accepting it) has exactly two parents, no author or replica, and its parents' later clock.
         let badMerges = try server.store.withReader { database in
@@ -691,6 +732,14 @@ private final class Simulation {
         if badMerges != 0 { fail("\(badMerges) merge revisions on the server name a machine, or have wrong parents or clock") }
         let merges = try server.store.withReader { try $0.scalar("SELECT count(*) FROM revisions WHERE instr(parents, ' ') > 0")?.integer ?? 0 }
         mergeCount = Int(merges)
+    }
+
+    /// The revisions a purge or erasure rewrote, by id, with their bytes.
+    private static func rewrittenRevisions(_ database: Database) throws -> [String: [UInt8]] {
+        let statement = try database.uncachedStatement("SELECT id, data FROM revisions WHERE purged_by IS NOT NULL")
+        var result: [String: [UInt8]] = [:]
+        while try statement.step() { result[statement.text(0)] = statement.bytes(1) }
+        return result
     }
 }
 
@@ -733,6 +782,7 @@ struct SyncSimulationTests {
         var restores = 0
         var merges = 0
         var purges = 0
+        var erasures = 0
         let template: StoreTemplate
         do {
             template = try StoreTemplate(inMemory: true)
@@ -752,6 +802,7 @@ struct SyncSimulationTests {
             simulation.run()
             if simulation.restored { restores += 1 }
             purges += simulation.purgedNotes.count
+            erasures += simulation.erasedSurnames.count
             merges += simulation.mergeCount
             if environment["FIELDNOTES_SIM_VERBOSE"] != nil {
                 print("schedule \(index):\n" + simulation.log.joined(separator: "\n"))
@@ -770,6 +821,6 @@ struct SyncSimulationTests {
                 """)
             if failed >= 3 { break }
         }
-        print("sync simulation part \(part + 1)/\(Self.parts): seed \(seed), \(indices.count) schedules, \(restores) with a server restore, \(merges) merges checked, \(purges) purged notes checked, \(failed) failed")
+        print("sync simulation part \(part + 1)/\(Self.parts): seed \(seed), \(indices.count) schedules, \(restores) with a server restore, \(merges) merges checked, \(purges) purged notes and \(erasures) erased persons checked, \(failed) failed")
     }
 }

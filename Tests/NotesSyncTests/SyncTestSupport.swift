@@ -19,7 +19,7 @@ extension RevisionFactory {
         writer.append(",\"revisions\":[")
         for (index, revision) in revisions.enumerated() {
             if index > 0 { writer.append(",") }
-            SyncProtocol.writeWireRevision(id: revision.id, canonicalBytes: revision.canonicalBytes, to: &writer)
+            SyncProtocol.writeWireRevision(id: revision.id, canonicalBytes: revision.canonicalBytes, purgedBy: revision.purgedBy, to: &writer)
         }
         writer.append("]}")
         return writer.bytes

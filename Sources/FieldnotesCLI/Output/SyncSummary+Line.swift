@@ -18,8 +18,13 @@ extension SyncSummary {
             let drops = byPurge[key] ?? []
             guard let record = drops.first?.record else { return "" }
             let kind = drops.first?.target.kind == .visit ? "visit" : "note"
+            let ids = drops.map { String($0.revision.prefix(8)) }.joined(separator: ", ")
+            if let erasure = record.erasure {
+                let count = drops.count == 1 ? "1 of your changes had" : "\(drops.count) of your changes had"
+                return "\n\(count) an erased person's name replaced by '\(UntrustedText.line(erasure.names.pseudonym))': \(ids) (erased by \(UntrustedText.line(record.author)) on \(PurgeFormatting.day(record)))"
+            }
             let count = drops.count == 1 ? "1 change to a purged \(kind) was dropped" : "\(drops.count) changes to a purged \(kind) were dropped"
-            return "\n\(count): \(drops.map { String($0.revision.prefix(8)) }.joined(separator: ", ")) (purged by \(UntrustedText.line(record.author)) on \(PurgeFormatting.day(record)))"
+            return "\n\(count): \(ids) (purged by \(UntrustedText.line(record.author)) on \(PurgeFormatting.day(record)))"
         }.joined()
     }
 }

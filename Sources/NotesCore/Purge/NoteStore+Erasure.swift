@@ -57,8 +57,20 @@ extension NoteStore {
     /// Applies an erasure this store holds (from `applyPurge`, in the caller's transaction):
     /// redacts the revisions, re-derives the rows of the documents it changed (and with them
     /// their search entries), and marks the file scrub as pending.
-    func applyErasure(_ record: PurgeRecord) throws -> Int {
+    func applyErasure(_ record: PurgeRecord) throws -> (rewritten: Int, dropped: [PurgeDrop]) {
         let outcome = try RevisionLogErasure.apply(record, in: database)
+        // This replica's changes that nobody else saw unredacted: unpushed, or made after the
+        // erasure was recorded (offline). Their author is told (a `PurgeDrop` of an erasure).
+        var redactedOwn: [PurgeDrop] = []
+        let own = try database.statement(
+            "SELECT id, kind, doc FROM revisions WHERE purged_by = ? AND replica = ? AND author = ? AND (pushed = 0 OR clock > ?) ORDER BY seq")
+        try own.bind([.text(record.id), .text(replicaID), .text(author), .integer(record.clock)])
+        while try own.step() {
+            if let kind = DocumentKind(rawValue: own.text(1)), kind != .person, let target = PurgeTarget(kind: kind, doc: own.text(2)) {
+                redactedOwn.append(PurgeDrop(revision: own.text(0), target: target, record: record))
+            }
+        }
+        own.reset()
         PurgeTestPause.pause(at: .rewrite)
         for (kind, doc) in outcome.documents where try purgeCovering(kind: kind, doc: doc) == nil {
             let heads = try headIDs(kind: kind, doc: doc).map { id in try revision(id: id) ?? { throw StoreError.revisionNotFound(id) }() }
@@ -70,7 +82,7 @@ extension NoteStore {
         }
         try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                          [.text(Self.purgeScrubPendingKey)])
-        return outcome.rewritten
+        return (outcome.rewritten, redactedOwn)
     }
 
     /// The erasures this store holds, in the order they apply.

@@ -25,7 +25,8 @@ extension NoteStore {
     }
 
     /// A change of this replica's that a purge erased before anyone else saw it merged: made
-    /// after the purge was recorded (offline), so its author should know it is gone.
+    /// after the purge was recorded (offline), so its author should know it is gone. For an
+    /// erasure (`record.erasure`), the change was kept with the person's name replaced.
     public struct PurgeDrop: Sendable, Equatable {
         /// The dropped revision.
         public var revision: String
@@ -63,7 +64,7 @@ extension NoteStore {
     func applyPurge(_ record: PurgeRecord) throws -> (rewritten: Int, dropped: [PurgeDrop]) {
         // Freed cells and pages are overwritten with zeros from here on, not just unlinked.
         try database.execute("PRAGMA secure_delete = ON")
-        if record.erasure != nil { return (try applyErasure(record), []) }
+        if record.erasure != nil { return try applyErasure(record) }
         var rewritten = 0
         var dropped: [PurgeDrop] = []
         for target in record.targets {

@@ -59,12 +59,15 @@ public struct SyncSummary: Sendable, Equatable, CustomStringConvertible {
         }
         if !refused.isEmpty { object["refused"] = refusals(refused) }
         if !heldBack.isEmpty { object["held_back"] = refusals(heldBack) }
-        if !purgeDrops.isEmpty {
-            object["purge_dropped"] = .array(purgeDrops.map {
+        func drops(_ list: [NoteStore.PurgeDrop]) -> JSONValue {
+            .array(list.map {
                 .object(["revision": .string($0.revision), "kind": .string($0.target.kind.rawValue), "id": .string($0.target.doc),
                          "purged_by": .string($0.record.author), "purge": .string($0.record.id)])
             })
         }
+        let dropped = purgeDrops.filter { $0.record.erasure == nil }, redacted = purgeDrops.filter { $0.record.erasure != nil }
+        if !dropped.isEmpty { object["purge_dropped"] = drops(dropped) }
+        if !redacted.isEmpty { object["erasure_redacted"] = drops(redacted) }
         if !unmerged.isEmpty {
             object["unmerged"] = .array(unmerged.map {
                 .object(["kind": .string($0.kind.rawValue), "id": .string($0.doc), "reason": .string($0.reason.description)])

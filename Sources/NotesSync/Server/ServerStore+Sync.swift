@@ -13,8 +13,8 @@ extension ServerStore {
         public var lastSequence: Int64 = 0
         /// The revision at `lastSequence`.
         public var lastID: String = ""
-        /// Revisions of the push that a purge the server held covered: stored without their
-        /// content (the standing rule), so their author is told.
+        /// Revisions of the push that a purge or erasure the server held covered: stored without
+        /// their content or with a name replaced (the standing rule), so their author is told.
         public var purgedOnArrival: [String] = []
 
         /// Creates a result.
@@ -122,6 +122,11 @@ extension ServerStore {
                 if !missing.isEmpty { throw PushRefusal.missingParents(missing.sorted()) }
                 for received in toInsert {
                     var revision = received
+                    // Redacted on arrival by an erasure the server held: its author is told.
+                    if revision.kind != .purge, revision.purgedBy != nil, !revision.author.isEmpty,
+                       revisions.first(where: { $0.id == revision.id })?.purgedBy == nil {
+                        result.purgedOnArrival.append(revision.id)
+                    }
                     // The standing rule: a revision of a purged document is stored rewritten.
                     if revision.kind != .purge, revision.purgedBy == nil || !revision.isPurgedForm,
                        let purge = try Self.purgeCovering(kind: revision.kind, doc: revision.doc, in: database) {
