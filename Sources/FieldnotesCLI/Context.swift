@@ -31,11 +31,13 @@ final class Context {
         let showProgress = err.isTerminal
         var shown = false
         defer { if shown { err.write("\r\u{1B}[K") } }
-        return try NoteStore(path: storePath(arguments)) { progress in
+        let store = try NoteStore(path: storePath(arguments)) { progress in
             guard showProgress, progress.total > 0 else { return }
             shown = true
             self.err.write("\rBuilding the search index… \(progress.done * 100 / progress.total)%")
         }
+        store.purgeStageObserver = PurgeCrashTestHook.observer(environment: environment)
+        return store
     }
 
     /// Opens the store for a command that changes documents, first completing, offline, any

@@ -124,6 +124,9 @@ struct ErasureEndToEndTests {
         #expect(named.status == 64 && named.stderr.contains("names the person"), "\(named)")
         let noReason = try coordinator.run("people", "erase", "Line Vind")
         #expect(noReason.status == 64, "\(noReason)")
+        // A register entry alone is not purged: exports would stop replacing that name.
+        let purgePerson = try coordinator.run("purge", "Line Vind", "--reason", "anmodning")
+        #expect(purgePerson.status == 64 && purgePerson.stderr.contains("people erase"), "\(purgePerson)")
         let erased = try coordinator.run("people", "erase", "Line Vind", "--reason", "anmodning om sletning")
         #expect(erased.status == 0, "\(erased)")
         let twice = try coordinator.run("people", "erase", "Informant G1", "--reason", "igen")

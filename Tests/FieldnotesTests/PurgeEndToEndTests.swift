@@ -201,4 +201,64 @@ struct PurgeEndToEndTests {
         #expect(try cli.sqlite(cli.storePath, "SELECT count(*) FROM meta WHERE key = 'purge_scrub_pending'") == "0")
         #expect(try cli.run("check").status == 0)
     }
+
+    /// `kill -9` of the server in the middle of applying a pushed purge leaves the old state (the
+    /// push is one transaction: the client's sync fails and sends it again); during the file
+    /// scrub, the purged state, whose scrub the restarted server finishes when it opens.
+    @Test func serverKilledWhilePurging() throws {
+        let first = try SyncServerProcess()
+        let coordinatorToken = try first.cli.run("server", "add-user", "kim", "--db", first.database, "--role", "coordinator").line
+        let annaToken = try first.addUser("anna")
+        let kim = try Laptop("kim", server: first, token: coordinatorToken)
+        let anna = try Laptop("anna", server: first, token: annaToken)
+        let marker = "SERVERDRAB-\(UUID().uuidString.prefix(8))"
+        let note = try anna.cli.add("--title", "Interview", "--body", "Tekst om \(marker).", "--kommune", "Aarhus", "--date", "2026-03-02")
+        for laptop in [anna, kim] { try laptop.sync() }
+        first.stop()
+        let database = first.database
+
+        /// A server on `database` that pauses at `stage`; kim's sync runs until it is there, then the server is killed.
+        func killServer(at stage: String) throws {
+            let signal = kim.cli.root + "/server-paused-\(stage)"
+            let server = try SyncServerProcess(database: database,
+                                               environment: ["FIELDNOTES_TEST_PURGE_PAUSE": stage, "FIELDNOTES_TEST_PURGE_SIGNAL": signal])
+            #expect(try kim.cli.run("remote", "set", server.url, "--token", coordinatorToken).status == 0)
+            let sync = try kim.cli.start(["sync"])
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: signal) && server.isRunning && Date() < deadline { usleep(10_000) }
+            #expect(FileManager.default.fileExists(atPath: signal), "the server did not reach \(stage)")
+            kill(server.running.process.processIdentifier, SIGKILL)
+            server.running.process.waitUntilExit()
+            sync.process.waitUntilExit()
+            let result = sync.finish()
+            #expect(result.status == 3, "the sync saw the server go away: \(result)")
+            #expect(try kim.cli.sqlite(database, "PRAGMA integrity_check") == "ok")
+        }
+
+        #expect(try kim.cli.run("purge", note, "--reason", "samtykke trukket tilbage").status == 0)
+        try killServer(at: "rewrite")
+        #expect(try kim.cli.sqlite(database, "SELECT count(*) FROM revisions WHERE kind = 'purge'") == "0", "the old state")
+        #expect(!filesHolding(marker, in: [database]).isEmpty)
+
+        try killServer(at: "scrub")
+        #expect(try kim.cli.sqlite(database, "SELECT count(*) FROM revisions WHERE kind = 'purge'") == "1", "the purged state")
+        #expect(try kim.cli.sqlite(database, "SELECT count(*) FROM revisions WHERE purged_by IS NULL AND kind = 'note'") == "0")
+
+        // Restarted, the server finishes the scrub as it opens; everyone syncs and agrees.
+        let restarted = try SyncServerProcess(database: database)
+        #expect(filesHolding(marker, in: sqliteFiles(database)).isEmpty, "\(filesHolding(marker, in: sqliteFiles(database)))")
+        #expect(try restarted.cli.sqlite(database, "SELECT count(*) FROM meta WHERE key = 'purge_scrub_pending'") == "0")
+        for (laptop, token) in [(kim, coordinatorToken), (anna, annaToken)] {
+            #expect(try laptop.cli.run("remote", "set", restarted.url, "--token", token).status == 0)
+        }
+        for laptop in [kim, anna, kim] {
+            let result = try laptop.cli.run("sync")
+            #expect(result.status == 0, "\(result)")
+        }
+        #expect(try kim.list() == anna.list())
+        #expect(try anna.cli.run("show", note).status == 1)
+        #expect(try restarted.cli.run("server", "check", "--db", database).status == 0)
+        let everyFile = sqliteFiles(kim.cli.storePath) + sqliteFiles(anna.cli.storePath) + sqliteFiles(database)
+        #expect(filesHolding(marker, in: everyFile).isEmpty, "\(filesHolding(marker, in: everyFile))")
+    }
 }

@@ -18,10 +18,14 @@ final class SyncServerProcess {
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(maxBody: Int? = nil, extraArguments: [String] = []) throws {
+    /// - Parameters:
+    ///   - database: an existing server database to serve (a restart); by default a new one.
+    ///   - environment: extra environment of the server process (the crash tests' pause).
+    init(maxBody: Int? = nil, extraArguments: [String] = [], database: String? = nil, environment: [String: String] = [:]) throws {
         cli = try CLI()
-        database = cli.root + "/server.sqlite"
-        var arguments = ["serve", "--db", database, "--port", "0"] + extraArguments
+        self.database = database ?? cli.root + "/server.sqlite"
+        cli.environment = environment
+        var arguments = ["serve", "--db", self.database, "--port", "0"] + extraArguments
         if let maxBody { arguments += ["--max-body", String(maxBody)] }
         running = try cli.start(arguments)
         // The first line on stdout is `listening on http://HOST:PORT`, flushed at once.

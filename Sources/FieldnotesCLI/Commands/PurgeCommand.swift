@@ -13,7 +13,7 @@ enum PurgeCommand {
           replica apply it when they receive it, also to edits of the note made offline meanwhile.
           Only a coordinator's sync may send it; the server refuses a researcher's.
           It cannot reach recovery files, earlier exports, backups and other copies outside the
-          stores; it lists the ones it knows of.
+          stores; it lists the ones it knows of. A person is erased with 'fieldnotes people erase'.
           """,
         arguments: [ArgumentSpec(name: "id", help: "The note or visit id, or a unique prefix.")],
         options: [
@@ -40,7 +40,18 @@ enum PurgeCommand {
             throw UsageError(message: "The reason must be one line without control characters.", commandPath: arguments.commandPath)
         }
         let store = try context.openStore(arguments)
-        let target = try store.resolvePurgeTarget(arguments.argument("id")!)
+        let target: PurgeTarget
+        do {
+            target = try store.resolvePurgeTarget(arguments.argument("id")!)
+        } catch StoreError.notFound(let kind, let id) {
+            // A person's register entry goes only with their name in every note, or exports
+            // would stop replacing that name: that is an erasure.
+            if let person = try? store.people.person(arguments.argument("id")!) {
+                throw UsageError(message: "'\(UntrustedText.line(arguments.argument("id")!))' is a person in the register; erase them from every note and visit with: fieldnotes people erase \(person.id.prefix(8)) --reason TEXT",
+                                 commandPath: arguments.commandPath)
+            }
+            throw StoreError.notFound(kind: kind, id: id)
+        }
         let role = try store.sync.serverRole()
         if let role, role != "coordinator" { throw RoleRefusal(role: role) }
         let outcome = try store.purge([target], reason: reason)

@@ -51,7 +51,7 @@ enum ServeCommand {
         }
         // Before any thread exists, so every arena is made under the tuned settings.
         AllocatorTuning.applyForServing()
-        let store = try ServerStore(path: path)
+        let store = try ServerStore(path: path, purgeStageObserver: PurgeCrashTestHook.observer(environment: context.environment))
         let service = SyncService(store: store, maxBody: limits.maxBodyBytes)
         let server = HTTPServer(host: host, port: port, limits: limits, preflight: service.preflight, handler: service.handle,
                                 onLog: RequestLogLine.write, trustProxy: arguments.flag("trust-proxy"))

@@ -71,7 +71,7 @@ extension NoteStore {
             }
         }
         own.reset()
-        PurgeTestPause.pause(at: .rewrite)
+        purgeStageObserver?(.rewrite)
         for (kind, doc) in outcome.documents where try purgeCovering(kind: kind, doc: doc) == nil {
             let heads = try headIDs(kind: kind, doc: doc).map { id in try revision(id: id) ?? { throw StoreError.revisionNotFound(id) }() }
             try project(kind: kind, doc: doc, heads: heads)

@@ -83,7 +83,7 @@ extension NoteStore {
             }
             rows.reset()
             for (index, row) in found.enumerated() {
-                if index == found.count / 2 { PurgeTestPause.pause(at: .rewrite) }
+                if index == found.count / 2 { purgeStageObserver?(.rewrite) }
                 let original: Revision
                 do {
                     if let marker = row.marker {
@@ -144,7 +144,7 @@ extension NoteStore {
         guard try database.scalar("SELECT value FROM meta WHERE key = ?", [.text(Self.purgeScrubPendingKey)]) != nil else { return }
         do {
             try database.execute("PRAGMA secure_delete = ON")
-            PurgeTestPause.pause(at: .scrub)
+            purgeStageObserver?(.scrub)
             _ = try Self.checkpointAndTruncate(database)
             try database.execute("VACUUM")
             // Another process reading the store (a second command) can keep the old WAL frames:
@@ -223,19 +223,12 @@ extension NoteStore {
     }
 }
 
-/// A pause for the crash-safety tests: with `FIELDNOTES_TEST_PURGE_PAUSE` set to `rewrite` or
-/// `scrub`, a purge writes the file named by `FIELDNOTES_TEST_PURGE_SIGNAL` at that point (in
-/// the middle of the rewrite transaction, or before the file scrub) and sleeps, so a test can
-/// kill the process there. Without the variables it does nothing.
-enum PurgeTestPause {
-    enum Point: String { case rewrite, scrub }
-
-    static func pause(at point: Point) {
-        let environment = ProcessInfo.processInfo.environment
-        guard environment["FIELDNOTES_TEST_PURGE_PAUSE"] == point.rawValue, let signal = environment["FIELDNOTES_TEST_PURGE_SIGNAL"] else { return }
-        FileManager.default.createFile(atPath: signal, contents: Data(point.rawValue.utf8))
-        Thread.sleep(forTimeInterval: 60)
-    }
+/// A point in applying a purge or erasure (see `NoteStore.purgeStageObserver`).
+public enum PurgeStage: String, Sendable {
+    /// In the middle of the rewrite, inside its transaction.
+    case rewrite
+    /// After the rewrite committed, before the file scrub.
+    case scrub
 }
 
 extension NoteStore {

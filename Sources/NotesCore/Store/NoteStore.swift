@@ -25,6 +25,10 @@ public final class NoteStore {
     /// When set, notes, visits and snippets are handed out with persons' names replaced, and the
     /// store refuses every write (see `NameMasking`).
     public var masking: NameMasking?
+    /// Called at the points of a purge or erasure where a crash matters most (in the middle of
+    /// the rewrite transaction, and before the file scrub): the CLI's crash tests stop the
+    /// process there (`FIELDNOTES_TEST_PURGE_PAUSE`). Nil in normal use.
+    public var purgeStageObserver: ((PurgeStage) -> Void)?
     /// The hybrid clock while a write transaction runs; written back when it ends.
     private var transactionClock: TransactionClock?
     /// While a bulk change defers the search index: the last `notes` rowid before it began.

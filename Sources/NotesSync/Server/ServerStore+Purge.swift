@@ -54,8 +54,9 @@ extension ServerStore {
     }
 
     /// Makes a committed purge's bytes leave the files, if one is pending (see the type's note).
-    static func finishPendingPurge(_ database: Database) throws {
+    static func finishPendingPurge(_ database: Database, observer: (@Sendable (PurgeStage) -> Void)? = nil) throws {
         guard try database.scalar("SELECT value FROM meta WHERE key = ?", [.text(purgeScrubPendingKey)]) != nil else { return }
+        observer?(.scrub)
         try database.execute("PRAGMA secure_delete = ON")
         _ = try NoteStore.checkpointAndTruncate(database)
         try database.execute("VACUUM")

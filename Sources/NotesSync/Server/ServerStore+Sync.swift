@@ -72,7 +72,7 @@ extension ServerStore {
         defer {
             // After the commit: the scrub needs the writer outside a transaction. A failure
             // leaves the mark set, and the next push or start finishes it.
-            if needsScrub { try? withWriter { try Self.finishPendingPurge($0) } }
+            if needsScrub { try? withWriter { try Self.finishPendingPurge($0, observer: purgeStageObserver) } }
         }
         return try withWriter { database in
             try database.write {
@@ -138,6 +138,7 @@ extension ServerStore {
                         result.landed(database.lastInsertRowID, revision.id)
                         if let record = PurgeRecord(revision) {
                             try Self.applyPurge(record, in: database)
+                            purgeStageObserver?(.rewrite)
                             needsScrub = true
                         }
                     }

@@ -17,6 +17,8 @@ public final class ServerStore: Sendable {
     private let nextReader = Atomic<Int>(0)
     /// How long a push waits for the writer before it is answered "busy" (503, retried by the client).
     private let writerWait: Duration
+    /// See `init`'s parameter; nil in normal use.
+    let purgeStageObserver: (@Sendable (PurgeStage) -> Void)?
 
     /// Opens the server database, creating it (mode 0600) with the built-in codebook if needed.
     ///
@@ -26,8 +28,12 @@ public final class ServerStore: Sendable {
     ///     queue of clients is never held past their own deadlines.
     ///   - busyTimeout: how long SQLite waits for another process's lock (an admin command,
     ///     `sqlite3`) before a write fails with `ServerStoreError.locked` (a push gets 503 and is retried).
-    public init(path: String, readerCount: Int = 4, writerWait: Duration = .seconds(20), busyTimeout: Duration = .seconds(10)) throws {
+    ///   - purgeStageObserver: called at the stages of applying a purge where a crash matters
+    ///     most (see `NoteStore.purgeStageObserver`); the crash tests stop the server there.
+    public init(path: String, readerCount: Int = 4, writerWait: Duration = .seconds(20), busyTimeout: Duration = .seconds(10),
+                purgeStageObserver: (@Sendable (PurgeStage) -> Void)? = nil) throws {
         self.path = path
+        self.purgeStageObserver = purgeStageObserver
         self.writerWait = writerWait
         let milliseconds = Self.milliseconds(busyTimeout)
         writer = LockedDatabase(try Self.openWriter(path: path, busyTimeoutMilliseconds: milliseconds))
@@ -49,6 +55,7 @@ public final class ServerStore: Sendable {
     public init(readingAt path: String, busyTimeout: Duration = .seconds(10)) throws {
         self.path = path
         self.writerWait = .zero
+        purgeStageObserver = nil
         writer = nil
         guard try Self.checkFile(path: path, forWriting: false) else { throw ServerStoreError.noDatabase(path: path) }
         do {
