@@ -127,6 +127,31 @@ struct Scenarios {
         log("n=\(size): sync")
         results += try syncScenarios(size: size, folder: folder, store: store, floorTimes: floorTimes)
 
+        // 9. erase a person named in some notes: every revision of every note scanned and the
+        // mentions redacted, the file rebuilt. Against sqlite3 replacing the word in the floor
+        // table and rebuilding the file (which knows nothing of revisions or hashes).
+        log("n=\(size): people erase")
+        let erased = "\(folder)/erase.sqlite"
+        let name = Corpus.searchWord.prefix(1).uppercased() + Corpus.searchWord.dropFirst()
+        let eraseTimes = try Stopwatch.measure(runs: runs, setup: {
+            for suffix in ["", "-wal", "-shm"] {
+                remove(erased + suffix)
+                if FileManager.default.fileExists(atPath: store + suffix) { try FileManager.default.copyItem(atPath: store + suffix, toPath: erased + suffix) }
+            }
+            try fn(["people", "add", name, "--pseudonym", "Informant G1", "--store", erased])
+        }) {
+            try fn(["people", "erase", name, "--reason", "benchmark", "--store", erased])
+        }
+        let floorCopy = "\(folder)/floor-erase.sqlite"
+        let replaceTimes = try Stopwatch.measure(runs: runs, setup: {
+            remove(floorCopy)
+            try FileManager.default.copyItem(atPath: floor, toPath: floorCopy)
+        }) {
+            try sqlite(floorCopy, "UPDATE notes SET body = replace(body, '\(name)', 'Informant G1'), title = replace(title, '\(name)', 'Informant G1'); VACUUM;")
+        }
+        results.append(Measurement(scenario: "people erase", size: size, samples: eraseTimes, baselineName: "sqlite3 replace+VACUUM",
+                                   baselineSamples: replaceTimes))
+
         // 8. export.
         log("n=\(size): export")
         for format in ["md", "html"] {
