@@ -156,6 +156,7 @@ enum PeopleCommand {
             if let role, role != "coordinator" {
                 throw RoleRefusal(detail: "erasing a person needs the coordinator role, and the server knows you as a \(UntrustedText.line(role))")
             }
+            let names = try store.people.person(arguments.argument("person")!).names
             let outcome = try store.erase(person: arguments.argument("person")!, reason: reason)
             let pseudonym = UntrustedText.line(outcome.record.erasure?.names.pseudonym ?? "")
             let revisions = outcome.rewritten == 1 ? "1 revision" : "\(outcome.rewritten) revisions"
@@ -167,7 +168,10 @@ enum PeopleCommand {
                 context.out.line("It reaches the server and the other replicas only when a coordinator pushes it: run 'fieldnotes sync' if you are the coordinator; the server refuses a researcher's erasure.")
             }
             context.out.line("Places an erasure cannot reach:")
-            context.out.line("  recovery files, earlier exports, backups and copies outside the store (files, e-mails, other programs)")
+            for file in PurgeCommand.recoveryFiles(mentioningAnyOf: names, environment: context.environment) {
+                context.out.line("  recovery file \(UntrustedText.line(file))")
+            }
+            context.out.line("  earlier exports, backups and copies outside the store (files, e-mails, other programs)")
             return ExitCode.ok
         })
 }

@@ -73,6 +73,11 @@ enum PurgeCommand {
 
     /// Recovery files (`$FIELDNOTES_HOME/recovery` and the fallback folder) that name the document.
     static func recoveryFiles(mentioning doc: String, environment: [String: String]) -> [String] {
+        recoveryFiles(mentioningAnyOf: [doc], environment: environment)
+    }
+
+    /// Recovery files that hold any of `texts` (a document id, a person's names).
+    static func recoveryFiles(mentioningAnyOf texts: [String], environment: [String: String]) -> [String] {
         let folders = [StoreLocation.home(environment: environment) + "/recovery", RecoveryFile.fallbackFolder()]
         var result: [String] = []
         for folder in folders {
@@ -80,7 +85,7 @@ enum PurgeCommand {
             for name in names.sorted() {
                 let path = folder + "/" + name
                 guard let data = FileManager.default.contents(atPath: path),
-                      data.range(of: Data(doc.utf8)) != nil else { continue }
+                      texts.contains(where: { !$0.isEmpty && data.range(of: Data($0.utf8)) != nil }) else { continue }
                 result.append(path)
             }
         }

@@ -8,10 +8,12 @@ import Codecs
 /// (an offline colleague's edit), yet the name itself may be kept nowhere. So the purge record
 /// keeps, for the name and each alias, the number of words and a salted SHA-256 of the words
 /// (`NameHash`), and every window of that many words in a text is hashed the same way and
-/// compared. A window matches as the `Pseudonymiser` matches (whole words, case-sensitive, the
-/// Danish genitive), except that any run of whitespace or one hyphen may join its words
-/// ("Anne-Marie Holm" and "Anne Marie Holm" are both the name "Anne Marie Holm"): an erasure
-/// errs towards removing. Replacement is a pure function of the text and the record, so every
+/// compared. Words are those of search (`WordScanner`: runs of letters, combining marks and
+/// digits, compared in NFC), case kept; a window matches as the `Pseudonymiser` matches (whole
+/// words, case-sensitive, the Danish genitive), except that any run of whitespace or one hyphen
+/// may join its words ("Anne-Marie Holm" and "Anne Marie Holm" are both the name "Anne Marie
+/// Holm"): an erasure errs towards removing. It works on UTF-8 bytes, as search does, since it
+/// runs over every revision a store receives once an erasure exists. Replacement is a pure function of the text and the record, so every
 /// store that applies it holds the same bytes, and a receiver can check that text sent as
 /// redacted is redacted (`redact(text) == text`).
 ///
@@ -95,86 +97,124 @@ public struct NameErasure: Sendable, Equatable {
         let saltState = fnv(Array(salt.utf8) + [0], state: fnvOffset)
         var result: Set<NameHash> = []
         for name in names {
-            let words = Pseudonymiser.tokens(of: name).filter(\.isWord).map { normalised($0.text) }
+            let text = Array(name.utf8)
+            let words = Words(text).normalised.map { Array($0) }
             guard let first = words.first, words.count <= maxWords else { continue }
-            result.insert(NameHash(words: words.count, check: firstWordCheck(first, saltState: saltState),
-                                   digest: digest(words[...], salt: salt)))
+            result.insert(NameHash(words: words.count, check: firstWordCheck(first[...], saltState: saltState),
+                                   digest: digest(words.map { $0[...] }, salt: salt)))
         }
         return result
     }
 
     /// Whether any erased name occurs in `text`.
     public func matches(_ text: String) -> Bool {
-        redactOnce(text) != nil
+        redactOnce(Array(text.utf8)) != nil
     }
 
     /// The text with every erased name replaced by the pseudonym, repeated until nothing more
     /// matches (a replacement could, in theory, form a name with its neighbours) up to four times.
     public func redact(_ text: String) -> String {
         guard !names.isEmpty, !text.isEmpty else { return text }
-        var current = text
+        var current = Array(text.utf8)
+        var changed = false
         for _ in 0..<4 {
-            guard let next = redactOnce(current) else { return current }
+            guard let next = redactOnce(current) else { break }
             current = next
+            changed = true
         }
-        return current
+        return changed ? String(decoding: current, as: UTF8.self) : text
     }
 
-    /// One pass of replacement; nil when nothing matched.
-    private func redactOnce(_ text: String) -> String? {
-        let tokens = Pseudonymiser.tokens(of: text)
-        // Indices of word tokens, and each word normalised and checked once.
-        var wordTokens: [Int] = []
-        var words: [String] = []
-        for (index, token) in tokens.enumerated() where token.isWord {
-            wordTokens.append(index)
-            words.append(Self.normalised(token.text))
+    /// The words of a UTF-8 text by the search's word rule (`WordScanner`: runs of letters,
+    /// combining marks and decimal digits), case kept, as byte ranges.
+    private struct Words {
+        var ranges: [Range<Int>] = []
+        /// Each word as hashed: its bytes, or its NFC form where it has a scalar at or above
+        /// U+0300 (below that, text is NFC already: most Danish text, æ, ø and å included).
+        var normalised: [ArraySlice<UInt8>] = []
+
+        init(_ text: [UInt8]) {
+            var ranges: [Range<Int>] = []
+            var normalised: [ArraySlice<UInt8>] = []
+            text.withUnsafeBufferPointer { buffer in
+                var index = 0, start = -1, needsNFC = false
+                while index <= buffer.count {
+                    var isWord = false, width = 1, scalar: UInt32 = 0
+                    if index < buffer.count {
+                        let decoded = WordScanner.decode(buffer, at: index)
+                        width = decoded.1
+                        if let value = decoded.0, WordScanner.isWordScalar(value) {
+                            isWord = true
+                            scalar = value
+                        }
+                    }
+                    if isWord {
+                        if start < 0 { start = index }
+                        if scalar >= 0x300 { needsNFC = true }
+                    } else if start >= 0 {
+                        ranges.append(start..<index)
+                        if needsNFC {
+                            let word = String(decoding: text[start..<index], as: UTF8.self).precomposedStringWithCanonicalMapping
+                            normalised.append(ArraySlice(word.utf8))
+                        } else {
+                            normalised.append(text[start..<index])
+                        }
+                        start = -1
+                        needsNFC = false
+                    }
+                    index += width
+                }
+            }
+            self.ranges = ranges
+            self.normalised = normalised
         }
-        guard !words.isEmpty else { return nil }
-        let firstChecks: [Int] = words.map { Self.firstWordCheck($0, saltState: saltState) }
-        // The genitive of a one-word name: the word without its final s.
-        let strippedChecks: [Int?] = words.map { $0.count > 1 && $0.hasSuffix("s") ? Self.firstWordCheck(String($0.dropLast()), saltState: saltState) : nil }
-        var out = ""
-        var copiedUpTo = text.startIndex
+    }
+
+    /// One pass of replacement over UTF-8 bytes; nil when nothing matched.
+    private func redactOnce(_ text: [UInt8]) -> [UInt8]? {
+        let words = Words(text)
+        guard !words.ranges.isEmpty else { return nil }
+        let count = words.ranges.count
+        // The check of each word, and of it without a final s (the genitive of a one-word name).
+        let firstChecks = words.normalised.map { Self.firstWordCheck($0, saltState: saltState) }
+        let strippedChecks: [Int?] = words.normalised.map { word in
+            word.count > 1 && word.last == UInt8(ascii: "s") ? Self.firstWordCheck(word.dropLast(), saltState: saltState) : nil
+        }
+        var out: [UInt8] = []
+        var copiedUpTo = 0
         var changed = false
         var position = 0
-        while position < words.count {
-            var found: (length: Int, end: String.Index, genitive: Bool)?
-            for size in windowSizes where position + size <= words.count {
+        while position < count {
+            var found: (length: Int, end: Int, genitive: Bool)?
+            for size in windowSizes where position + size <= count {
                 guard let sizeChecks = checks[size], let sizeDigests = digests[size] else { continue }
                 let checkPasses = sizeChecks.contains(firstChecks[position])
                 let strippedPasses = size == 1 && strippedChecks[position].map(sizeChecks.contains) == true
                 guard checkPasses || strippedPasses else { continue }
                 // The words of the window must be joined by whitespace or one hyphen.
                 var joined = true
-                for k in 0..<(size - 1) where !Self.joins(tokens[wordTokens[position + k] + 1].text) {
+                for k in 0..<(size - 1) where !Self.joins(text[words.ranges[position + k].upperBound..<words.ranges[position + k + 1].lowerBound]) {
                     joined = false
                     break
                 }
                 guard joined else { continue }
-                let window = words[position..<(position + size)]
-                let lastToken = tokens[wordTokens[position + size - 1]].text
+                let window = Array(words.normalised[position..<(position + size)])
+                let last = words.ranges[position + size - 1]
                 if checkPasses, sizeDigests.contains(Self.digest(window, salt: salt)) {
                     // "Jens' team": the apostrophe genitive of a name ending in s, x or z.
-                    if let last = window.last?.last, "sxz".contains(last), wordTokens[position + size - 1] + 1 < tokens.count {
-                        let gap = tokens[wordTokens[position + size - 1] + 1].text
-                        if let apostrophe = gap.first, apostrophe == "'" || apostrophe == "\u{2019}" {
-                            let after = gap.index(after: gap.startIndex)
-                            if after == gap.endIndex || gap[after].isWhitespace {
-                                found = (size, after, true)
-                                break
-                            }
-                        }
+                    if let final = window.last?.last, [UInt8(ascii: "s"), UInt8(ascii: "x"), UInt8(ascii: "z")].contains(final),
+                       let apostrophe = Self.apostrophe(in: text, at: last.upperBound) {
+                        found = (size, apostrophe, true)
+                        break
                     }
-                    found = (size, lastToken.endIndex, false)
+                    found = (size, last.upperBound, false)
                     break
                 }
-                if let lastWord = window.last, lastWord.count > 1, lastWord.hasSuffix("s"),
-                   size == 1 ? strippedPasses : checkPasses {
-                    var stripped = Array(window)
-                    stripped[stripped.count - 1] = String(lastWord.dropLast())
-                    if sizeDigests.contains(Self.digest(stripped[...], salt: salt)) {
-                        found = (size, lastToken.endIndex, true)
+                if let lastWord = window.last, lastWord.count > 1, lastWord.last == UInt8(ascii: "s"), size == 1 ? strippedPasses : checkPasses {
+                    var stripped = window
+                    stripped[stripped.count - 1] = lastWord.dropLast()
+                    if sizeDigests.contains(Self.digest(stripped, salt: salt)) {
+                        found = (size, last.upperBound, true)
                         break
                     }
                 }
@@ -183,9 +223,9 @@ public struct NameErasure: Sendable, Equatable {
                 position += 1
                 continue
             }
-            out += text[copiedUpTo..<tokens[wordTokens[position]].text.startIndex]
-            out += pseudonym
-            if match.genitive { out += Pseudonymiser.genitiveEnding(of: pseudonym) }
+            out += text[copiedUpTo..<words.ranges[position].lowerBound]
+            out += pseudonym.utf8
+            if match.genitive { out += Pseudonymiser.genitiveEnding(of: pseudonym).utf8 }
             copiedUpTo = match.end
             changed = true
             position += match.length
@@ -195,26 +235,40 @@ public struct NameErasure: Sendable, Equatable {
         return out
     }
 
-    /// Whether a gap between two words joins them into one name: whitespace, or one hyphen.
-    private static func joins(_ gap: Substring) -> Bool {
-        if gap.count == 1, let only = gap.first, only == "-" || only == "\u{2010}" || only == "\u{2011}" { return true }
-        return !gap.isEmpty && gap.allSatisfy(\.isWhitespace)
+    /// Where an apostrophe genitive ends ("Jens' "), when one follows at `index`: an apostrophe
+    /// (' or ’) followed by the end or whitespace; nil otherwise.
+    private static func apostrophe(in text: [UInt8], at index: Int) -> Int? {
+        let after: Int
+        if index < text.count && text[index] == UInt8(ascii: "'") {
+            after = index + 1
+        } else if index + 2 < text.count && text[index] == 0xE2 && text[index + 1] == 0x80 && text[index + 2] == 0x99 {
+            after = index + 3
+        } else {
+            return nil
+        }
+        if after == text.count { return after }
+        let next = text.withUnsafeBufferPointer { WordScanner.decode($0, at: after).0 }
+        guard let next, let scalar = Unicode.Scalar(next), scalar.properties.isWhitespace else { return nil }
+        return after
     }
 
-    /// A word in the one spelling that is hashed: Unicode NFC.
-    private static func normalised(_ word: Substring) -> String {
-        // A word whose scalars are all below U+0300 is NFC already (every code point NFC may
-        // change is at or above it): most Danish text, æ, ø and å included, skips Foundation.
-        if word.unicodeScalars.allSatisfy({ $0.value < 0x300 }) { return String(word) }
-        return String(word).precomposedStringWithCanonicalMapping
+    /// Whether the bytes between two words join them into one name: whitespace, or one hyphen.
+    private static func joins(_ gap: ArraySlice<UInt8>) -> Bool {
+        if gap.elementsEqual([UInt8(ascii: "-")]) || gap.elementsEqual([0xE2, 0x80, 0x90]) || gap.elementsEqual([0xE2, 0x80, 0x91]) { return true }
+        guard !gap.isEmpty else { return false }
+        let text = String(decoding: gap, as: UTF8.self)
+        return text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
     /// The salted SHA-256 of words joined by single spaces.
-    private static func digest(_ words: ArraySlice<String>, salt: String) -> String {
+    private static func digest(_ words: [ArraySlice<UInt8>], salt: String) -> String {
         var hasher = SHA256()
         hasher.update(salt)
         hasher.update(CollectionOfOne(UInt8(0)))
-        hasher.update(words.joined(separator: " "))
+        for (index, word) in words.enumerated() {
+            if index > 0 { hasher.update(CollectionOfOne(UInt8(ascii: " "))) }
+            hasher.update(word)
+        }
         return Hex.encode(hasher.finalize())
     }
 
@@ -230,8 +284,8 @@ public struct NameErasure: Sendable, Equatable {
     }
 
     /// The 12-bit check of a first word: FNV-1a of the salt, a zero byte and the word, folded.
-    private static func firstWordCheck(_ word: String, saltState: UInt32) -> Int {
-        let hash = fnv(word.utf8, state: saltState)
+    private static func firstWordCheck(_ word: ArraySlice<UInt8>, saltState: UInt32) -> Int {
+        let hash = fnv(word, state: saltState)
         return Int((hash ^ (hash >> 12) ^ (hash >> 24)) & 0xfff)
     }
 }
