@@ -86,6 +86,9 @@ public struct AdmissionBatch<Context: AdmissionContext> {
     private var batchPurged: [String: String] = [:]
     /// The erasures held and admitted in this batch, read from the store when first needed.
     private var erasures: ErasureSet?
+    /// Whether this batch admitted an erasure: the store has not applied it to its revisions yet,
+    /// so stored parents are compared redacted (otherwise they were redacted when it was applied).
+    private var admittedErasure = false
 
     /// Starts a batch into the store `context` under `policy`.
     public init(context: Context, policy: AdmissionPolicy = AdmissionPolicy(), remembersRevisions: Bool = true) {
@@ -161,7 +164,8 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             // its parent's stamp on every field it leaves unchanged; it cannot invent either. A
             // made-up conflict side could put words in a colleague's name (`resolve --take mine`
             // picks the side by replica id), a made-up stamp could win every later conflict.
-            let parent = try revision.parents.first.flatMap { try revisionOf($0) }.map(erasures.apply)
+            var parent = try revision.parents.first.flatMap { try revisionOf($0) }
+            if admittedErasure { parent = parent.map(erasures.apply) }
             if let problem = Self.inheritanceProblem(subject, parent: parent) { throw refuse(.fields, problem) }
         }
         if isMerge && !covered {
@@ -194,6 +198,7 @@ public struct AdmissionBatch<Context: AdmissionContext> {
                 var held = try heldErasures()
                 held.add(record)
                 self.erasures = held
+                admittedErasure = true
             } else {
                 for target in record.targets where batchPurged[Self.key(target.kind, target.doc)] == nil {
                     batchPurged[Self.key(target.kind, target.doc)] = record.id

@@ -177,7 +177,7 @@ public struct NameErasure: Sendable, Equatable {
         let count = words.ranges.count
         // The check of each word, and of it without a final s (the genitive of a one-word name).
         let firstChecks = words.normalised.map { Self.firstWordCheck($0, saltState: saltState) }
-        let strippedChecks: [Int?] = words.normalised.map { word in
+        let strippedChecks: [Int?] = checks[1] == nil ? [] : words.normalised.map { word in
             word.count > 1 && word.last == UInt8(ascii: "s") ? Self.firstWordCheck(word.dropLast(), saltState: saltState) : nil
         }
         var out: [UInt8] = []

@@ -142,19 +142,24 @@ extension NoteStore {
     ///   pages would show another revision than one that pulled in one; the sync simulation
     ///   finds this at once). Should the pull be cut off before its last batch, `mergePending`
     ///   completes those merges offline.
-    public func receive(_ revisions: [Revision], pushed: Bool, moreToCome: Bool = false) throws -> ReceiveReport {
+    ///
+    /// - Parameter erasuresApplied: the revisions come as `AdmissionBatch.admit` returned them,
+    ///   with every erasure already applied, so they are not scanned for erased names again.
+    public func receive(_ revisions: [Revision], pushed: Bool, moreToCome: Bool = false, erasuresApplied: Bool = false) throws -> ReceiveReport {
         try write {
             // A large batch (a first sync) indexes its notes for search in one statement at the end.
             if revisions.count >= 200 {
-                return try withDeferredSearchIndex { try receiveNow(revisions, pushed: pushed, moreToCome: moreToCome) }
+                return try withDeferredSearchIndex {
+                    try receiveNow(revisions, pushed: pushed, moreToCome: moreToCome, erasuresApplied: erasuresApplied)
+                }
             }
-            return try receiveNow(revisions, pushed: pushed, moreToCome: moreToCome)
+            return try receiveNow(revisions, pushed: pushed, moreToCome: moreToCome, erasuresApplied: erasuresApplied)
         }
     }
 
-    private func receiveNow(_ revisions: [Revision], pushed: Bool, moreToCome: Bool) throws -> ReceiveReport {
+    private func receiveNow(_ revisions: [Revision], pushed: Bool, moreToCome: Bool, erasuresApplied: Bool) throws -> ReceiveReport {
         var report = ReceiveReport()
-        report.inserted = try insertReceivedNow(revisions, pushed: pushed, purgeDrops: &report.purgeDrops)
+        report.inserted = try insertReceivedNow(revisions, pushed: pushed, purgeDrops: &report.purgeDrops, erasuresApplied: erasuresApplied)
         if !moreToCome { report.merges = try mergePendingDocuments() }
         return report
     }
@@ -167,7 +172,7 @@ extension NoteStore {
 
     /// Stores revisions as `insertReceivedNow(_:pushed:)` does, collecting this replica's changes
     /// that a purge in the batch erased (`PurgeDrop`).
-    func insertReceivedNow(_ revisions: [Revision], pushed: Bool, purgeDrops: inout [PurgeDrop]) throws -> Int {
+    func insertReceivedNow(_ revisions: [Revision], pushed: Bool, purgeDrops: inout [PurgeDrop], erasuresApplied: Bool = false) throws -> Int {
         var touched: [String: (DocumentKind, String)] = [:]
         // Documents this batch creates: they have no derived row yet, so projecting them only inserts.
         var created: Set<String> = []
@@ -180,7 +185,7 @@ extension NoteStore {
         known.reserveCapacity(revisions.count)
         // Most stores hold no purge: then no revision needs the standing rule's lookup.
         var anyPurged = try database.scalar("SELECT 1 FROM purged_documents LIMIT 1") != nil
-        var erasures = try heldErasures()
+        var erasures = erasuresApplied ? ErasureSet() : try heldErasures()
         for received in revisions {
             // A purge record is applied as it arrives, so the revisions after it in the batch
             // meet the standing rule; it has no heads or row of its own.
@@ -190,7 +195,11 @@ extension NoteStore {
                     maxClock = max(maxClock, received.clock)
                     if let record = PurgeRecord(received) {
                         purgeDrops += try applyPurge(record).dropped
-                        if record.erasure != nil { erasures.add(record) } else { anyPurged = true }
+                        if record.erasure != nil {
+                            if !erasuresApplied { erasures.add(record) }
+                        } else {
+                            anyPurged = true
+                        }
                     }
                 }
                 continue

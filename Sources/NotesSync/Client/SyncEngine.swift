@@ -307,13 +307,13 @@ public final class SyncEngine {
                     continue
                 }
                 do {
-                    try batch.admit(revision, contentChecked: true)
-                    admitted.append(revision)
+                    // As admitted: with every erasure applied (the standing rule), so the store need not scan it again.
+                    admitted.append(try batch.admit(revision, contentChecked: true))
                 } catch let refusal as AdmissionRefusal {
                     summary.refused.append(refusal)
                 }
             }
-            let report = try store.receive(admitted, pushed: true, moreToCome: page.more)
+            let report = try store.receive(admitted, pushed: true, moreToCome: page.more, erasuresApplied: true)
             received += report.inserted
             summary.purgeDrops += report.purgeDrops
             summary.merged += report.merges.merged
