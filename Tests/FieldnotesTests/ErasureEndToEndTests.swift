@@ -40,11 +40,16 @@ struct ErasureEndToEndTests {
         let bosNote = try bo.cli.add("--kommune", "Aarhus", "--title", "Opfølgning", "--body", "Ring til \(name) i morgen.",
                                      "--date", "2026-03-04")
 
+        // Kim wrote a note about her that is not sent yet: it keeps the name until the sync.
+        let kimsNote = try kim.cli.add("--kommune", "Aarhus", "--title", "Kims note", "--body", "Mødte \(name).", "--date", "2026-03-04")
         let erase = try kim.cli.run("people", "erase", alias, "--reason", "Informanten bad om sletning")
         #expect(erase.status == 0, "\(erase)")
         #expect(erase.stdout.contains("Informant G1") && erase.stdout.contains("earlier exports"), "\(erase)")
+        #expect(erase.stdout.contains("1 change not sent yet still holds the name"), "\(erase)")
+        let sent = try kim.cli.run("sync")
+        #expect(sent.status == 0 && sent.stdout.contains("1 of your changes had an erased person's name replaced by 'Informant G1'"), "\(sent)")
+        #expect(try kim.show(kimsNote)["body"] as? String == "Mødte Informant G1.")
         #expect(filesHolding(surname, in: sqliteFiles(kim.cli.storePath)).isEmpty, "\(filesHolding(surname, in: sqliteFiles(kim.cli.storePath)))")
-        try kim.sync()
         #expect(filesHolding(surname, in: sqliteFiles(server.database)).isEmpty, "the server redacts and scrubs on receipt")
         try anna.sync()
 

@@ -70,4 +70,26 @@ struct NameErasureTests {
             #expect(redacted.replacingOccurrences(of: "Informant G1", with: "").contains("partnerskab") == text.contains("partnerskab"))
         }
     }
+
+    /// Seeded: texts of random pieces (letters, combining marks, apostrophes, hyphens, odd
+    /// whitespace, emoji, the name's parts) never trap, and the result is a fixed point that
+    /// no longer matches.
+    @Test func arbitraryTextNeverTrapsAndEndsAtAFixedPoint() {
+        let seed = SeededRandom.seed(fromEnvironment: "NAME_ERASURE_SEED")
+        print("NameErasureTests arbitrary-text seed: \(seed) (replay with NAME_ERASURE_SEED=\(seed))")
+        var random = SeededRandom(seed: seed)
+        let names = ["Line Vind", "Jens", "Søren Å\u{030A}s", "Anne-Marie"]
+        // Pseudonyms share no word with the names (`people erase` refuses one that does).
+        let erasures = [erasure(names), erasure(names, pseudonym: "Informant Jensen"), erasure(names, pseudonym: "X")]
+        let pieces = ["Line", "Vind", "Vinds", "Jens", "'", "\u{2019}", "-", "\u{2010}", " ", "\n", "\u{00A0}", "\u{2003}", "s",
+                      "A\u{030A}", "Søren", "Ås", "Anne", "Marie", "👩‍🔬", "\u{0301}", ".", "x", "Z", "\u{FEFF}", "\r\n"]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...24, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            for erasure in erasures {
+                let redacted = erasure.redact(text)
+                #expect(erasure.redact(redacted) == redacted, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+                #expect(!erasure.matches(redacted))
+            }
+        }
+    }
 }

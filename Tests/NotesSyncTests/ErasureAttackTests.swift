@@ -80,9 +80,23 @@ struct ErasureAttackTests {
         let honest = Revision(kind: .note, doc: note, parents: [annaHead.id, eveHead.id], clock: max(annaHead.clock, eveHead.clock),
                               replica: "", author: "", deleted: false, fields: fields)
         let forged = honest.rewritten(fields: fields, stamps: honest.stamps, conflicts: [], by: erasure.id)
-        let response = push(group, [forged], as: "eve")
-        #expect(response.status == 403)
-        #expect(response.jsonBody?["error"]?["rule"] == .string("merge"))
+        let refused = push(group, [forged], as: "eve")
+        #expect(refused.status == 422)
+        #expect(refused.jsonBody?["error"]?["rule"] == .string("purge"))
+
+        // The takeover of a predicted id: eve's own new note, under the id the honest merge of
+        // the two heads will have, marked as redacted so its bytes need not hash to it.
+        let predicted = try ThreeWayMerge.merge(annaHead, eveHead, history: Dictionary(
+            uniqueKeysWithValues: try group["anna"].revisions(kind: .note, doc: note).map { ($0.id, $0) } + [(eveHead.id, eveHead)]))
+        let own = Revision(kind: .note, doc: F.uuid("eves-own"), parents: [], clock: F.clock(60_000), replica: group["eve"].replicaID,
+                           author: "eve", deleted: false, fields: F.noteFields(["title": .string("Eves egen")]))
+        let squatter = Revision(stored: .init(format: own.format, kind: own.kind, doc: own.doc, parents: own.parents, clock: own.clock,
+                                              replica: own.replica, author: own.author, deleted: own.deleted, fields: own.fields,
+                                              stamps: own.stamps, conflicts: own.conflicts),
+                                canonicalBytes: own.canonicalBytes, id: predicted.id, purgedBy: erasure.id)
+        let takeover = push(group, [squatter], as: "eve")
+        #expect(takeover.status == 422, "\(takeover)")
+        #expect(try group.server.store.withReader { try $0.scalar("SELECT count(*) FROM revisions WHERE id = ?", [.text(predicted.id)])?.integer } == 0)
 
         // The honest merges still go through, and everyone agrees.
         for author in ["anna", "eve", "kim", "anna", "eve", "kim"] {
@@ -91,8 +105,8 @@ struct ErasureAttackTests {
         }
         let notes = try ["kim", "anna", "eve"].map { try group.notes($0) }
         #expect(Set(notes).count == 1)
-        let merged = try group["kim"].note(id: note)
-        #expect(merged.title == "Annas titel" && merged.sdgs == [11] && merged.body == "Informant G1 fortalte.\n")
+        let result = try group["kim"].note(id: note)
+        #expect(result.title == "Annas titel" && result.sdgs == [11] && result.body == "Informant G1 fortalte.\n")
         #expect(try serverHolds(group, "Vind") == 0)
     }
 

@@ -162,6 +162,10 @@ enum PeopleCommand {
             let revisions = outcome.rewritten == 1 ? "1 revision" : "\(outcome.rewritten) revisions"
             context.out.line("Erased the person now known only as '\(pseudonym)': \(revisions) redacted, the name removed from the register and overwritten in the store's files.")
             context.out.line("Erasure record \(outcome.record.id.prefix(8)): \(PurgeFormatting.line(outcome.record))")
+            let unsent = try store.unpushedHoldingErasedNames()
+            if unsent > 0 {
+                context.out.line("\(unsent == 1 ? "1 change" : "\(unsent) changes") not sent yet still \(unsent == 1 ? "holds" : "hold") the name: the next 'fieldnotes sync' sends \(unsent == 1 ? "it" : "them") as written, the server redacts \(unsent == 1 ? "it" : "them") on arrival, and this store then does too.")
+            }
             if role == "coordinator" {
                 context.out.line("Run 'fieldnotes sync' to send it: the server and every replica apply it when they receive it.")
             } else {

@@ -9,7 +9,7 @@ extension ErasureError: UserFacingError {
         case .reasonNamesPerson:
             "The reason names the person being erased; the erasure record is kept forever and syncs everywhere, so say why without the name (e.g. 'anmodning om sletning, 2026-12-05')."
         case .pseudonymIsName(let pseudonym):
-            "The pseudonym '\(UntrustedText.line(pseudonym))' is one of the person's own names, so it cannot replace them; give them another first: fieldnotes people edit \(UntrustedText.line(pseudonym)) --pseudonym …"
+            "The pseudonym '\(UntrustedText.line(pseudonym))' shares a word with one of the person's own names, so it cannot replace them for good; give them another first: fieldnotes people edit \(UntrustedText.line(pseudonym)) --pseudonym …"
         }
     }
 

@@ -57,6 +57,12 @@ public struct AdmissionPolicy {
     /// is compared with the redaction of the recomputed merge.
     public var verifyMerge: ((_ merge: Revision, _ sameDocument: [String: Revision], _ erasures: ErasureSet) throws -> Void)?
 
+    /// Whether a revision under an erasure's marker may enter (a pull, `check`); false for a push:
+    /// its id would not be checked against its bytes, so a sender could take an id it predicts
+    /// (a merge's) for other content. A replica sends its revisions as written, and the server
+    /// redacts them on arrival.
+    public var acceptsRedacted = true
+
     /// Creates a policy.
     public init(sender: String? = nil, bindsReplicas: Bool = false, maxClock: Int64? = nil,
                 verifyMerge: ((Revision, [String: Revision], ErasureSet) throws -> Void)? = nil) {
@@ -144,6 +150,9 @@ public struct AdmissionBatch<Context: AdmissionContext> {
                     ? "it is marked as purged by \(purge.prefix(12)), which does not purge its document, or it holds more than a purge leaves"
                     : "it is marked as redacted by the erasure \(purge.prefix(12)), but an erased name is still in it")
             }
+            if record.erasure != nil && !policy.acceptsRedacted {
+                throw refuse(.purge, "it is marked as redacted by the erasure \(purge.prefix(12)); send revisions as written, the server redacts them")
+            }
             markedByDocumentPurge = record.erasure == nil
         }
         // An erasure is a standing rule too: what the store will hold, and what is checked
@@ -166,7 +175,7 @@ public struct AdmissionBatch<Context: AdmissionContext> {
             // picks the side by replica id), a made-up stamp could win every later conflict.
             var parent = try revision.parents.first.flatMap { try revisionOf($0) }
             if admittedErasure { parent = parent.map(erasures.apply) }
-            if let problem = Self.inheritanceProblem(subject, parent: parent) { throw refuse(.fields, problem) }
+            if let problem = Self.inheritanceProblem(subject, parent: parent, redacted: !erasures.isEmpty) { throw refuse(.fields, problem) }
         }
         if isMerge && !covered {
             // The format is checked by recomputing: a client has only format 1 to know of.
@@ -247,7 +256,11 @@ public struct AdmissionBatch<Context: AdmissionContext> {
     }
 
     /// Why an authored revision's conflicts or stamps are not its parent's, or nil.
-    static func inheritanceProblem(_ revision: Revision, parent: Revision?) -> String? {
+    ///
+    /// `redacted`: the two were compared after an erasure replaced names, so a field the revision
+    /// changed may now equal its parent's ("Line" → "Line Vind", both "Informant G1"): it may then
+    /// carry its own stamp as well as the parent's.
+    static func inheritanceProblem(_ revision: Revision, parent: Revision?, redacted: Bool = false) -> String? {
         guard let parent else {
             if !revision.conflicts.isEmpty { return "a new document has no open conflicts" }
             if !revision.stamps.isEmpty { return "a new document's fields are all set by itself (no stamps of others)" }
@@ -259,7 +272,9 @@ public struct AdmissionBatch<Context: AdmissionContext> {
         // An omittable field absent from both has no stamp to inherit (see `FieldSchema.omittable`).
         for (name, type) in revision.kind.schema.fields where type.isStamped && (revision.fields[name] != nil || parent.fields[name] != nil) {
             if revision.fields[name] == parent.fields[name] {
-                if revision.stamp(for: name) != parent.stamp(for: name) { return "the stamp of the unchanged field \(name) is not its parent's" }
+                if revision.stamp(for: name) != parent.stamp(for: name) && !(redacted && revision.stamps[name] == nil) {
+                    return "the stamp of the unchanged field \(name) is not its parent's"
+                }
             } else if revision.stamps[name] != nil {
                 return "the changed field \(name) carries another revision's stamp"
             }

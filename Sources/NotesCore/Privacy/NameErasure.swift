@@ -10,9 +10,9 @@ import Codecs
 /// (`NameHash`), and every window of that many words in a text is hashed the same way and
 /// compared. Words are those of search (`WordScanner`: runs of letters, combining marks and
 /// digits, compared in NFC), case kept; a window matches as the `Pseudonymiser` matches (whole
-/// words, case-sensitive, the Danish genitive), except that any run of whitespace or one hyphen
-/// may join its words ("Anne-Marie Holm" and "Anne Marie Holm" are both the name "Anne Marie
-/// Holm"): an erasure errs towards removing. It works on UTF-8 bytes, as search does, since it
+/// words, case-sensitive, the Danish genitive), except that whitespace, or a hyphen, apostrophe
+/// or full stop (with whitespace after it or none), may join its words ("Anne-Marie Holm" and
+/// "Anne Marie Holm" are both the name "Anne Marie Holm"): an erasure errs towards removing. It works on UTF-8 bytes, as search does, since it
 /// runs over every revision a store receives once an erasure exists. Replacement is a pure function of the text and the record, so every
 /// store that applies it holds the same bytes, and a receiver can check that text sent as
 /// redacted is redacted (`redact(text) == text`).
@@ -252,12 +252,19 @@ public struct NameErasure: Sendable, Equatable {
         return after
     }
 
-    /// Whether the bytes between two words join them into one name: whitespace, or one hyphen.
+    /// Whether the bytes between two words join them into one name: whitespace, or one hyphen,
+    /// apostrophe or full stop with whitespace after it or none ("Anne-Marie", "O'Brien",
+    /// "Hans Chr. Andersen", a name broken over two lines).
     private static func joins(_ gap: ArraySlice<UInt8>) -> Bool {
-        if gap.elementsEqual([UInt8(ascii: "-")]) || gap.elementsEqual([0xE2, 0x80, 0x90]) || gap.elementsEqual([0xE2, 0x80, 0x91]) { return true }
-        guard !gap.isEmpty else { return false }
-        let text = String(decoding: gap, as: UTF8.self)
-        return text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+        var rest = gap[...]
+        for joiner in [[UInt8(ascii: "-")], [UInt8(ascii: "'")], [UInt8(ascii: ".")], [0xE2, 0x80, 0x90], [0xE2, 0x80, 0x91], [0xE2, 0x80, 0x99]]
+        where rest.starts(with: joiner) {
+            rest = rest.dropFirst(joiner.count)
+            if rest.isEmpty { return true }
+            break
+        }
+        guard !rest.isEmpty else { return false }
+        return String(decoding: rest, as: UTF8.self).unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
     /// The salted SHA-256 of words joined by single spaces.

@@ -7,7 +7,8 @@ public enum ErasureError: Error, Sendable, Equatable {
     case alreadyErased(pseudonym: String)
     /// The reason would keep the name the erasure removes (the record is kept forever).
     case reasonNamesPerson
-    /// The person's pseudonym is one of their own names, so it could never replace them.
+    /// The person's pseudonym is, or shares a word with, one of their own names, so it could
+    /// not replace them for good.
     case pseudonymIsName(pseudonym: String)
 }
 
@@ -40,7 +41,11 @@ extension NoteStore {
                                                    names: names.sorted(), salt: salt)
             let revision = Revision(kind: .purge, doc: salt, parents: [], clock: try tickClock(), replica: replicaID, author: author,
                                     deleted: false, fields: fields)
-            guard let record = PurgeRecord(revision), let erasure = record.erasure?.names else {
+            // A pseudonym that shares a word with a name could form the name again with its
+            // neighbours ("Line" + "Vind"), and redaction would not end at a fixed point.
+            let nameWords = Set(names.flatMap { WordScanner.words($0) })
+            guard let record = PurgeRecord(revision), let erasure = record.erasure?.names,
+                  nameWords.isDisjoint(with: WordScanner.words(person.pseudonym)) else {
                 throw ErasureError.pseudonymIsName(pseudonym: person.pseudonym)
             }
             if erasure.matches(reason) { throw ErasureError.reasonNamesPerson }
@@ -58,12 +63,12 @@ extension NoteStore {
     /// redacts the revisions, re-derives the rows of the documents it changed (and with them
     /// their search entries), and marks the file scrub as pending.
     func applyErasure(_ record: PurgeRecord) throws -> (rewritten: Int, dropped: [PurgeDrop]) {
-        let outcome = try RevisionLogErasure.apply(record, in: database)
-        // This replica's changes that nobody else saw unredacted: unpushed, or made after the
-        // erasure was recorded (offline). Their author is told (a `PurgeDrop` of an erasure).
+        let outcome = try RevisionLogErasure.apply(record, in: database, pushedOnly: try sendsToServer())
+        // This replica's changes made after the erasure was recorded (offline, pushed before it
+        // arrived here): their author is told (a `PurgeDrop` of an erasure).
         var redactedOwn: [PurgeDrop] = []
         let own = try database.statement(
-            "SELECT id, kind, doc FROM revisions WHERE purged_by = ? AND replica = ? AND author = ? AND (pushed = 0 OR clock > ?) ORDER BY seq")
+            "SELECT id, kind, doc FROM revisions WHERE purged_by = ? AND replica = ? AND author = ? AND clock > ? ORDER BY seq")
         try own.bind([.text(record.id), .text(replicaID), .text(author), .integer(record.clock)])
         while try own.step() {
             if let kind = DocumentKind(rawValue: own.text(1)), kind != .person, let target = PurgeTarget(kind: kind, doc: own.text(2)) {
@@ -72,10 +77,7 @@ extension NoteStore {
         }
         own.reset()
         purgeStageObserver?(.rewrite)
-        for (kind, doc) in outcome.documents where try purgeCovering(kind: kind, doc: doc) == nil {
-            let heads = try headIDs(kind: kind, doc: doc).map { id in try revision(id: id) ?? { throw StoreError.revisionNotFound(id) }() }
-            try project(kind: kind, doc: doc, heads: heads)
-        }
+        try reproject(outcome.documents)
         // The search tables keep a replaced row's words in their segments until they are merged.
         for table in StoreSchema.searchTables {
             try database.run("INSERT INTO \(table)(\(table)) VALUES ('optimize')")
@@ -83,6 +85,65 @@ extension NoteStore {
         try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                          [.text(Self.purgeScrubPendingKey)])
         return (outcome.rewritten, redactedOwn)
+    }
+
+    /// Re-derives the rows of documents whose revisions an erasure rewrote (their search entries
+    /// with them). A head that no longer decodes (damage `check` reports) is left out.
+    private func reproject(_ documents: [(kind: DocumentKind, doc: String)]) throws {
+        for (kind, doc) in documents where try purgeCovering(kind: kind, doc: doc) == nil {
+            let heads = try headIDs(kind: kind, doc: doc).compactMap { id in try? revision(id: id) }
+            guard !heads.isEmpty else { continue }
+            try project(kind: kind, doc: doc, heads: heads)
+        }
+    }
+
+    /// Redacts revisions the server has just acknowledged (`SyncState.markPushed`), with every
+    /// erasure this store holds: they were sent as written, since a revision keeps its id only
+    /// while its bytes hash to it, and the server redacted them on arrival. In the caller's
+    /// transaction; the sync scrubs the file at its end.
+    func redactPushed(_ ids: [String]) throws {
+        let erasures = try heldErasures()
+        guard !erasures.isEmpty else { return }
+        var documents: [(kind: DocumentKind, doc: String)] = []
+        var seen: Set<String> = []
+        for id in ids {
+            guard let stored = try? revision(id: id), stored.purgedBy == nil || !stored.isPurgedForm else { continue }
+            let redacted = erasures.apply(stored)
+            guard redacted.canonicalBytes != stored.canonicalBytes, let marker = redacted.purgedBy else { continue }
+            try database.run("UPDATE revisions SET data = ?, purged_by = ? WHERE id = ?", [.blob(redacted.canonicalBytes), .text(marker), .text(id)])
+            if seen.insert(stored.kind.rawValue + "\u{0}" + stored.doc).inserted { documents.append((stored.kind, stored.doc)) }
+        }
+        guard !documents.isEmpty else { return }
+        try database.execute("PRAGMA secure_delete = ON")
+        try reproject(documents)
+        for table in StoreSchema.searchTables {
+            try database.run("INSERT INTO \(table)(\(table)) VALUES ('optimize')")
+        }
+        try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                         [.text(Self.purgeScrubPendingKey)])
+    }
+
+    /// Whether this store syncs with a server: its revisions not pushed yet are then sent as
+    /// written and redacted once the server holds them (`RevisionLogErasure`); a store without a
+    /// remote never pushes, so an erasure redacts all of its revisions in place at once.
+    func sendsToServer() throws -> Bool {
+        try sync.remote() != nil
+    }
+
+    /// How many revisions not pushed yet still hold a name an erasure this store holds erases:
+    /// they are redacted here once the next sync has sent them (the server redacts them on arrival).
+    public func unpushedHoldingErasedNames() throws -> Int {
+        let erasures = try heldErasures()
+        guard !erasures.isEmpty else { return 0 }
+        let statement = try database.statement(
+            "SELECT id, data FROM revisions WHERE pushed = 0 AND purged_by IS NULL AND kind IN ('note', 'visit', 'person')")
+        defer { statement.reset() }
+        var count = 0
+        while try statement.step() {
+            let revision = try decodeStored(id: statement.text(0), bytes: statement.bytes(1))
+            if erasures.apply(revision).canonicalBytes != revision.canonicalBytes { count += 1 }
+        }
+        return count
     }
 
     /// The erasures this store holds, in the order they apply.

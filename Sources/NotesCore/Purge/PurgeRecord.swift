@@ -86,9 +86,10 @@ extension PurgeRecord {
         return PurgeRecord(revision)
     }
 
-    /// Every erasure record stored in a revision log, in the order they apply.
+    /// Every erasure record stored in a revision log, in the order they arrived (and apply).
     package static func storedErasures(in database: Database) throws -> [PurgeRecord] {
-        let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = 'purge' AND instr(data, CAST('erased_names' AS BLOB)) > 0")
+        let statement = try database.statement(
+            "SELECT id, data FROM revisions WHERE kind = 'purge' AND instr(data, CAST('erased_names' AS BLOB)) > 0 ORDER BY seq")
         defer { statement.reset() }
         var records: [PurgeRecord] = []
         while try statement.step() {

@@ -3,9 +3,11 @@ import Codecs
 ///
 /// The id, kind, document, parents, clock, author, replica, tombstone and stamps stay; every
 /// text field that can name a person (a note's title, body and place, a visit's purpose and
-/// participants, and the sides of their open conflicts) has the erased names replaced by the
-/// pseudonym (`NameErasure`), and the erased person's own register entry loses its name and
-/// aliases. The rewrite is a pure function of the revision and the record, so every store that
+/// participants, another person's name, aliases and role, and the sides of their open
+/// conflicts) has the erased names replaced by the pseudonym (`NameErasure`), and the erased
+/// person's own register entry loses its name and aliases. Should the replacement make the
+/// revision break the content rule (a body of "LV LV LV …" grown past the size limit), its
+/// fields are emptied as a purge empties them: still a function of the revision and the record. The rewrite is a pure function of the revision and the record, so every store that
 /// applies it holds the same bytes, and a receiver can check that a revision sent as redacted
 /// is redacted: redacting it again changes nothing.
 extension Revision {
@@ -14,7 +16,8 @@ extension Revision {
         switch kind {
         case .note: [NoteField.title.rawValue, NoteField.body.rawValue, NoteField.place.rawValue]
         case .visit: ["purpose", "participants"]
-        case .codebook, .person, .purge: []
+        case .person: ["name", "aliases", "role"]
+        case .codebook, .purge: []
         }
     }
 
@@ -25,7 +28,7 @@ extension Revision {
         var newFields = fields
         var newConflicts = conflicts
         switch kind {
-        case .note, .visit:
+        case .note, .visit, .person where doc != person:
             let names = Self.redactedFieldNames(kind)
             for name in names {
                 guard let value = fields[name], let type = kind.schema.type(of: name) else { continue }
@@ -49,7 +52,12 @@ extension Revision {
             return nil
         }
         guard newFields != fields || newConflicts != conflicts else { return nil }
-        return rewritten(fields: newFields, stamps: stamps, conflicts: newConflicts, by: record.id)
+        let redacted = rewritten(fields: newFields, stamps: stamps, conflicts: newConflicts, by: record.id)
+        if (try? Admission.checkContent(redacted)) == nil, (try? Admission.checkContent(self)) != nil {
+            let emptied = purged(by: record.id)
+            return emptied.canonicalBytes == canonicalBytes ? nil : emptied
+        }
+        return redacted
     }
 
     /// Every string inside a JSON value, redacted.
@@ -72,7 +80,7 @@ extension PurgeRecord {
             switch revision.kind {
             case .note, .visit: break
             case .person:
-                guard revision.doc == person, revision.string("name") == "", revision.fields["aliases"]?.arrayValue?.isEmpty == true else { return false }
+                if revision.doc == person && (revision.string("name") != "" || revision.fields["aliases"]?.arrayValue?.isEmpty != true) { return false }
             case .codebook, .purge: return false
             }
             return revision.redacted(by: self) == nil
@@ -81,14 +89,15 @@ extension PurgeRecord {
     }
 }
 
-/// The erasures a store holds, in the order they apply (the order their records were made).
+/// The erasures a store holds, in the order it applied them (the order they arrived), so a
+/// revision redacted on arrival gets what the in-place rewrite gave the stored ones.
 public struct ErasureSet: Sendable {
-    /// The erasure records, oldest first.
+    /// The erasure records, in the order they apply.
     public private(set) var records: [PurgeRecord]
 
-    /// A set of erasure records; records that are not erasures are left out.
+    /// A set of erasure records in the order given; records that are not erasures are left out.
     public init(_ records: [PurgeRecord] = []) {
-        self.records = records.filter { $0.erasure != nil }.sorted { ($0.clock, $0.id) < ($1.clock, $1.id) }
+        self.records = records.filter { $0.erasure != nil }
     }
 
     /// Whether there is nothing to apply.

@@ -1,12 +1,17 @@
 import Codecs
 /// Applies a person's erasure to a revision log: the same rows on a replica and on the server.
 ///
-/// Every revision of every note and visit, and of the erased person's register entry, is
-/// redacted in place (`Revision.redacted(by:)`) where the erasure changes it; a row that no
-/// longer decodes cannot be redacted and may still hold the name, so it is removed (`check`
-/// names damage before that). Quarantined copies (revisions a check moved aside) that still
-/// hold an erased name are dropped. Runs in the caller's transaction; the caller re-derives the
-/// documents' rows and scrubs the file after the commit.
+/// Every revision of every note, visit and person is redacted in place (`Revision.redacted(by:)`)
+/// where the erasure changes it; a row that no longer decodes cannot be redacted and may still
+/// hold the name, so it is removed (`check` names damage before that). Quarantined notes,
+/// visits and persons (revisions a check moved aside, kept as raw bytes) are dropped. Runs in the
+/// caller's transaction; the caller re-derives the documents' rows and scrubs the file after the
+/// commit.
+///
+/// Only revisions the server holds are rewritten in place: on a laptop, one not pushed yet keeps
+/// its id only while its bytes hash to it, so it is sent as written and redacted when the server
+/// acknowledges it (`NoteStore.redactPushed`); the server redacts it on arrival. A revision
+/// under an erasure's marker is therefore never pushed, and the server refuses one that is.
 package enum RevisionLogErasure {
     /// What an erasure changed in a log.
     package struct Outcome {
@@ -17,15 +22,15 @@ package enum RevisionLogErasure {
     }
 
     /// Redacts every revision `record` (an erasure) covers in `database`'s `revisions` table.
-    package static func apply(_ record: PurgeRecord, in database: Database) throws -> Outcome {
+    ///
+    /// - Parameter pushedOnly: a laptop's log: leave revisions not pushed yet (see the type's note).
+    package static func apply(_ record: PurgeRecord, in database: Database, pushedOnly: Bool = false) throws -> Outcome {
         var outcome = Outcome()
-        guard let (person, erasure) = record.erasure else { return outcome }
+        guard record.erasure != nil else { return outcome }
         try database.execute("PRAGMA secure_delete = ON")
-        let statement = try database.uncachedStatement("""
-            SELECT id, data, purged_by, kind, doc FROM revisions
-            WHERE kind IN ('note', 'visit') OR (kind = 'person' AND doc = ?) ORDER BY seq
-            """)
-        try statement.bind([.text(person)])
+        let statement = try database.uncachedStatement(
+            "SELECT id, data, purged_by, kind, doc FROM revisions WHERE kind IN ('note', 'visit', 'person')"
+                + (pushedOnly ? " AND pushed = 1" : "") + " ORDER BY seq")
         var rows: [(id: String, bytes: [UInt8], purgedBy: String?, kind: String, doc: String)] = []
         while try statement.step() {
             rows.append((statement.text(0), statement.bytes(1), statement.isNull(2) ? nil : statement.text(2), statement.text(3), statement.text(4)))
@@ -44,12 +49,9 @@ package enum RevisionLogErasure {
                 outcome.documents.append((kind, row.doc))
             }
         }
-        let quarantined = try database.uncachedStatement("SELECT id, data FROM quarantine WHERE kind IN ('note', 'visit', 'person')")
-        var dropped: [String] = []
-        while try quarantined.step() {
-            if erasure.matches(String(decoding: quarantined.bytes(1), as: UTF8.self)) { dropped.append(quarantined.text(0)) }
-        }
-        for id in dropped { try database.run("DELETE FROM quarantine WHERE id = ?", [.text(id)]) }
+        // Quarantined bytes are raw JSON (escapes glue words together), so they are not searched:
+        // every quarantined note, visit and person goes.
+        try database.run("DELETE FROM quarantine WHERE kind IN ('note', 'visit', 'person')")
         return outcome
     }
 }

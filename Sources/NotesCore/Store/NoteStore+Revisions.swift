@@ -185,7 +185,10 @@ extension NoteStore {
         known.reserveCapacity(revisions.count)
         // Most stores hold no purge: then no revision needs the standing rule's lookup.
         var anyPurged = try database.scalar("SELECT 1 FROM purged_documents LIMIT 1") != nil
-        var erasures = erasuresApplied ? ErasureSet() : try heldErasures()
+        // Revisions stored unpushed (merges made here) are redacted once the server holds them,
+        // where there is a server (see `RevisionLogErasure`).
+        let redactsHere = try !erasuresApplied && (pushed || !sendsToServer())
+        var erasures = redactsHere ? try heldErasures() : ErasureSet()
         for received in revisions {
             // A purge record is applied as it arrives, so the revisions after it in the batch
             // meet the standing rule; it has no heads or row of its own.
@@ -196,7 +199,7 @@ extension NoteStore {
                     if let record = PurgeRecord(received) {
                         purgeDrops += try applyPurge(record).dropped
                         if record.erasure != nil {
-                            if !erasuresApplied { erasures.add(record) }
+                            if redactsHere { erasures.add(record) }
                         } else {
                             anyPurged = true
                         }

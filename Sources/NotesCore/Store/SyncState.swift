@@ -89,6 +89,8 @@ public struct SyncState {
             for id in ids {
                 try database.run("UPDATE revisions SET pushed = 1 WHERE id = ? AND pushed = 0", [.text(id)])
             }
+            // Sent as written; now that the server holds them, an erased name goes here too.
+            try store.redactPushed(ids)
             if serverSequence > (try pushCheckpoint().seq) {
                 try meta.set(.pushSeq, String(serverSequence))
                 try meta.set(.pushRevision, serverRevision)

@@ -79,7 +79,7 @@ extension ServerStore {
                 var result = PushResult(accepted: 0, alreadyKnown: 0)
                 // Each document's stored history is decoded once per push, however many merges of it come.
                 var histories: [String: [String: Revision]] = [:]
-                let policy = AdmissionPolicy(
+                var policy = AdmissionPolicy(
                     sender: user.name, bindsReplicas: true, maxClock: nowClock &+ SyncProtocol.maxClockSkew,
                     verifyMerge: { merge, sameDocument, erasures in
                         let key = merge.kind.rawValue + "\u{0}" + merge.doc
@@ -88,6 +88,7 @@ extension ServerStore {
                         history.merge(sameDocument) { stored, _ in stored }
                         try MergeVerification.verify(merge, history: history, erasures: erasures)
                     })
+                policy.acceptsRedacted = false
                 var batch = AdmissionBatch(context: ServerAdmissionContext(database: database), policy: policy)
                 var missing: Set<String> = []
                 var toInsert: [Revision] = []
