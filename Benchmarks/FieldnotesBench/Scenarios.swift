@@ -123,12 +123,8 @@ struct Scenarios {
         listAll.extra["notes_per_second"] = Double(size) / (listAll.median / 1000)
         results.append(listAll)
 
-        // 4–6. sync.
-        log("n=\(size): sync")
-        results += try syncScenarios(size: size, folder: folder, store: store, floorTimes: floorTimes)
-
-        // 9. erase a person named in some notes: every revision of every note scanned and the
-        // mentions redacted, the file rebuilt. Against sqlite3 replacing the word in the floor
+        // 9. erase a person named in some notes (before the store has a server, so it redacts in
+        // place): every revision of every note scanned and the mentions redacted, the file rebuilt. Against sqlite3 replacing the word in the floor
         // table and rebuilding the file (which knows nothing of revisions or hashes).
         log("n=\(size): people erase")
         let erased = "\(folder)/erase.sqlite"
@@ -151,6 +147,10 @@ struct Scenarios {
         }
         results.append(Measurement(scenario: "people erase", size: size, samples: eraseTimes, baselineName: "sqlite3 replace+VACUUM",
                                    baselineSamples: replaceTimes))
+
+        // 4–6. sync.
+        log("n=\(size): sync")
+        results += try syncScenarios(size: size, folder: folder, store: store, floorTimes: floorTimes)
 
         // 8. export.
         log("n=\(size): export")

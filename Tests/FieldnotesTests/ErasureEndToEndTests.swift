@@ -82,6 +82,9 @@ struct ErasureEndToEndTests {
             let history = try laptop.cli.run("history", interview)
             #expect(history.status == 0, "\(history)")
             #expect(history.stdout.contains("erased by kim on") && history.stdout.contains("Informanten bad om sletning"), "\(history)")
+            let patch = try laptop.cli.run("history", interview, "--patch")
+            #expect(patch.status == 0 && patch.stdout.contains("Erased: a person's name replaced by 'Informant G1'") && !patch.stdout.contains(surname),
+                    "\(patch)")
             let check = try laptop.cli.run("check")
             #expect(check.status == 0, "\(check)")
         }
@@ -154,26 +157,14 @@ struct ErasureEndToEndTests {
                                      "--kommune", "Aarhus", "--date", "2026-03-02"))
         }
 
-        func killed(at point: String) throws {
-            let signal = cli.root + "/paused-\(point)"
-            cli.environment = ["FIELDNOTES_TEST_PURGE_PAUSE": point, "FIELDNOTES_TEST_PURGE_SIGNAL": signal]
-            defer { cli.environment = [:] }
-            let running = try cli.start(["people", "erase", "Informant G1", "--reason", "test af nedbrud"])
-            let deadline = Date().addingTimeInterval(60)
-            while !FileManager.default.fileExists(atPath: signal) && running.process.isRunning && Date() < deadline { usleep(10_000) }
-            #expect(FileManager.default.fileExists(atPath: signal), "the erasure did not reach \(point)")
-            kill(running.process.processIdentifier, SIGKILL)
-            running.process.waitUntilExit()
-            _ = running.finish()
-        }
-
-        try killed(at: "rewrite")
+        let erase = ["people", "erase", "Informant G1", "--reason", "test af nedbrud"]
+        try killPaused(cli, erase, at: "rewrite")
         #expect(try cli.sqlite(cli.storePath, "PRAGMA integrity_check") == "ok")
         let old = try cli.run("show", notes[0], "--json")
         #expect(old.status == 0 && old.stdout.contains(surname), "the old state: \(old)")
         #expect(try cli.run("people", "show", "Informant G1").stdout.contains(surname))
 
-        try killed(at: "scrub")
+        try killPaused(cli, erase, at: "scrub")
         #expect(try cli.sqlite(cli.storePath, "PRAGMA integrity_check") == "ok")
         // The next command finishes the scrub when it opens the store.
         let after = try cli.run("show", notes[0], "--json")

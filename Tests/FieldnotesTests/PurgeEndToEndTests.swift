@@ -18,6 +18,21 @@ func filesHolding(_ needle: String, in paths: [String]) -> [String] {
 /// A SQLite database and its WAL and shared-memory files.
 func sqliteFiles(_ path: String) -> [String] { [path, path + "-wal", path + "-shm"] }
 
+/// Runs a purge or erasure that pauses at `point` (`rewrite`: inside its transaction; `scrub`:
+/// before the file scrub; the CLI's crash-test hook) and kills it there with SIGKILL.
+func killPaused(_ cli: CLI, _ arguments: [String], at point: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let signal = cli.root + "/paused-\(point)-\(UUID().uuidString.prefix(8))"
+    cli.environment = ["FIELDNOTES_TEST_PURGE_PAUSE": point, "FIELDNOTES_TEST_PURGE_SIGNAL": signal]
+    defer { cli.environment = [:] }
+    let running = try cli.start(arguments)
+    let deadline = Date().addingTimeInterval(60)
+    while !FileManager.default.fileExists(atPath: signal) && running.process.isRunning && Date() < deadline { usleep(10_000) }
+    #expect(FileManager.default.fileExists(atPath: signal), "\(arguments.first ?? "") did not reach \(point)", sourceLocation: sourceLocation)
+    kill(running.process.processIdentifier, SIGKILL)
+    running.process.waitUntilExit()
+    _ = running.finish()
+}
+
 @Suite(.serialized)
 struct PurgeEndToEndTests {
     /// Three laptops and a server; one laptop is offline during the purge and edits the note
@@ -76,6 +91,8 @@ struct PurgeEndToEndTests {
             #expect(history.status == 0, "\(history)")
             #expect(history.stdout.contains("purged by kim on") && history.stdout.contains("Informanten trak sit samtykke tilbage"), "\(history)")
             #expect(!history.stdout.contains(marker))
+            let patch = try laptop.cli.run("history", purged, "--patch")
+            #expect(patch.status == 0 && patch.stdout.contains("Change: purged by kim on") && !patch.stdout.contains(marker), "\(patch)")
             let show = try laptop.cli.run("show", purged)
             #expect(show.status == 1 && show.stderr.contains("purged by kim on"), "\(show)")
             let check = try laptop.cli.run("check")
@@ -174,25 +191,12 @@ struct PurgeEndToEndTests {
             #expect(try cli.run("edit", note, "--body-file", body).status == 0)
         }
 
-        func killed(at point: String) throws {
-            let signal = cli.root + "/paused-\(point)"
-            cli.environment = ["FIELDNOTES_TEST_PURGE_PAUSE": point, "FIELDNOTES_TEST_PURGE_SIGNAL": signal]
-            defer { cli.environment = [:] }
-            let running = try cli.start(["purge", note, "--reason", "test af nedbrud"])
-            let deadline = Date().addingTimeInterval(60)
-            while !FileManager.default.fileExists(atPath: signal) && running.process.isRunning && Date() < deadline { usleep(10_000) }
-            #expect(FileManager.default.fileExists(atPath: signal), "the purge did not reach \(point)")
-            kill(running.process.processIdentifier, SIGKILL)
-            running.process.waitUntilExit()
-            _ = running.finish()
-        }
-
-        try killed(at: "rewrite")
+        try killPaused(cli, ["purge", note, "--reason", "test af nedbrud"], at: "rewrite")
         #expect(try cli.sqlite(cli.storePath, "PRAGMA integrity_check") == "ok")
         let old = try cli.run("show", note, "--json")
         #expect(old.status == 0 && old.stdout.contains(marker), "the old state: \(old)")
 
-        try killed(at: "scrub")
+        try killPaused(cli, ["purge", note, "--reason", "test af nedbrud"], at: "scrub")
         #expect(try cli.sqlite(cli.storePath, "PRAGMA integrity_check") == "ok")
         // The next command finishes the scrub when it opens the store.
         let after = try cli.run("show", note)
