@@ -10,7 +10,7 @@ struct ErasureTests {
     /// A store with Line registered and two notes naming her, one edited.
     private func fixture() throws -> (StoreFixture, Note, Note) {
         let fixture = try StoreFixture(author: "kim")
-        try fixture.store.people.add(name: "Line Vind", pseudonym: "Informant G1", aliases: ["LV"], kommune: nil, role: nil)
+        try fixture.store.people.add(name: "Line Vind", pseudonym: "Informant G1", aliases: ["LV"], kommune: "Gladsaxe", role: "chefkonsulent")
         let first = try fixture.add(title: "Møde med Line Vind", body: "Line Vind fortalte. Line Vinds team.")
         let second = try fixture.add(title: "Workshop", body: "LV var der ikke.")
         fixture.wallClock += 1000
@@ -33,7 +33,7 @@ struct ErasureTests {
         #expect(history.count == 2 && history.allSatisfy { $0.purgedBy == outcome.record.id })
         #expect(history.last?.string("body") == "Informant G1 fortalte. Informant G1s team.")
         let person = try store.people.person("Informant G1")
-        #expect(person.name == "" && person.aliases.isEmpty)
+        #expect(person.name == "" && person.aliases.isEmpty && person.kommune == nil && person.role == nil)
         var hits = 0
         try store.search("Vind", matching: NoteFilter()) { _ in hits += 1 }
         #expect(hits == 0)

@@ -4,7 +4,7 @@ import NotesCore
 /// `fieldnotes purge`: erase a note or visit from every store that syncs with this one.
 enum PurgeCommand {
     static let spec = CommandSpec(
-        name: "purge", abstract: "Erase a note or visit everywhere it was synced (a coordinator's task).",
+        name: "purge", abstract: "Erase a note, visit or person everywhere it was synced (a coordinator's task).",
         discussion: """
           Unlike 'delete', a purge removes the content for good: every revision of the note is
           rewritten without its fields (the history keeps who changed it and when, not what it said),
@@ -13,9 +13,10 @@ enum PurgeCommand {
           replica apply it when they receive it, also to edits of the note made offline meanwhile.
           Only a coordinator's sync may send it; the server refuses a researcher's.
           It cannot reach recovery files, earlier exports, backups and other copies outside the
-          stores; it lists the ones it knows of. A person is erased with 'fieldnotes people erase'.
+          stores; it lists the ones it knows of. For a person in the register, it is 'fieldnotes people
+          erase': their name goes from every note and visit, and their entry keeps only the pseudonym.
           """,
-        arguments: [ArgumentSpec(name: "id", help: "The note or visit id, or a unique prefix.")],
+        arguments: [ArgumentSpec(name: "id", help: "The note or visit id, or a unique prefix, or a person (id prefix, name, alias or pseudonym).")],
         options: [
             .option("reason", value: "text", help: "Why it is purged (one line; kept in the record and shown in history)."),
             CommonOptions.store,
@@ -47,8 +48,7 @@ enum PurgeCommand {
             // A person's register entry goes only with their name in every note, or exports
             // would stop replacing that name: that is an erasure.
             if let person = try? store.people.person(arguments.argument("id")!) {
-                throw UsageError(message: "'\(UntrustedText.line(arguments.argument("id")!))' is a person in the register; erase them from every note and visit with: fieldnotes people erase \(person.id.prefix(8)) --reason TEXT",
-                                 commandPath: arguments.commandPath)
+                return try PersonErasure.run(reference: person.id, arguments, context)
             }
             throw StoreError.notFound(kind: kind, id: id)
         }

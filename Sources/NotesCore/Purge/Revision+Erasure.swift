@@ -44,10 +44,10 @@ extension Revision {
             }
         case .person:
             guard doc == person else { return nil }
-            newFields["name"] = .string("")
-            newFields["aliases"] = .array([])
-            // A conflict over the name or aliases quotes them: it goes with them.
-            newConflicts = conflicts.filter { $0.field != "name" && $0.field != "aliases" }
+            // The entry keeps only the pseudonym: a role and a kommune can name a person too.
+            for (name, value) in Self.erasedPersonFields { newFields[name] = value }
+            // A conflict over one of them quotes it: it goes with them.
+            newConflicts = conflicts.filter { Self.erasedPersonFields[$0.field] == nil }
         case .codebook, .purge:
             return nil
         }
@@ -59,6 +59,9 @@ extension Revision {
         }
         return redacted
     }
+
+    /// What an erased person's register entry holds in place of their name, aliases, role and kommune.
+    static let erasedPersonFields: [String: JSONValue] = ["name": .string(""), "aliases": .array([]), "role": .null, "kommune": .null]
 
     /// Every string inside a JSON value, redacted.
     private static func redactStrings(_ value: JSONValue, _ erasure: NameErasure) -> JSONValue {
@@ -80,7 +83,7 @@ extension PurgeRecord {
             switch revision.kind {
             case .note, .visit: break
             case .person:
-                if revision.doc == person && (revision.string("name") != "" || revision.fields["aliases"]?.arrayValue?.isEmpty != true) { return false }
+                if revision.doc == person && Revision.erasedPersonFields.contains(where: { revision.fields[$0.key] != $0.value }) { return false }
             case .codebook, .purge: return false
             }
             return revision.redacted(by: self) == nil
