@@ -127,6 +127,20 @@ struct ErasureEndToEndTests {
         #expect(researcher.status == 4 && researcher.stderr.contains("coordinator"), "\(researcher)")
         #expect(try anna.show(note)["body"] as? String == "Line Vind sagde ja.", "nothing was written")
 
+        // A laptop that has not learnt its role erases offline; the server refuses, and the
+        // erasure is withdrawn: the next sync brings everything back as the server has it.
+        _ = try anna.cli.sqlite(anna.cli.storePath, "DELETE FROM meta WHERE key = 'server_role'")
+        #expect(try anna.cli.run("people", "erase", "Line Vind", "--reason", "anmodning").status == 0)
+        #expect(try anna.show(note)["body"] as? String == "Informant G1 sagde ja.")
+        #expect(try anna.cli.run("sync").status == 4)
+        let withdrawn = try anna.cli.run("purge", "--withdraw")
+        #expect(withdrawn.status == 0 && withdrawn.stdout.contains("come back from the server"), "\(withdrawn)")
+        let synced = try anna.cli.run("sync")
+        #expect(synced.status == 0, "\(synced)")
+        #expect(try anna.show(note)["body"] as? String == "Line Vind sagde ja.")
+        #expect(try anna.cli.run("people", "show", "Line Vind").status == 0)
+        #expect(try anna.cli.run("check").status == 0)
+
         let coordinator = try CLI.withStore(author: "kim")
         #expect(try coordinator.run("people", "add", "Line Vind", "--pseudonym", "Informant G1").status == 0)
         let named = try coordinator.run("people", "erase", "Line Vind", "--reason", "Line Vind bad om det")

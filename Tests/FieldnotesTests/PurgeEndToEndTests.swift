@@ -178,6 +178,20 @@ struct PurgeEndToEndTests {
         #expect(try server.revisionCount() == before + 1)
         #expect(try server.cli.sqlite(server.database, "SELECT count(*) FROM revisions WHERE purged_by IS NOT NULL") == "0")
         #expect(try server.cli.run("server", "check", "--db", server.database).status == 0)
+
+        // Withdrawn on the laptop: the next sync brings the note back from the server and exits 0.
+        let withdraw = try anna.cli.run("purge", "--withdraw")
+        #expect(withdraw.status == 0 && withdraw.stdout.contains("Withdrew the purge record"), "\(withdraw)")
+        #expect(withdraw.stdout.contains("1 revision it rewrote comes back from the server"), "\(withdraw)")
+        #expect(try anna.cli.run("show", note).status == 1, "still erased here until the sync")
+        let back = try anna.cli.run("sync")
+        #expect(back.status == 0, "\(back)")
+        #expect(try anna.show(note)["title"] as? String == "Noter")
+        #expect(try anna.cli.run("check").status == 0)
+        #expect(try anna.cli.run("sync").status == 0)
+        let nothing = try anna.cli.run("purge", "--withdraw")
+        #expect(nothing.status == 1 && nothing.stderr.contains("nothing to withdraw"), "\(nothing)")
+        #expect(try anna.cli.run("purge").status == 64, "a purge needs an id")
     }
 
     /// `kill -9` in the middle of the rewrite leaves the old state; in the middle of the file

@@ -16,9 +16,11 @@ enum PurgeCommand {
           stores; it lists the ones it knows of. For a person in the register, it is 'fieldnotes people
           erase': their name goes from every note and visit, and their entry keeps only the pseudonym.
           """,
-        arguments: [ArgumentSpec(name: "id", help: "The note or visit id, or a unique prefix, or a person (id prefix, name, alias or pseudonym).")],
+        arguments: [ArgumentSpec(name: "id", help: "The note or visit id, or a unique prefix, or a person (id prefix, name, alias or pseudonym); with --withdraw, the purge record's id.",
+                                 optional: true)],
         options: [
             .option("reason", value: "text", help: "Why it is purged (one line; kept in the record and shown in history)."),
+            .flag("withdraw", help: "Withdraw a purge or erasure of this laptop that the server refused (not sent yet): what it erased here comes back from the server at the next sync."),
             CommonOptions.store,
         ],
         run: run)
@@ -33,6 +35,10 @@ enum PurgeCommand {
     }
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
+        if arguments.flag("withdraw") { return try withdraw(arguments, context) }
+        guard arguments.argument("id") != nil else {
+            throw UsageError(message: "Missing expected argument '<id>'.", commandPath: arguments.commandPath)
+        }
         let reason = NoteInput.normalize(arguments.value("reason") ?? "").trimmingCharacters(in: .whitespaces)
         if reason.isEmpty {
             throw UsageError(message: "Missing '--reason TEXT': say why it is purged (kept in the purge record).", commandPath: arguments.commandPath)
@@ -68,6 +74,23 @@ enum PurgeCommand {
             context.out.line("  recovery file \(UntrustedText.line(file))")
         }
         context.out.line("  earlier exports, backups and copies outside the store (files, e-mails, other programs)")
+        return ExitCode.ok
+    }
+
+    /// `purge --withdraw [RECORD]`: a refused purge or erasure taken back on this laptop.
+    static func withdraw(_ arguments: ParsedArguments, _ context: Context) throws -> Int32 {
+        if arguments.value("reason") != nil {
+            throw UsageError(message: "'--withdraw' takes no '--reason': it withdraws a purge record that exists.", commandPath: arguments.commandPath)
+        }
+        let store = try context.openStoreForChanges(arguments)
+        let outcome = try store.withdrawPurge(arguments.argument("id"))
+        context.out.line("Withdrew the purge record \(outcome.record.id.prefix(8)) (\(PurgeFormatting.line(outcome.record))); the server never had it.")
+        if outcome.restoredAtSync > 0 {
+            context.out.line("\(outcome.restoredAtSync == 1 ? "1 revision it rewrote comes" : "\(outcome.restoredAtSync) revisions it rewrote come") back from the server at the next 'fieldnotes sync'.")
+        }
+        if outcome.lost > 0 {
+            context.out.line("\(outcome.lost == 1 ? "1 change" : "\(outcome.lost) changes") it erased had never been sent and cannot come back.")
+        }
         return ExitCode.ok
     }
 

@@ -17,7 +17,7 @@ extension SyncError: UserFacingError {
         case .forbidden(let detail):
             "The server refused the revisions: \(detail). Check that the store's author matches your user on the server ('fieldnotes remote set')."
         case .roleRequired(let role, let summary):
-            "Only a \(role) may purge; ask your \(role) to purge the note with 'fieldnotes purge ID --reason TEXT'. The server refused this store's purge record and stored nothing of it; everything else synced (\(summary)). The note stays erased here, and the purge record is sent again, and refused again, by every sync."
+            "Only a \(role) may purge; ask your \(role) to purge the note with 'fieldnotes purge ID --reason TEXT'. The server refused this store's purge record and stored nothing of it; everything else synced (\(summary)). The note stays erased here, and the purge record is sent again, and refused again, by every sync, until you withdraw it: 'fieldnotes purge --withdraw' (what it erased comes back from the server)."
         case .identityMismatch(let author, let user):
             "The server says this token belongs to '\(user)', but this store writes notes as '\(author)'. Ask the coordinator to create the user '\(author)' ('fieldnotes server add-user \(author) --db ...') and run 'fieldnotes remote set' with that token."
         case .protocolMismatch(let client, let server):

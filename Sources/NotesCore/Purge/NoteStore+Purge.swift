@@ -121,7 +121,7 @@ extension NoteStore {
     }
 
     /// Removes a purged document's derived row (and with it its search entries).
-    private func removeRow(of target: PurgeTarget) throws {
+    func removeRow(of target: PurgeTarget) throws {
         switch target.kind {
         case .note:
             guard let rowid = try database.scalar("SELECT rowid FROM notes WHERE id = ?", [.text(target.doc)])?.integer else { return }

@@ -8,7 +8,7 @@ struct MetaTable {
         case author, clock, created, replica
         case fileIdentity = "file_identity"
         case previousReplicas = "previous_replicas"
-        case pullSeq = "pull_seq", pullRevision = "pull_rev"
+        case pullSeq = "pull_seq", pullRevision = "pull_rev", pullOwn = "pull_own"
         case pushSeq = "push_seq", pushRevision = "push_rev"
         case remoteURL = "remote_url", remoteToken = "remote_token", remoteVerified = "remote_verified"
         case serverRole = "server_role"

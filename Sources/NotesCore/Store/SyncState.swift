@@ -153,6 +153,17 @@ public struct SyncState {
         (Int64(try meta.value(.pullSeq) ?? "0") ?? 0, try meta.value(.pullRevision) ?? "")
     }
 
+    /// Whether the next pull asks for this replica's own revisions too (after `purge --withdraw`
+    /// deleted some the server holds, so they come back); cleared when a pull completes.
+    public func pullsOwnRevisions() throws -> Bool {
+        try meta.value(.pullOwn) == "1"
+    }
+
+    /// Sets or clears `pullsOwnRevisions`.
+    public func setPullsOwnRevisions(_ on: Bool) throws {
+        try write { try meta.set(.pullOwn, on ? "1" : nil) }
+    }
+
     /// Moves the pull checkpoint (inside the transaction that stored the batch).
     public func setPullCheckpoint(seq: Int64, revision: String) throws {
         try meta.set(.pullSeq, String(seq))

@@ -250,9 +250,13 @@ public final class SyncEngine {
         var received = 0
         var resets = 0
         defer { summary.pulled += received }
+        // Normally the server leaves out what this replica sent; after a withdrawn purge it sends
+        // those too, so the revisions the purge had rewritten here come back.
+        let pullsOwn = try store.sync.pullsOwnRevisions()
+        let exclude = pullsOwn ? nil : store.replicaID
         pulling: while true {
             let checkpoint = try store.sync.pullCheckpoint()
-            var item = Self.fetchPage(transport, url: url, limit: pullLimit, replica: store.replicaID, from: checkpoint)
+            var item = Self.fetchPage(transport, url: url, limit: pullLimit, replica: exclude, from: checkpoint)
             var pipeline: PullPipeline?
             defer { pipeline?.stop() }
             while true {
@@ -272,10 +276,13 @@ public final class SyncEngine {
                     throw error(for: response)
                 case .page(let page, let contentRefusals):
                     // More to come: start fetching the next page before this one is stored.
-                    if page.more && pipeline == nil { pipeline = startPull(from: (page.next, page.last)) }
+                    if page.more && pipeline == nil { pipeline = startPull(from: (page.next, page.last), excluding: exclude) }
                     try store(page, contentRefusals: contentRefusals, received: &received, summary: &summary)
                     progress?("Pulling \(received)")
-                    if !page.more { return }
+                    if !page.more {
+                        if pullsOwn { try store.sync.setPullsOwnRevisions(false) }
+                        return
+                    }
                 }
                 guard let pipeline else { return }
                 item = pipeline.take()
@@ -323,9 +330,9 @@ public final class SyncEngine {
     }
 
     /// Starts fetching pull pages from `cursor` on the pipeline's thread.
-    private func startPull(from cursor: (seq: Int64, revision: String)) -> PullPipeline {
+    private func startPull(from cursor: (seq: Int64, revision: String), excluding: String?) -> PullPipeline {
         let transport = PipelineTransport(transport: transport)
-        let (url, limit, replica) = (url, pullLimit, store.replicaID)
+        let (url, limit, replica) = (url, pullLimit, excluding)
         return PullPipeline(from: cursor) { seq, revision in
             Self.fetchPage(transport.transport, url: url, limit: limit, replica: replica, from: (seq, revision))
         }
@@ -333,7 +340,7 @@ public final class SyncEngine {
 
     /// Sends one pull from `cursor` and decodes its answer, with the store-free part of the
     /// admission rule checked for each revision; runs on whichever thread holds the transport.
-    private static func fetchPage(_ transport: SyncTransport, url: String, limit: Int, replica: String,
+    private static func fetchPage(_ transport: SyncTransport, url: String, limit: Int, replica: String?,
                                   from cursor: (seq: Int64, revision: String)) -> PulledPage {
         let pull = PullRequest(since: cursor.seq, after: cursor.revision, limit: limit, excludeReplica: replica)
         let request = TransportRequest(PullRequest.endpoint, query: pull.query)
