@@ -29,16 +29,8 @@ enum PersonErasure {
             let (count, verb, them) = unsent == 1 ? ("1 change", "holds", "it") : ("\(unsent) changes", "hold", "them")
             context.out.line("\(count) not sent yet still \(verb) the name: the next 'fieldnotes sync' sends \(them) as written, the server redacts \(them) on arrival, and this store then does too.")
         }
-        if role == "coordinator" {
-            context.out.line("Run 'fieldnotes sync' to send it: the server and every replica apply it when they receive it.")
-        } else {
-            context.out.line("It reaches the server and the other replicas only when a coordinator pushes it: run 'fieldnotes sync' if you are the coordinator; the server refuses a researcher's erasure.")
-        }
-        context.out.line("Places an erasure cannot reach:")
-        for file in PurgeCommand.recoveryFiles(mentioningAnyOf: names, environment: context.environment) {
-            context.out.line("  recovery file \(UntrustedText.line(file))")
-        }
-        context.out.line("  earlier exports, backups and copies outside the store (files, e-mails, other programs)")
+        PurgeCommand.printWhatFollows("erasure", role: role,
+                                      recoveryFiles: PurgeCommand.recoveryFiles(mentioningAnyOf: names, environment: context.environment), context)
         return ExitCode.ok
     }
 }

@@ -64,17 +64,20 @@ enum PurgeCommand {
         let revisions = outcome.rewritten == 1 ? "1 revision" : "\(outcome.rewritten) revisions"
         context.out.line("Purged \(PurgeFormatting.name(target)): \(revisions) rewritten without content, removed from list and search, and overwritten in the store's files.")
         context.out.line("Purge record \(outcome.record.id.prefix(8)): \(PurgeFormatting.line(outcome.record))")
+        printWhatFollows("purge", role: role, recoveryFiles: recoveryFiles(mentioning: target.doc, environment: context.environment), context)
+        return ExitCode.ok
+    }
+
+    /// What happens next to a purge or erasure just recorded (`what`), and the places it cannot reach.
+    static func printWhatFollows(_ what: String, role: String?, recoveryFiles: [String], _ context: Context) {
         if role == "coordinator" {
             context.out.line("Run 'fieldnotes sync' to send it: the server and every replica apply it when they receive it.")
         } else {
-            context.out.line("It reaches the server and the other replicas only when a coordinator pushes it: run 'fieldnotes sync' if you are the coordinator; the server refuses a researcher's purge.")
+            context.out.line("It reaches the server and the other replicas only when a coordinator pushes it: run 'fieldnotes sync' if you are the coordinator; the server refuses a researcher's \(what).")
         }
-        context.out.line("Places a purge cannot reach:")
-        for file in recoveryFiles(mentioning: target.doc, environment: context.environment) {
-            context.out.line("  recovery file \(UntrustedText.line(file))")
-        }
+        context.out.line("Places \(what == "erasure" ? "an" : "a") \(what) cannot reach:")
+        for file in recoveryFiles { context.out.line("  recovery file \(UntrustedText.line(file))") }
         context.out.line("  earlier exports, backups and copies outside the store (files, e-mails, other programs)")
-        return ExitCode.ok
     }
 
     /// `purge --withdraw [RECORD]`: a refused purge or erasure taken back on this laptop.
