@@ -133,6 +133,8 @@ extension NoteStore {
     /// How many revisions not pushed yet still hold a name an erasure this store holds erases:
     /// they are redacted here once the next sync has sent them (the server redacts them on arrival).
     public func unpushedHoldingErasedNames() throws -> Int {
+        // Without a server every revision was redacted in place: nothing waits.
+        guard try sendsToServer() else { return 0 }
         let erasures = try heldErasures()
         guard !erasures.isEmpty else { return 0 }
         let statement = try database.statement(
