@@ -78,12 +78,7 @@ extension NoteStore {
         own.reset()
         purgeStageObserver?(.rewrite)
         try reproject(outcome.documents)
-        // The search tables keep a replaced row's words in their segments until they are merged.
-        for table in StoreSchema.searchTables {
-            try database.run("INSERT INTO \(table)(\(table)) VALUES ('optimize')")
-        }
-        try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                         [.text(Self.purgeScrubPendingKey)])
+        try mergeSearchIndexAndMarkScrub()
         return (outcome.rewritten, redactedOwn)
     }
 
@@ -116,11 +111,7 @@ extension NoteStore {
         guard !documents.isEmpty else { return }
         try database.execute("PRAGMA secure_delete = ON")
         try reproject(documents)
-        for table in StoreSchema.searchTables {
-            try database.run("INSERT INTO \(table)(\(table)) VALUES ('optimize')")
-        }
-        try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                         [.text(Self.purgeScrubPendingKey)])
+        try mergeSearchIndexAndMarkScrub()
     }
 
     /// Whether this store syncs with a server: its revisions not pushed yet are then sent as

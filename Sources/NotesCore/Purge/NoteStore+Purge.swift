@@ -68,56 +68,33 @@ extension NoteStore {
         var rewritten = 0
         var dropped: [PurgeDrop] = []
         for target in record.targets {
+            rewritten += try RevisionLogPurge.apply(target, of: record, in: database, halfway: { self.purgeStageObserver?(.rewrite) })
+            // This replica's changes that nobody else could have seen before the purge: never
+            // pushed, or made after the purge was recorded (offline).
             let kind = SQLValue.text(target.kind.rawValue), doc = SQLValue.text(target.doc)
-            try database.run("INSERT OR IGNORE INTO purged_documents(kind, doc, purge) VALUES (?, ?, ?)", [kind, doc, .text(record.id)])
-            // Rows an erasure redacted are purged too; rows a purge emptied already are left as they are.
-            let rows = try database.statement(
-                "SELECT id, data, replica, author, clock, pushed, purged_by FROM revisions WHERE kind = ? AND doc = ? AND (purged_by IS NULL OR purged_by <> ?) ORDER BY seq")
-            try rows.bind([kind, doc, .text(record.id)])
-            var found: [(id: String, bytes: [UInt8], own: Bool, marker: String?)] = []
-            while try rows.step() {
-                // This replica's change that nobody else could have seen before the purge: never
-                // pushed, or made after the purge was recorded (offline).
-                let own = rows.text(2) == replicaID && rows.text(3) == author && (rows.int(5) == 0 || rows.int(4) > record.clock)
-                found.append((rows.text(0), rows.bytes(1), own, rows.isNull(6) ? nil : rows.text(6)))
-            }
-            rows.reset()
-            for (index, row) in found.enumerated() {
-                if index == found.count / 2 { purgeStageObserver?(.rewrite) }
-                let original: Revision
-                do {
-                    if let marker = row.marker {
-                        original = try Revision(purgedBytes: row.bytes, id: row.id, purgedBy: marker)
-                        if original.isPurgedForm { continue }
-                    } else {
-                        original = try Revision(storedBytes: row.bytes, id: row.id)
-                    }
-                } catch {
-                    // A damaged row is rewritten from what still decodes, and otherwise dropped
-                    // from its content by the same rule: nothing of it may stay.
-                    guard let value = try? JSONParser.parse(row.bytes), let members = try? Revision.members(of: value) else {
-                        throw StoreError.corrupt(path: path, detail: "revision \(row.id.prefix(8)) of a purged document does not decode")
-                    }
-                    original = Revision(stored: members, canonicalBytes: row.bytes, id: row.id)
-                }
-                let purged = original.purged(by: record.id)
-                try database.run("UPDATE revisions SET data = ?, purged_by = ? WHERE id = ?",
-                                 [.blob(purged.canonicalBytes), .text(record.id), .text(row.id)])
-                rewritten += 1
-                if row.own { dropped.append(PurgeDrop(revision: row.id, target: target, record: record)) }
-            }
-            try database.run("DELETE FROM quarantine WHERE kind = ? AND doc = ?", [kind, doc])
+            let own = try database.statement("""
+                SELECT id FROM revisions WHERE kind = ? AND doc = ? AND purged_by = ? AND replica = ? AND author = ?
+                  AND (pushed = 0 OR clock > ?) ORDER BY seq
+                """)
+            try own.bind([kind, doc, .text(record.id), .text(replicaID), .text(author), .integer(record.clock)])
+            while try own.step() { dropped.append(PurgeDrop(revision: own.text(0), target: target, record: record)) }
+            own.reset()
             try database.run("DELETE FROM pending_merges WHERE kind = ? AND doc = ?", [kind, doc])
             try removeRow(of: target)
         }
-        // The search tables keep a deleted row's words in their segments until they are
-        // merged: `optimize` merges every segment into one, without them.
+        try mergeSearchIndexAndMarkScrub()
+        return (rewritten, dropped)
+    }
+
+    /// After a rewrite, in its transaction: the search tables keep a replaced or deleted row's
+    /// words in their segments until they are merged (`optimize` merges every segment into one,
+    /// without them), and the file scrub is marked as pending (`finishPendingPurge`).
+    func mergeSearchIndexAndMarkScrub() throws {
         for table in StoreSchema.searchTables {
             try database.run("INSERT INTO \(table)(\(table)) VALUES ('optimize')")
         }
         try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                          [.text(Self.purgeScrubPendingKey)])
-        return (rewritten, dropped)
     }
 
     /// Removes a purged document's derived row (and with it its search entries).

@@ -20,37 +20,21 @@ extension ServerStore {
         try database.execute("PRAGMA secure_delete = ON")
         if record.erasure != nil {
             let outcome = try RevisionLogErasure.apply(record, in: database)
-            try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                             [.text(purgeScrubPendingKey)])
+            try markScrubPending(database)
             return outcome.rewritten
         }
         var rewritten = 0
         for target in record.targets {
-            let kind = SQLValue.text(target.kind.rawValue), doc = SQLValue.text(target.doc)
-            try database.run("INSERT OR IGNORE INTO purged_documents(kind, doc, purge) VALUES (?, ?, ?)", [kind, doc, .text(record.id)])
-            // Rows an erasure redacted are purged too; rows a purge emptied already are left as they are.
-            let statement = try database.uncachedStatement(
-                "SELECT id, data, purged_by FROM revisions WHERE kind = ? AND doc = ? AND (purged_by IS NULL OR purged_by <> ?)")
-            try statement.bind([kind, doc, .text(record.id)])
-            var rows: [(String, [UInt8], String?)] = []
-            while try statement.step() { rows.append((statement.text(0), statement.bytes(1), statement.isNull(2) ? nil : statement.text(2))) }
-            for (id, bytes, marker) in rows {
-                // A row that no longer decodes (damage, which `server check` reports) cannot be
-                // rewritten and may still hold the text: it is removed.
-                guard let original = Revision.decodeStoredRow(bytes, id: id, purgedBy: marker) else {
-                    try database.run("DELETE FROM revisions WHERE id = ?", [.text(id)])
-                    continue
-                }
-                if marker != nil && original.isPurgedForm { continue }
-                try database.run("UPDATE revisions SET data = ?, purged_by = ? WHERE id = ?",
-                                 [.blob(original.purged(by: record.id).canonicalBytes), .text(record.id), .text(id)])
-                rewritten += 1
-            }
-            try database.run("DELETE FROM quarantine WHERE kind = ? AND doc = ?", [kind, doc])
+            rewritten += try RevisionLogPurge.apply(target, of: record, in: database)
         }
+        try markScrubPending(database)
+        return rewritten
+    }
+
+    /// Marks the file scrub as pending, in the rewrite's transaction (see the type's note).
+    private static func markScrubPending(_ database: Database) throws {
         try database.run("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                          [.text(purgeScrubPendingKey)])
-        return rewritten
     }
 
     /// Makes a committed purge's bytes leave the files, if one is pending (see the type's note).
