@@ -94,6 +94,9 @@ struct ErasureTests {
             record(["pseudonym": .string("Informant G1"), "erased_names": .array([.string("2:abc:zz")])]),
             record(["erased_names": .array([.string(hash)])]),
             record(["pseudonym": .string("Line Vind"), "erased_names": .array([.string(hash)])]),
+            // A pseudonym is printed on colleagues' terminals and written into their exports.
+            record(["pseudonym": .string("\u{1B}[2JInformant"), "erased_names": .array([.string(hash)])]),
+            record(["pseudonym": .string("Informant\nG1"), "erased_names": .array([.string(hash)])]),
             record(["pseudonym": .string("Informant G1"), "erased_names": .array([.string(hash)]),
                     "targets": .array([.string(person), .string("note:" + RevisionFactory.uuid("n"))])]),
             record(["pseudonym": .string("Informant G1"), "erased_names": .array([.string(hash)]),
