@@ -56,15 +56,6 @@ extension ServerStore {
         try database.scalar("SELECT purge FROM purged_documents WHERE kind = ? AND doc = ?", [.text(kind.rawValue), .text(doc)])?.text
     }
 
-    /// A stored purge record by its document id.
-    static func purgeRecord(_ purge: String, in database: Database) throws -> PurgeRecord? {
-        let statement = try database.statement("SELECT id, data FROM revisions WHERE kind = 'purge' AND doc = ? LIMIT 1")
-        try statement.bind([.text(purge)])
-        defer { statement.reset() }
-        guard try statement.step(), let revision = try? Revision(storedBytes: statement.bytes(1), id: statement.text(0)) else { return nil }
-        return PurgeRecord(revision)
-    }
-
     /// The stored bytes of a purge record by its document id, for a pull that serves revisions it covers.
     static func purgeRecordRow(_ purge: String, in database: Database) throws -> (seq: Int64, id: String, bytes: [UInt8])? {
         let statement = try database.statement("SELECT seq, id, data FROM revisions WHERE kind = 'purge' AND doc = ? LIMIT 1")
