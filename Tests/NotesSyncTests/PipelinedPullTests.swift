@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import NotesCore
 @testable import NotesSync
@@ -76,5 +77,22 @@ struct PipelinedPullTests {
         #expect(try group.notes("bo") == group.notes("anna"))
         #expect(try group.revisionIDs("bo") == group.revisionIDs("anna"))
         #expect(try group["bo"].sync.pullCheckpoint().seq == Int64(20 + Self.builtIn))
+    }
+
+    /// Stopped while a page waits in the slot and the fetcher waits to put the next: the
+    /// pipeline is released with its slot semaphore below the value it started with, which
+    /// libdispatch turned into a crash of the whole process (seen once in CI).
+    @Test func stoppedWhileThePageSlotIsFull() {
+        let fetched = Atomic<Int>(0)
+        var pipeline: PullPipeline? = PullPipeline(from: (0, "")) { seq, _ in
+            fetched.add(1, ordering: .sequentiallyConsistent)
+            return .page(PullResponse(next: seq + 1, last: "", more: true, revisions: []), contentRefusals: [])
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while fetched.load(ordering: .sequentiallyConsistent) < 2 && Date() < deadline { usleep(1_000) }
+        usleep(20_000)
+        pipeline?.stop()
+        pipeline = nil
+        #expect(pipeline == nil && fetched.load(ordering: .sequentiallyConsistent) == 2)
     }
 }

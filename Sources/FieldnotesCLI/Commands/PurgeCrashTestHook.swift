@@ -11,7 +11,7 @@ enum PurgeCrashTestHook {
               let signal = environment["FIELDNOTES_TEST_PURGE_SIGNAL"] else { return nil }
         return { stage in
             guard stage == wanted else { return }
-            FileManager.default.createFile(atPath: signal, contents: Data(stage.rawValue.utf8))
+            _ = FileManager.default.createFile(atPath: signal, contents: Data(stage.rawValue.utf8))
             Thread.sleep(forTimeInterval: 60)
         }
     }

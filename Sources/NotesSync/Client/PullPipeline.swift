@@ -32,11 +32,16 @@ final class PullPipeline: Sendable {
 
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
-    private let free = DispatchSemaphore(value: 1)
+    /// The slot of one. Created at 0 and signalled once below, not created at 1: libdispatch
+    /// traps when a semaphore is released with a value below the one it was created with, which
+    /// happens here when `stop()` wakes a fetcher waiting for the slot while a page sits in it
+    /// (the CI run of 2026-12-06 crashed so, in `PipelinedPullTests.storeFailsOnFifthPage`).
+    private let free = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts fetching from `cursor`; `fetch` sends one pull from a cursor and decodes its answer.
     init(from cursor: (seq: Int64, revision: String), fetch: @escaping @Sendable (Int64, String) -> PulledPage) {
+        free.signal()
         Thread.detachNewThread { [self] in
             var cursor = cursor
             while !isCancelled {
